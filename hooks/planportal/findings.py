@@ -1,0 +1,79 @@
+"""Findings: what every stage reports, and the three ways they are printed.
+
+A finding names the file, the line and column (1-based) of the offending value,
+the rule code from the plan format and a sentence a case manager can act on,
+followed by a hint saying how to fix it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Level = Literal["error", "warning"]
+
+#: The level of every rule of the plan format; a finding's level comes from here.
+RULE_LEVELS: dict[str, Level] = {
+    **{f"PP{n:03d}": "error" for n in range(1, 12)},
+    **{f"PP{n:03d}": "warning" for n in range(101, 106)},
+}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+    hint: str = ""
+
+    @property
+    def level(self) -> Level:
+        return RULE_LEVELS[self.code]
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == "error"
+
+    def text(self) -> str:
+        """One line, `path:line:col: level CODE message hint`, as in the plan format."""
+        sentence = f"{self.message} {self.hint}" if self.hint else self.message
+        return f"{self.path}:{self.line}:{self.column}: {self.level} {self.code} {sentence}"
+
+    def github(self) -> str:
+        """A GitHub Actions workflow command, so the finding shows on the pull request."""
+        sentence = f"{self.message} {self.hint}" if self.hint else self.message
+        return (
+            f"::{self.level} file={self.path},line={self.line},col={self.column},"
+            f"title={self.code}::{_escape_github(sentence)}"
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {**asdict(self), "level": self.level}
+
+
+def _escape_github(data: str) -> str:
+    return data.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def summary(findings: Iterable[Finding], files: int) -> str:
+    found = list(findings)
+    errors = sum(f.is_error for f in found)
+    warnings = len(found) - errors
+    plans = "plan file" if files == 1 else "plan files"
+    return (
+        f"Checked {files} {plans}: {errors} error{'s' * (errors != 1)}, "
+        f"{warnings} warning{'s' * (warnings != 1)}."
+    )
+
+
+def render(findings: Iterable[Finding], fmt: str) -> str:
+    """All findings in one of the formats `text`, `github` or `json`."""
+    found = sorted(findings)
+    if fmt == "json":
+        return json.dumps([f.as_dict() for f in found], indent=2, ensure_ascii=False)
+    line = Finding.github if fmt == "github" else Finding.text
+    return "\n".join(line(f) for f in found)

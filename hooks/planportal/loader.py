@@ -1,0 +1,222 @@
+"""Load one plan file strictly: YAML text -> plain values that remember where they stood.
+
+PyYAML's own loaders keep the last of two equal keys, turn `no` into False, `010` into 8
+and `2007-04-12` into a date object, and follow aliases and tags. A plan is a record about
+a person, so this loader builds values from the parser's events itself and refuses all of
+that: only `true`/`false` are booleans, only plain decimal digits are integers, every other
+scalar stays text (dates are checked later), and anchors, aliases, merge keys, tags, repeated
+keys and second documents are findings (PP001), never guesses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .findings import Finding
+
+try:  # libyaml parses a plan about twenty times faster than the pure-Python parser.
+    from yaml import CSafeLoader as _Parser
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
+
+MAX_BYTES = 1024 * 1024
+#: A plan is at most six levels deep; anything far deeper is an attack or an accident.
+MAX_DEPTH = 64
+_INTEGER = re.compile(r"[-+]?(0|[1-9][0-9]{0,17})")
+_NULLS = {"", "~", "null"}
+_BOOLEANS = {"true": True, "false": False}
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int
+    column: int
+
+
+@dataclass
+class Document:
+    """A loaded plan: its values, and where each value (and each key) was written."""
+
+    data: Any
+    text: str
+    marks: dict[Path_, Mark] = field(default_factory=dict)
+    key_marks: dict[Path_, Mark] = field(default_factory=dict)
+
+    def mark(self, path: Path_) -> Mark:
+        """The mark of the value at `path`, or of its nearest written ancestor."""
+        while path not in self.marks and path:
+            path = path[:-1]
+        return self.marks.get(path, Mark(1, 1))
+
+
+@dataclass
+class Loaded:
+    """The result of loading: the document when the file is a YAML mapping, and the
+    decoded text when it could be decoded (other checks read the raw text too)."""
+
+    document: Document | None
+    text: str | None
+    findings: list[Finding]
+
+
+class _Refused(Exception):
+    def __init__(self, mark: Mark, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.mark, self.message, self.hint = mark, message, hint
+
+
+def _mark(event: Any) -> Mark:
+    return Mark(event.start_mark.line + 1, event.start_mark.column + 1)
+
+
+def load_file(path: Path, shown_as: str) -> Loaded:
+    """Load `path`; findings name it `shown_as` (the path as the user gave it)."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as error:
+        return Loaded(None, None, [Finding(shown_as, 1, 1, "PP001",
+                      f"The file cannot be read ({error.strerror or error}).",
+                      "Check that it exists and that you may read it.")])
+    return load_bytes(raw, shown_as)
+
+
+def load_bytes(raw: bytes, shown_as: str) -> Loaded:
+    def refuse(mark: Mark, message: str, hint: str) -> list[Finding]:
+        return [Finding(shown_as, mark.line, mark.column, "PP001", message, hint)]
+
+    if len(raw) > MAX_BYTES:
+        return Loaded(None, None, refuse(Mark(1, 1), "The file is over 1 MiB; a plan is far smaller.",
+                                         "Split it or remove what does not belong in a plan."))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start].decode("utf-8", "replace")
+        mark = _offset_mark(before, len(before))
+        return Loaded(None, None, refuse(mark, "The file is not UTF-8 text.",
+                                         "Save it as UTF-8 in your editor."))
+    try:
+        document = _build(text)
+    except _Refused as refusal:
+        return Loaded(None, text, refuse(refusal.mark, refusal.message, refusal.hint))
+    except yaml.YAMLError as error:
+        mark, message = _yaml_error(error, text)
+        return Loaded(None, text, refuse(mark, f"This is not valid YAML: {message}.", _yaml_hint(text, mark)))
+    return Loaded(document, text, [])
+
+
+def _offset_mark(text: str, offset: int) -> Mark:
+    before = text[:offset]
+    return Mark(before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
+
+
+def _yaml_error(error: yaml.YAMLError, text: str) -> tuple[Mark, str]:
+    mark = getattr(error, "problem_mark", None)
+    if isinstance(error, yaml.MarkedYAMLError) and mark is not None:
+        where = Mark(mark.line + 1, mark.column + 1)
+        return where, (error.problem or "unexpected text").strip()
+    position = getattr(error, "position", None)
+    if isinstance(position, int):
+        return _offset_mark(text, position), "it holds a character that YAML does not allow (a control character or NUL)"
+    return Mark(1, 1), str(error).splitlines()[0] if str(error) else "unexpected text"
+
+
+def _yaml_hint(text: str, mark: Mark) -> str:
+    lines = text.splitlines()
+    line = lines[mark.line - 1] if mark.line <= len(lines) else ""
+    if "\t" in line[: mark.column]:
+        return "Indent with spaces, not tabs."
+    if any(not character.isprintable() for character in line if character != "\t"):
+        return "Remove the invisible character; retype the line if unsure."
+    return "Check the indentation and that text with a colon or # in it is in quotes."
+
+
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    if event.style:  # quoted or block scalars are always text
+        return event.value
+    value = event.value
+    if value in _NULLS:
+        return None
+    if value in _BOOLEANS:
+        return _BOOLEANS[value]
+    if _INTEGER.fullmatch(value):
+        return int(value)
+    return value
+
+
+def _build(text: str) -> Document:
+    """Turn the parser's events into dicts, lists and scalars, recording marks."""
+    document = Document(data=None, text=text)
+    # Each open container: (the container, its path, the key waiting for its value).
+    stack: list[list[Any]] = []
+    documents = 0
+
+    def place(value: Any, mark: Mark) -> Path_:
+        if not stack:
+            document.data = value
+            path: Path_ = ()
+        else:
+            container, parent, key = stack[-1]
+            if isinstance(container, list):
+                path = (*parent, len(container))
+                container.append(value)
+            else:
+                path = (*parent, key)
+                container[key] = value
+                stack[-1][2] = None
+        document.marks[path] = mark
+        return path
+
+    def set_key(key: str, mark: Mark) -> None:
+        container, parent, _ = stack[-1]
+        if key == "<<":
+            raise _Refused(mark, "Merge keys (<<) are not allowed in a plan.",
+                           "Write the fields out in full.")
+        if key in container:
+            raise _Refused(mark, f"The key '{key}' appears twice in the same mapping.",
+                           f"Keep one '{key}' and merge what the two say.")
+        stack[-1][2] = key
+        document.key_marks[(*parent, key)] = mark
+
+    for event in yaml.parse(text, Loader=_Parser):
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _Refused(_mark(event), "The file holds more than one YAML document.",
+                               "Keep one plan per file and remove the extra '---'.")
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(_mark(event), "Aliases (*name) are not allowed in a plan.",
+                           "Write the value out in full where it is needed.")
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            raise _Refused(_mark(event), f"Anchors (&{event.anchor}) are not allowed in a plan.",
+                           "Remove the anchor and write values out in full.")
+        if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent) and event.tag is not None:
+            raise _Refused(_mark(event), f"Tags ({event.tag}) are not allowed in a plan.",
+                           "Remove the tag; write plain values, quoted if needed.")
+        awaiting_key = bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is None
+        if isinstance(event, yaml.ScalarEvent):
+            if awaiting_key:
+                set_key(event.value, _mark(event))
+            else:
+                place(_scalar(event), _mark(event))
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            if len(stack) >= MAX_DEPTH:
+                raise _Refused(_mark(event), "The file is nested far deeper than any plan.",
+                               "Check the indentation.")
+            container: dict[str, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
+            if awaiting_key:
+                raise _Refused(_mark(event), "A key must be a plain word, not a list or a mapping.",
+                               "Write the key as a word followed by a colon.")
+            path = place(container, _mark(event))
+            stack.append([container, path, None])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            stack.pop()
+    return document
