@@ -1,0 +1,151 @@
+"""Find every file under the plan folders, load and check each, then compare them.
+
+Nothing is lost: a file that is not `<id>.yaml`, a link that leaves the repository or a file
+that cannot be read is reported, never skipped. Plans that compare badly with another
+(a shared client id, PP004; the same person's name twice, PP104) are reported on both files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .check import check_loaded
+from .findings import Finding
+from .loader import Mark, load_file
+
+PLAN_SUFFIX = ".yaml"
+#: Below this many files, starting worker processes costs more than it saves.
+PARALLEL_FROM = 200
+
+
+@dataclass
+class PlanFile:
+    """One file's outcome: the plan (when the schema accepted it) and its findings."""
+
+    shown_as: str
+    stem: str
+    plan: dict[str, Any] | None = None
+    findings: list[Finding] = field(default_factory=list)
+    id_mark: Mark = Mark(1, 1)
+    name_mark: Mark = Mark(1, 1)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.is_error for f in self.findings)
+
+
+@dataclass
+class Caseload:
+    files: list[PlanFile]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return sorted(f for plan_file in self.files for f in plan_file.findings)
+
+    @property
+    def publishable(self) -> list[PlanFile]:
+        """The plans that become pages: those with no error."""
+        return [f for f in self.files if f.plan is not None and not f.has_errors]
+
+
+def _shown(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def discover(roots: Iterable[Path], base: Path) -> Iterator[tuple[Path, str, Finding | None]]:
+    """Every file under `roots`, with a finding for those that cannot be a plan."""
+    repository = base.resolve()
+    for root in roots:
+        candidates = [root] if not root.is_dir() else sorted(
+            Path(folder) / name
+            for folder, dirs, names in os.walk(root)
+            for name in names + [d for d in dirs if (Path(folder) / d).is_symlink()]
+        )
+        for path in candidates:
+            shown = _shown(path, base)
+            yield path, shown, _unusable(path, shown, repository)
+
+
+def _unusable(path: Path, shown: str, repository: Path) -> Finding | None:
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(repository):
+            return Finding(shown, 1, 1, "PP001", "This is a link to a file outside the repository.",
+                           "Move the plan itself into plans/; the site only publishes what the repository holds.")
+        if target.is_dir():
+            return Finding(shown, 1, 1, "PP001", "This is a link to a folder; links to folders are not followed.",
+                           "Move the plans into a real sub-folder of plans/.")
+    if path.suffix != PLAN_SUFFIX:
+        return Finding(shown, 1, 1, "PP004", f"Only files named <client id>{PLAN_SUFFIX} are plans; "
+                       f"this one is not read.", f"Rename it to {path.stem}{PLAN_SUFFIX}, "
+                       "or move it out of plans/.")
+    return None
+
+
+def check_file(path: Path, shown_as: str) -> PlanFile:
+    loaded = load_file(path, shown_as)
+    outcome = PlanFile(shown_as, path.stem, findings=check_loaded(loaded, shown_as, path.stem))
+    document = loaded.document
+    if document is not None and not any(f.code in ("PP001", "PP002", "PP003") for f in outcome.findings):
+        outcome.plan = document.data
+        outcome.id_mark = document.mark(("client", "id"))
+        outcome.name_mark = document.mark(("client", "name"))
+    return outcome
+
+
+def _check_pair(item: tuple[Path, str]) -> PlanFile:
+    return check_file(*item)
+
+
+def load_caseload(roots: Iterable[Path], base: Path) -> Caseload:
+    """Load and check every file under `roots`; paths are shown relative to `base`."""
+    files: list[PlanFile] = []
+    readable: list[tuple[Path, str]] = []
+    for path, shown, problem in discover(roots, base):
+        if problem is None:
+            readable.append((path, shown))
+        else:
+            files.append(PlanFile(shown, path.stem, findings=[problem]))
+    if len(readable) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        with ProcessPoolExecutor() as pool:
+            files += pool.map(_check_pair, readable, chunksize=32)
+    else:
+        files += map(_check_pair, readable)
+    files.sort(key=lambda f: f.shown_as)
+    _compare(files)
+    return Caseload(files)
+
+
+def _compare(files: list[PlanFile]) -> None:
+    by_id: dict[str, list[PlanFile]] = defaultdict(list)
+    by_name: dict[tuple[str, str], list[PlanFile]] = defaultdict(list)
+    for plan_file in files:
+        if plan_file.plan is not None:
+            client = plan_file.plan["client"]
+            by_id[client["id"].casefold()].append(plan_file)
+            by_name[(client["name"]["first"].casefold(), client["name"]["last"].casefold())].append(plan_file)
+    for group in by_id.values():
+        for plan_file in group:
+            others = ", ".join(o.shown_as for o in group if o is not plan_file)
+            if others:
+                plan_file.findings.append(Finding(
+                    plan_file.shown_as, plan_file.id_mark.line, plan_file.id_mark.column, "PP004",
+                    f"Another file, {others}, has the same client id.",
+                    "Each person has one plan file; merge the two or correct the id."))
+    for group in by_name.values():
+        for plan_file in group:
+            others = ", ".join(o.shown_as for o in group if o is not plan_file)
+            if others:
+                plan_file.findings.append(Finding(
+                    plan_file.shown_as, plan_file.name_mark.line, plan_file.name_mark.column, "PP104",
+                    f"Another plan, {others}, is for someone with the same first and last name.",
+                    "If it is the same person, keep one plan; if not, no change is needed."))

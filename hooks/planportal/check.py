@@ -1,0 +1,185 @@
+"""Check one loaded plan: the JSON Schema first (PP002, PP003), then the rules.
+
+The schema is compiled once and reused. Its errors are rewritten as sentences that name
+the field and say what to write; the schema's own descriptions supply the hints, so the
+editor's hover text and the validator's advice never drift apart.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+
+from . import rules
+from .findings import Finding
+from .loader import Document, Loaded, Mark, Path_
+from .rules import Violation
+
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema" / "plan.schema.json"
+
+
+@cache
+def validator() -> Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def check_loaded(loaded: Loaded, shown_as: str, stem: str) -> list[Finding]:
+    """All findings for one file: loading, schema, rules, and PP010 on the raw text."""
+    findings = list(loaded.findings)
+    document = loaded.document
+    if document is not None:
+        violations = list(schema_violations(document.data))
+        if not violations:
+            violations = list(rule_violations(document.data, stem))
+        findings += [_finding(shown_as, _violation_mark(document, v), v) for v in violations]
+    if loaded.text is not None:
+        findings += ssn_findings(loaded.text, shown_as)
+    return findings
+
+
+def _finding(shown_as: str, mark: Mark, violation: Violation) -> Finding:
+    return Finding(shown_as, mark.line, mark.column, violation.code, violation.message, violation.hint)
+
+
+def _violation_mark(document: Document, violation: Violation) -> Mark:
+    """Unknown fields point at their key; everything else at the value."""
+    if violation.path in document.key_marks and violation.code == "PP002" and violation.message.startswith("'"):
+        return document.key_marks[violation.path]
+    return document.mark(violation.path)
+
+
+def rule_violations(plan: dict[str, Any], stem: str) -> Iterator[Violation]:
+    yield from rules.pp004_id_matches_file(plan, stem)
+    for rule in rules.PER_PLAN_RULES:
+        yield from rule(plan)
+
+
+def ssn_findings(text: str, shown_as: str) -> list[Finding]:
+    found = []
+    for offset, _ in rules.pp010_no_ssn(text):
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        found.append(Finding(shown_as, line, column, "PP010",
+                             "This looks like a Social Security number; plans must never hold one.",
+                             "Remove it. Identify the person by the agency's client id only."))
+    return found
+
+
+# --- schema errors as sentences -------------------------------------------------------------
+
+def schema_violations(data: Any) -> Iterator[Violation]:
+    if data is None:
+        yield Violation((), "PP002", "The file is empty.",
+                        "Start a plan with `planportal new CLIENT-ID`, or copy an example from plans/.")
+        return
+    if not isinstance(data, dict):
+        yield Violation((), "PP002", f"A plan is a set of fields (a mapping), but this file holds {_kind(data)}.",
+                        "Start from `planportal new CLIENT-ID`: the first line is schema_version: 1.")
+        return
+    seen: set[tuple[Path_, str]] = set()
+    for error in sorted(validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
+        for violation in _describe(error):
+            if (violation.path, violation.message) not in seen:
+                seen.add((violation.path, violation.message))
+                yield violation
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, str):
+        return "a blank text" if not value.strip() else "a text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of fields"
+    return "nothing"
+
+
+_EXPECTED = {"string": "a text", "integer": "a whole number", "array": "a list",
+             "object": "a set of fields", "boolean": "true or false"}
+
+
+def _name(path: Iterable[str | int]) -> str:
+    """A field's name as a case manager reads it: `issues 2 > strategies 1 > target_date`."""
+    words = [str(p + 1) if isinstance(p, int) else p for p in path]
+    return " > ".join(words) if words else "the plan"
+
+
+def _about(schema: dict[str, Any]) -> str:
+    description = schema.get("description", "")
+    return f"{description}" if description else ""
+
+
+def _describe(error: ValidationError) -> Iterator[Violation]:
+    path: Path_ = tuple(error.absolute_path)
+    name = _name(path)
+    kind, instance, schema = error.validator, error.instance, error.schema
+    if kind == "required":
+        properties = schema.get("properties", {})
+        for field in error.validator_value:
+            if isinstance(instance, dict) and field not in instance:
+                about = _about(properties.get(field, {}))
+                yield Violation(path, "PP002", f"{name} is missing the field '{field}'.",
+                                f"Add {field}: {about}".rstrip())
+    elif kind == "additionalProperties":
+        allowed = list(schema.get("properties", {}))
+        for field in instance:
+            if field not in allowed:
+                close = difflib.get_close_matches(field, allowed, n=1)
+                hint = f"Did you mean '{close[0]}'?" if close else f"The fields here are: {', '.join(allowed)}."
+                yield Violation((*path, field), "PP002", f"'{field}' is not a field of {name}.", hint)
+    elif kind == "format" or _is_date_error(error):
+        yield Violation(path, "PP003", f"{name}: '{instance}' is not a date written YYYY-MM-DD.",
+                        rules.date_hint(instance))
+    elif kind == "type" or (isinstance(instance, str) and not instance.strip()):
+        yield Violation(path, "PP002", _type_message(name, instance, error.validator_value),
+                        _about(schema))
+    elif kind in ("enum", "const"):
+        allowed = error.validator_value if kind == "enum" else [error.validator_value]
+        yield Violation(path, "PP002",
+                        f"{name} is '{instance}', which is not allowed here.",
+                        f"Use one of: {', '.join(str(a) for a in allowed)}.")
+    elif kind == "minItems":
+        yield Violation(path, "PP002", f"{name} needs at least one entry.", _about(schema))
+    elif kind == "uniqueItems":
+        yield Violation(path, "PP002", f"{name} lists the same entry twice.", "Keep each entry once.")
+    elif kind == "propertyNames":
+        bad = error.instance if isinstance(error.instance, str) else ""
+        yield Violation(path, "PP002", f"'{bad}' cannot be a key of {name}.",
+                        "Keys are short lowercase words (letters, digits, - or _); client, representative "
+                        "and case_manager are built in and need no entry.")
+    elif kind == "oneOf" and isinstance(instance, dict) and path[-1:] == ("client",):
+        yield Violation(path, "PP002", "The client's signature must give exactly one of name, declined or unable.",
+                        _about(schema))
+    else:
+        yield Violation(path, "PP002", f"{name} has a value of the wrong form: {_shown(instance)}.",
+                        _about(schema))
+
+
+def _is_date_error(error: ValidationError) -> bool:
+    """A target date that is neither a real day nor one of the words is a date error."""
+    return (error.validator in ("anyOf", "oneOf", "pattern") and isinstance(error.instance, str)
+            and bool(error.absolute_path) and str(error.absolute_path[-1]).endswith("date"))
+
+
+def _type_message(name: str, instance: Any, expected: str | list[str]) -> str:
+    wanted = " or ".join(_EXPECTED.get(e, e) for e in ([expected] if isinstance(expected, str) else expected))
+    if instance is None or (isinstance(instance, str) and not instance.strip()):
+        return f"{name} is empty; it should be {wanted}."
+    return f"{name} should be {wanted}, not {_kind(instance)} ({_shown(instance)})."
+
+
+def _shown(value: Any) -> str:
+    text = re.sub(r"\s+", " ", str(value))
+    return text if len(text) <= 60 else text[:57] + "..."
