@@ -1,23 +1,130 @@
-"""Render pages and files from templates. Plan text is data: autoescape is always on."""
+"""Render the site's pages from Jinja templates in files.
+
+Plan text is data, never markup: autoescape is on for every HTML template, and the HTML is
+handed to MkDocs as a finished block, so no plan text ever passes through Markdown.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
+from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+import yaml
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from .rules import responsible_keys
+from .status import CaseloadStatus, CaseManager, PlanStatus, State
 
 ENVIRONMENT = Environment(
     loader=PackageLoader("planportal", "templates"),
     autoescape=select_autoescape(["html"], default_for_string=True),
-    undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
 )
 
+#: The words for strategy states on the staff pages (index, case-manager lists).
+STATE_WORDS = {
+    State.DONE: "done", State.CANCELLED: "cancelled", State.CLOSED: "closed with its issue",
+    State.OVERDUE: "overdue", State.DUE_SOON: "due soon", State.ONGOING: "ongoing",
+    State.ON_TRACK: "on track",
+}
+
+
+@cache
+def _all_labels() -> dict[str, dict[str, Any]]:
+    source = ENVIRONMENT.loader.get_source(ENVIRONMENT, "labels.yaml")[0]  # type: ignore[union-attr]
+    return yaml.safe_load(source)
+
+
+def labels_for(plan: dict[str, Any]) -> dict[str, Any]:
+    """The person's page words in the plan's language, English when there is no translation."""
+    language = plan["client"].get("language", "en").split("-")[0].lower()
+    return _all_labels().get(language, _all_labels()["en"])
+
+
+def long_date(day: date, words: dict[str, Any] | None = None) -> str:
+    """`2007-07-12` as "July 12, 2007" (or "12 de julio de 2007")."""
+    words = words or _all_labels()["en"]
+    return words["date_form"].format(month=words["months"][day.month - 1], day=day.day, year=day.year)
+
+
+def _fill(template: str, **values: Any) -> str:
+    return template.format(**values)
+
+
+ENVIRONMENT.filters["long_date"] = long_date
+ENVIRONMENT.filters["fill"] = _fill
+ENVIRONMENT.globals["date_of"] = date.fromisoformat
+ENVIRONMENT.globals["STATE_WORDS"] = STATE_WORDS
+ENVIRONMENT.globals["State"] = State
+
+
+def greeting_name(plan: dict[str, Any]) -> str:
+    client = plan["client"]
+    return client.get("preferred_name") or client["name"]["first"]
+
+
+def full_name(name: dict[str, str]) -> str:
+    return " ".join(name[part] for part in ("first", "middle", "last") if part in name)
+
+
+def responsible_words(plan: dict[str, Any], key: str, words: dict[str, Any]) -> str:
+    """Who a responsible key is, for the person: "you", "Marie Dubois (your case manager)"."""
+    if key == "client":
+        return words["you"]
+    if key == "case_manager":
+        return f"{plan['case_manager']['name']} ({words['case_manager_role']})"
+    if key == "representative":
+        return f"{plan['client']['representative']['name']} ({words['representative_role']})"
+    person = plan.get("people", {}).get(key, {"name": key})
+    about = person.get("relationship") or person.get("organization")
+    return f"{person['name']} ({about})" if about else person["name"]
+
+
+#: How staff pages name the built-in people.
+STAFF_WORDS = {"you": "the client", "case_manager_role": "case manager", "representative_role": "representative"}
+
+
+def who(plan: dict[str, Any], strategy: dict[str, Any], words: dict[str, Any] = STAFF_WORDS) -> str:
+    """Everyone responsible for a strategy, by name."""
+    return "; ".join(responsible_words(plan, key, words) for key in responsible_keys(strategy))
+
+
+ENVIRONMENT.globals["responsible_words"] = responsible_words
+ENVIRONMENT.globals["who"] = who
+ENVIRONMENT.globals["full_name"] = full_name
+
+
+def _render(template: str, **context: Any) -> str:
+    return ENVIRONMENT.get_template(template).render(**context)
+
+
+def plan_context(status: PlanStatus) -> dict[str, Any]:
+    plan = status.plan
+    return {"p": status, "plan": plan, "L": labels_for(plan), "hello_name": greeting_name(plan)}
+
+
+def client_page(status: PlanStatus) -> str:
+    """The client's page body, inserted as a block into the site's page."""
+    return _render("client.html", **plan_context(status))
+
+
+def large_print_page(status: PlanStatus, css: str) -> str:
+    """The large-print copy: a standalone document with no site navigation and no scripts."""
+    return _render("large-print.html", css=Markup(css), **plan_context(status))
+
+
+def index_page(caseload: CaseloadStatus, warnings: list[Any]) -> str:
+    return _render("index.html", c=caseload, warnings=warnings, root="")
+
+
+def case_manager_page(manager: CaseManager, caseload: CaseloadStatus) -> str:
+    return _render("case-manager.html", m=manager, c=caseload, root="../../")
+
 
 def new_plan_text(client_id: str, today: date, schema: str) -> str:
     """A draft plan that validates, for `planportal new`."""
-    return ENVIRONMENT.get_template("new-plan.yaml").render(
-        client_id=client_id, today=today.isoformat(), schema=schema,
-        first_target=(today + timedelta(days=30)).isoformat(),
-    ) + "\n"
+    return _render("new-plan.yaml", client_id=client_id, today=today.isoformat(), schema=schema,
+                   first_target=(today + timedelta(days=30)).isoformat()) + "\n"

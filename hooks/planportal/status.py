@@ -1,0 +1,223 @@
+"""Where each plan stands as of one day: strategy states, reasons for attention, the caseload.
+
+Status depends on the day, so it is computed for an explicit `as_of` (PLANPORTAL_AS_OF, else
+the build day) and never stored in the plan files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
+from .caseload import Caseload, PlanFile
+from .rules import parse_date, review_date
+
+DUE_SOON = timedelta(days=14)
+REVIEW_DUE = timedelta(days=30)
+AS_OF_VARIABLE = "PLANPORTAL_AS_OF"
+
+
+class State(StrEnum):
+    DONE = "done"
+    CANCELLED = "cancelled"
+    CLOSED = "closed"  # the issue was achieved or discontinued
+    OVERDUE = "overdue"
+    DUE_SOON = "due-soon"
+    ONGOING = "ongoing"
+    ON_TRACK = "on-track"
+
+    @property
+    def is_open(self) -> bool:
+        return self not in (State.DONE, State.CANCELLED, State.CLOSED)
+
+
+def as_of_from_environment(today: date | None = None) -> date:
+    """The day status is computed for; a malformed PLANPORTAL_AS_OF is a ValueError."""
+    written = os.environ.get(AS_OF_VARIABLE, "").strip()
+    if not written:
+        return today or date.today()
+    day = parse_date(written)
+    if day is None:
+        raise ValueError(f"{AS_OF_VARIABLE}={written!r} is not a day written YYYY-MM-DD, like 2026-11-20.")
+    return day
+
+
+def slug(name: str) -> str:
+    """A URL-safe slug of a case manager's name: 'Marie Dubois' -> 'marie-dubois'."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or "case-manager"
+
+
+@dataclass(frozen=True)
+class StrategyStatus:
+    issue_number: int  # 1-based, as the person reads it
+    issue: dict[str, Any]
+    strategy: dict[str, Any]
+    due: date | None  # None for ongoing
+    state: State
+
+
+@dataclass
+class PlanStatus:
+    plan_file: PlanFile
+    strategies: list[StrategyStatus]
+    review: date
+    reasons: list[str]
+
+    @property
+    def plan(self) -> dict[str, Any]:
+        assert self.plan_file.plan is not None
+        return self.plan_file.plan
+
+    @property
+    def client_id(self) -> str:
+        return self.plan["client"]["id"]
+
+    @property
+    def state(self) -> str:
+        return self.plan["plan"].get("status", "active")
+
+    @property
+    def case_manager_slug(self) -> str:
+        return slug(self.plan["case_manager"]["name"])
+
+    @property
+    def warnings(self) -> list[Any]:
+        return self.plan_file.findings
+
+    def count(self, state: State) -> int:
+        return sum(s.state == state for s in self.strategies)
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.reasons)
+
+    def urgency(self) -> tuple[Any, ...]:
+        """Sort key: the plans that need attention first, the most overdue first among them."""
+        client = self.plan["client"]["name"]
+        return (not self.needs_attention, -self.count(State.OVERDUE), self.review,
+                -self.count(State.DUE_SOON), client["last"].casefold(), client["first"].casefold(),
+                self.client_id)
+
+
+def strategy_state(strategy: dict[str, Any], issue: dict[str, Any], due: date | None, as_of: date) -> State:
+    status = strategy.get("status", "planned")
+    if status == "done":
+        return State.DONE
+    if status == "cancelled":
+        return State.CANCELLED
+    if issue.get("status", "open") != "open":
+        return State.CLOSED
+    if due is None:
+        return State.ONGOING
+    if due < as_of:
+        return State.OVERDUE
+    if due - as_of <= DUE_SOON:
+        return State.DUE_SOON
+    return State.ON_TRACK
+
+
+def plan_status(plan_file: PlanFile, as_of: date) -> PlanStatus:
+    plan = plan_file.plan
+    assert plan is not None
+    review = review_date(plan)
+    strategies = []
+    for number, issue in enumerate(plan["issues"], start=1):
+        for strategy in issue["strategies"]:
+            target = strategy["target_date"]
+            due = None if target == "ongoing" else review if target == "annual-review" else parse_date(target)
+            strategies.append(StrategyStatus(number, issue, strategy, due,
+                                             strategy_state(strategy, issue, due, as_of)))
+    status = PlanStatus(plan_file, strategies, review, [])
+    status.reasons = _reasons(status, as_of)
+    return status
+
+
+def _reasons(status: PlanStatus, as_of: date) -> list[str]:
+    """Why a supervisor should look at this plan, in words; closed plans need nothing."""
+    if status.state == "closed":
+        return []
+    reasons = []
+    overdue = status.count(State.OVERDUE)
+    if overdue:
+        reasons.append(f"{overdue} overdue strateg{'y' if overdue == 1 else 'ies'}")
+    if status.review < as_of:
+        reasons.append(f"review overdue since {status.review:%B} {status.review.day}, {status.review.year}")
+    elif status.review - as_of <= REVIEW_DUE:
+        reasons.append(f"review due {status.review:%B} {status.review.day}, {status.review.year}")
+    if status.state == "draft":
+        reasons.append("draft, not yet agreed and signed")
+    else:
+        signatures = status.plan.get("signatures", {})
+        if "client" not in signatures or "case_manager" not in signatures:
+            reasons.append("unsigned")
+    warnings = len(status.warnings)
+    if warnings:
+        reasons.append(f"{warnings} warning{'s' * (warnings != 1)}")
+    return reasons
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    due: date
+    plan: PlanStatus
+    strategy: StrategyStatus
+
+
+@dataclass
+class CaseManager:
+    slug: str
+    name: str
+    agencies: set[str] = field(default_factory=set)
+    plans: list[PlanStatus] = field(default_factory=list)
+
+    def open_strategies(self) -> list[tuple[PlanStatus, StrategyStatus]]:
+        """Every open strategy across the caseload by date, ongoing ones last: a takeover list."""
+        rows = [(p, s) for p in self.plans if p.state != "closed" for s in p.strategies if s.state.is_open]
+        return sorted(rows, key=lambda row: (row[1].due is None, row[1].due or date.max, row[0].client_id))
+
+
+@dataclass
+class CaseloadStatus:
+    as_of: date
+    plans: list[PlanStatus]
+
+    def with_state(self, state: str) -> list[PlanStatus]:
+        return sorted((p for p in self.plans if p.state == state), key=PlanStatus.urgency)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        active = self.with_state("active")
+        return {
+            "active plans": len(active),
+            "overdue strategies": sum(p.count(State.OVERDUE) for p in active),
+            "reviews due": sum(self.as_of <= p.review <= self.as_of + REVIEW_DUE for p in active),
+            "reviews overdue": sum(p.review < self.as_of for p in active),
+            "drafts": len(self.with_state("draft")),
+            "plans with warnings": sum(bool(p.warnings) for p in self.plans),
+        }
+
+    def upcoming(self) -> list[Upcoming]:
+        """The target dates of the next 14 days, in active plans."""
+        rows = [Upcoming(s.due, p, s) for p in self.with_state("active") for s in p.strategies
+                if s.state == State.DUE_SOON and s.due is not None]
+        return sorted(rows, key=lambda row: (row.due, row.plan.client_id))
+
+    def case_managers(self) -> list[CaseManager]:
+        grouped: dict[str, CaseManager] = {}
+        for plan in sorted(self.plans, key=PlanStatus.urgency):
+            manager = plan.plan["case_manager"]
+            entry = grouped.setdefault(plan.case_manager_slug, CaseManager(plan.case_manager_slug, manager["name"]))
+            entry.agencies.add(manager["agency"])
+            entry.plans.append(plan)
+        return sorted(grouped.values(), key=lambda m: m.slug)
+
+
+def caseload_status(caseload: Caseload, as_of: date) -> CaseloadStatus:
+    return CaseloadStatus(as_of, [plan_status(f, as_of) for f in caseload.publishable])
+

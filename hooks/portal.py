@@ -1,0 +1,102 @@
+"""MkDocs hooks: publish the plans under plans/ as the caseload site.
+
+Only glue lives here; loading, checking, status and rendering are the `planportal` package.
+Every plan is checked on every build; any error stops the build (strict or not), warnings
+are logged so that `--strict` counts them. Pages are added with `File.generated` and their
+HTML, rendered from templates with autoescape, replaces the page content as one block:
+plan text never passes through Markdown.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from planportal import render
+from planportal.caseload import load_caseload
+from planportal.status import as_of_from_environment, caseload_status
+
+log = logging.getLogger("mkdocs.plugins.planportal")
+
+LARGE_PRINT_CSS = Path(render.__file__).parent / "templates" / "large-print.css"
+
+#: The HTML of each generated page by its source path, rendered when MkDocs reaches it.
+_pages: dict[str, Callable[[], str]] = {}
+
+
+def _settings(config: MkDocsConfig) -> dict[str, object]:
+    return dict(config.extra.get("planportal", {}))
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    if not config.use_directory_urls:
+        raise PluginError("Plan Portal needs use_directory_urls: true in mkdocs.yml "
+                          "(pages live at clients/<id>/).")
+    try:
+        as_of_from_environment()
+    except ValueError as error:
+        raise PluginError(str(error)) from error
+    return config
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    settings = _settings(config)
+    base = Path(config.config_file_path).parent
+    plans_dir = base / str(settings.get("plans", "plans"))
+    if not plans_dir.is_dir():
+        raise PluginError(f"There is no plan folder at {plans_dir.name}/; create it or set "
+                          "extra.planportal.plans in mkdocs.yml.")
+    caseload = load_caseload([plans_dir], base)
+    for finding in caseload.findings:
+        (log.error if finding.is_error else log.warning)(finding.text())
+    errors = sum(f.is_error for f in caseload.findings)
+    if errors:
+        raise PluginError(f"{errors} error{'s' * (errors != 1)} in the plans (listed above); "
+                          "fix them and build again. A plan with an error is never published.")
+
+    status = caseload_status(caseload, as_of_from_environment())
+    in_search = bool(settings.get("search_plan_text", False))
+    css = LARGE_PRINT_CSS.read_text(encoding="utf-8")
+    _pages.clear()
+
+    def page(src_uri: str, title: str, html: Callable[[], str]) -> None:
+        if files.get_file_from_path(src_uri) is not None:
+            raise PluginError(f"docs/{src_uri} would hide a generated page; remove or rename it.")
+        files.append(File.generated(config, src_uri, content=_front_matter(title, in_search)))
+        _pages[src_uri] = html
+
+    warnings = [f for f in caseload.findings if not f.is_error]
+    page("index.md", "Caseload", lambda: render.index_page(status, warnings))
+    for plan in status.plans:
+        page(f"clients/{plan.client_id}/index.md", f"Action plan {plan.client_id}",
+             lambda plan=plan: render.client_page(plan))
+        files.append(File.generated(config, f"clients/{plan.client_id}/large-print/index.html",
+                                    content=render.large_print_page(plan, css)))
+    for manager in status.case_managers():
+        page(f"case-managers/{manager.slug}/index.md",
+             f"Caseload of {manager.slug.replace('-', ' ').title()}",
+             lambda manager=manager: render.case_manager_page(manager, status))
+    return files
+
+
+def _front_matter(title: str, in_search: bool) -> str:
+    """Titles come from ids and slugs only: MkDocs' theme templates do not escape them."""
+    search = "" if in_search else "search:\n  exclude: true\n"
+    return f"---\ntitle: {title}\nhide:\n  - navigation\n  - toc\n{search}---\n"
+
+
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    render_page = _pages.get(page.file.src_uri)
+    return render_page() if render_page else html
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    """No sitemap: the site is internal and must not be indexed."""
+    for name in ("sitemap.xml", "sitemap.xml.gz"):
+        (Path(config.site_dir) / name).unlink(missing_ok=True)
