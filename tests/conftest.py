@@ -1,0 +1,115 @@
+"""Shared test parts: the real `mkdocs build`, a local web server, and Debian's Chromium.
+
+Nothing here is mocked: sites are built by running MkDocs on a project folder, served from
+127.0.0.1 and opened in headless Chromium driven by Playwright (never a downloaded browser).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+EXAMPLE_PLANS = REPOSITORY / "plans"
+#: Every site test computes status as of this day, so pages are reproducible.
+AS_OF = "2026-11-20"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@dataclass
+class Build:
+    """The outcome of one real `mkdocs build`."""
+
+    project: Path
+    site: Path
+    returncode: int
+    output: str
+
+    def page(self, url: str) -> str:
+        """The HTML of a built page, by its URL (`clients/X/`)."""
+        return (self.site / url / "index.html").read_text(encoding="utf-8")
+
+
+def make_project(folder: Path, plans: Path | None = None) -> Path:
+    """A project folder like the repository's, with its own plans (copied from `plans`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPOSITORY / "mkdocs.yml", folder / "mkdocs.yml")
+    for shared in ("hooks", "docs", "schema"):
+        (folder / shared).symlink_to(REPOSITORY / shared, target_is_directory=True)
+    if plans is not None:
+        shutil.copytree(plans, folder / "plans", symlinks=True)
+    else:
+        (folder / "plans").mkdir()
+    return folder
+
+
+def build_site(project: Path, *extra: str, as_of: str = AS_OF) -> Build:
+    """Run the real `mkdocs build` on `project`, as CI does."""
+    site = project / "site"
+    environment = {**os.environ, "PLANPORTAL_AS_OF": as_of, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(project / "mkdocs.yml"),
+         "-d", str(site), *extra],
+        capture_output=True, text=True, env=environment, timeout=600,
+    )
+    return Build(project, site, result.returncode, result.stdout + result.stderr)
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The example plans of plans/ built once, strictly, as of AS_OF."""
+    project = make_project(tmp_path_factory.mktemp("example") / "project", EXAMPLE_PLANS)
+    build = build_site(project, "--strict")
+    assert build.returncode == 0, build.output
+    return build
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(site: Path) -> Iterator[str]:
+    """Serve `site` on 127.0.0.1 on a free port; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def example_url(example_site: Build) -> Iterator[str]:
+    """The example site served locally."""
+    with serve(example_site.site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's headless Chromium, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
