@@ -51,7 +51,7 @@ def _finding(shown_as: str, mark: Mark, violation: Violation) -> Finding:
 
 def _violation_mark(document: Document, violation: Violation) -> Mark:
     """Unknown fields point at their key; everything else at the value."""
-    if violation.path in document.key_marks and violation.code == "PP002" and violation.message.startswith("'"):
+    if violation.at_key and violation.path in document.key_marks:
         return document.key_marks[violation.path]
     return document.mark(violation.path)
 
@@ -117,8 +117,8 @@ def _name(path: Iterable[str | int]) -> str:
 
 
 def _about(schema: dict[str, Any]) -> str:
-    description = schema.get("description", "")
-    return f"{description}" if description else ""
+    """The schema's own description of a field: the same words the editor shows on hover."""
+    return str(schema.get("description", ""))
 
 
 def _describe(error: ValidationError) -> Iterator[Violation]:
@@ -138,13 +138,20 @@ def _describe(error: ValidationError) -> Iterator[Violation]:
             if field not in allowed:
                 close = difflib.get_close_matches(field, allowed, n=1)
                 hint = f"Did you mean '{close[0]}'?" if close else f"The fields here are: {', '.join(allowed)}."
-                yield Violation((*path, field), "PP002", f"'{field}' is not a field of {name}.", hint)
+                yield Violation((*path, field), "PP002", f"'{field}' is not a field of {name}.", hint,
+                                at_key=True)
     elif kind == "format" or _is_date_error(error):
         yield Violation(path, "PP003", f"{name}: '{instance}' is not a date written YYYY-MM-DD.",
                         rules.date_hint(instance))
     elif kind == "type" or (isinstance(instance, str) and not instance.strip()):
-        yield Violation(path, "PP002", _type_message(name, instance, error.validator_value),
-                        _about(schema))
+        # A blank text fails minLength or pattern, whose value is no type name: it wants text.
+        expected = error.validator_value if kind == "type" else "string"
+        if expected == "string" and isinstance(instance, int | bool):
+            written = str(instance).lower() if isinstance(instance, bool) else str(instance)
+            hint = f'Put it in quotes, "{written}", so it stays text.'
+        else:
+            hint = _about(schema)
+        yield Violation(path, "PP002", _type_message(name, instance, expected), hint)
     elif kind in ("enum", "const"):
         allowed = error.validator_value if kind == "enum" else [error.validator_value]
         yield Violation(path, "PP002",

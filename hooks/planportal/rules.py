@@ -24,6 +24,7 @@ class Violation:
     code: str
     message: str
     hint: str = ""
+    at_key: bool = False  # point at the key itself (an unknown field), not at its value
 
 
 # --- dates -------------------------------------------------------------------------------
@@ -197,9 +198,10 @@ def pp009_dates_after_plan(plan: dict[str, Any]) -> Iterator[Violation]:
 
 
 # Nine digits as 3-2-4, separated by hyphens or spaces, not inside a longer number;
-# nine digits in a row only next to words that say what they are.
+# nine digits in a row only next to words that say what they are. `ss#` stands apart:
+# a word boundary after `#` would miss the usual "SS# 078051120".
 _SSN_SEPARATED = re.compile(r"(?<![\d-])\d{3}([- ])\d{2}\1\d{4}(?![\d-])")
-_SSN_LABEL = re.compile(r"\b(ssn|ss#|soc(ial)?\.?\s*sec(urity)?(\s*(no|number|#))?)\b", re.IGNORECASE)
+_SSN_LABEL = re.compile(r"\bss#|\b(ssn|soc(ial)?\.?\s*sec(urity)?(\s*(no|number))?)\b", re.IGNORECASE)
 _NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
 
 
