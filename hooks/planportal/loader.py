@@ -124,12 +124,13 @@ def _yaml_error(error: yaml.YAMLError, text: str) -> tuple[Mark, str]:
         return where, (error.problem or "unexpected text").strip()
     position = getattr(error, "position", None)
     if isinstance(position, int):
-        return _offset_mark(text, position), "it holds a character that YAML does not allow (a control character or NUL)"
+        return _offset_mark(text, position), ("it holds a character that YAML does not allow "
+                                              "(a control character or NUL)")
     return Mark(1, 1), str(error).splitlines()[0] if str(error) else "unexpected text"
 
 
 def _yaml_hint(text: str, mark: Mark) -> str:
-    lines = text.splitlines()
+    lines = text.split("\n")  # as YAML counts lines; splitlines() also breaks at \x0b, \x1c...
     line = lines[mark.line - 1] if mark.line <= len(lines) else ""
     if "\t" in line[: mark.column]:
         return "Indent with spaces, not tabs."
