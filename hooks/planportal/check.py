@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,17 +18,29 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError
 
 from . import rules
+from .fastschema import compile_schema
 from .findings import Finding
-from .loader import Document, Loaded, Mark, Path_
+from .loader import Document, Loaded, Mark, Path_, line_starts, offset_mark
 from .rules import Violation
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema" / "plan.schema.json"
+#: A link to schema/plan.schema.json, so that a wheel (as pre-commit installs it) carries the schema.
+SCHEMA_PATH = Path(__file__).parent / "plan.schema.json"
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
 @cache
 def validator() -> Draft202012Validator:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return Draft202012Validator(_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+@cache
+def schema_accepts() -> Callable[[Any], bool]:
+    """The schema compiled to plain checks: a quick yes for correct plans (see fastschema)."""
+    return compile_schema(_schema()) or (lambda data: False)
 
 
 def check_loaded(loaded: Loaded, shown_as: str, stem: str) -> list[Finding]:
@@ -64,10 +76,10 @@ def rule_violations(plan: dict[str, Any], stem: str) -> Iterator[Violation]:
 
 def ssn_findings(text: str, shown_as: str) -> list[Finding]:
     found = []
+    starts = line_starts(text)
     for offset, _ in rules.pp010_no_ssn(text):
-        line = text.count("\n", 0, offset) + 1
-        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        found.append(Finding(shown_as, line, column, "PP010",
+        mark = offset_mark(starts, offset)
+        found.append(Finding(shown_as, mark.line, mark.column, "PP010",
                              "This looks like a Social Security number; plans must never hold one.",
                              "Remove it. Identify the person by the agency's client id only."))
     return found
@@ -83,6 +95,8 @@ def schema_violations(data: Any) -> Iterator[Violation]:
     if not isinstance(data, dict):
         yield Violation((), "PP002", f"A plan is a set of fields (a mapping), but this file holds {_kind(data)}.",
                         "Start from `planportal new CLIENT-ID`: the first line is schema_version: 1.")
+        return
+    if schema_accepts()(data):
         return
     seen: set[tuple[Path_, str]] = set()
     for error in sorted(validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
@@ -155,7 +169,7 @@ def _describe(error: ValidationError) -> Iterator[Violation]:
     elif kind in ("enum", "const"):
         allowed = error.validator_value if kind == "enum" else [error.validator_value]
         yield Violation(path, "PP002",
-                        f"{name} is '{instance}', which is not allowed here.",
+                        f"{name} is '{_shown(instance)}', which is not allowed here.",
                         f"Use one of: {', '.join(str(a) for a in allowed)}.")
     elif kind == "minItems":
         yield Violation(path, "PP002", f"{name} needs at least one entry.", _about(schema))

@@ -150,12 +150,8 @@ def _reasons(status: PlanStatus, as_of: date) -> list[str]:
         reasons.append(f"review overdue since {status.review:%B} {status.review.day}, {status.review.year}")
     elif status.review - as_of <= REVIEW_DUE:
         reasons.append(f"review due {status.review:%B} {status.review.day}, {status.review.year}")
-    if status.state == "draft":
+    if status.state == "draft":  # an active plan without signatures never gets here (PP011)
         reasons.append("draft, not yet agreed and signed")
-    else:
-        signatures = status.plan.get("signatures", {})
-        if "client" not in signatures or "case_manager" not in signatures:
-            reasons.append("unsigned")
     warnings = len(status.warnings)
     if warnings:
         reasons.append(f"{warnings} warning{'s' * (warnings != 1)}")
