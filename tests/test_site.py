@@ -1,0 +1,764 @@
+"""The site, built by the real `mkdocs build`: what its pages say, what stops a build, and
+what it never does (reach outside hosts, get indexed, put names in URLs).
+
+The expected values were counted by hand from the plans under plans/ as of 2026-11-20
+(conftest.AS_OF); each test says what was counted. Pages are read with the standard
+library's HTML parser into a small tree, so the tests assert the words a reader sees.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from conftest import EXAMPLE_PLANS, REPOSITORY, Build, RunCli, build_site, make_project, valid_plan_text
+
+# --- reading pages ---------------------------------------------------------------------------
+
+VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+             "track", "wbr"}
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict[str, str]
+    children: list[Element | str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The words inside, as read: whitespace collapsed."""
+        return " ".join("".join(self._strings()).split())
+
+    def _strings(self) -> Iterator[str]:
+        for child in self.children:
+            yield from (child,) if isinstance(child, str) else child._strings()
+
+    def iter(self) -> Iterator[Element]:
+        for child in self.children:
+            if isinstance(child, Element):
+                yield child
+                yield from child.iter()
+
+    def find_all(self, tag: str | None = None, *, css_class: str | None = None, **attrs: str) -> list[Element]:
+        """Descendants by tag, by one class name, and by exact attribute values."""
+        return [e for e in self.iter()
+                if (tag is None or e.tag == tag)
+                and (css_class is None or css_class in e.attrs.get("class", "").split())
+                and all(e.attrs.get(name) == value for name, value in attrs.items())]
+
+    def find(self, tag: str | None = None, *, css_class: str | None = None, **attrs: str) -> Element:
+        found = self.find_all(tag, css_class=css_class, **attrs)
+        assert found, f"no <{tag or '*'}> with class={css_class} {attrs}"
+        return found[0]
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Element("document", {})
+        self.open = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = Element(tag, {name: value or "" for name, value in attrs})
+        self.open[-1].children.append(element)
+        if tag not in VOID_TAGS:
+            self.open.append(element)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.open[-1].children.append(Element(tag, {name: value or "" for name, value in attrs}))
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.open) - 1, 0, -1):
+            if self.open[depth].tag == tag:
+                del self.open[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.open[-1].children.append(data)
+
+
+def parse(html: str) -> Element:
+    builder = _TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    return builder.root
+
+
+def content(build: Build, url: str) -> Element:
+    """The page's own content: the article of a site page, the main of a large-print copy."""
+    page = parse(build.page(url))
+    articles = page.find_all("article")
+    return articles[0] if articles else page.find("main")
+
+
+def table(page: Element, caption: str) -> Element:
+    """The table whose caption starts with `caption`."""
+    for candidate in page.find_all("table"):
+        if candidate.find("caption").text.startswith(caption):
+            return candidate
+    raise AssertionError(f"no table captioned {caption!r}")
+
+
+def rows(of_table: Element) -> list[list[str]]:
+    """The body rows of a table, each as the text of its cells."""
+    return [[cell.text for cell in row.children if isinstance(cell, Element) and cell.tag in ("th", "td")]
+            for row in of_table.find("tbody").find_all("tr")]
+
+
+def row_links(of_table: Element) -> list[list[str]]:
+    return [[a.attrs["href"] for a in row.find_all("a")] for row in of_table.find("tbody").find_all("tr")]
+
+
+def facts(element: Element) -> dict[str, str]:
+    """The `Label: value` lines of one block (a step, a section; not of the blocks inside it)."""
+    found = {}
+    for line in element.children:
+        if not isinstance(line, Element) or line.tag != "p":
+            continue
+        labels = line.find_all("span", css_class="pp-label")
+        if labels:
+            label = labels[0].text
+            found[label] = line.text.removeprefix(label).strip()
+    return found
+
+
+def index_counts(build: Build) -> dict[str, int]:
+    """The numbers at the top of the caseload index, by what they count."""
+    counted = {}
+    for item in content(build, "").find("ul", css_class="pp-counts").find_all("li"):
+        number, what = item.text.split(" ", 1)
+        counted[what] = int(number)
+    return counted
+
+
+def steps(page: Element, issue: int) -> dict[str, Element]:
+    """The steps of one issue on a client page, by their action."""
+    section = page.find("section", **{"aria-labelledby": f"issue-{issue}"})
+    return {step.find("p", css_class="pp-action").text: step for step in section.find_all("li", css_class="pp-step")}
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+# --- the index -------------------------------------------------------------------------------
+
+
+def test_index_says_the_day_its_status_is_for(example_site: Build) -> None:
+    as_of = content(example_site, "").find("p", css_class="pp-as-of")
+    assert as_of.text == "Status as of November 20, 2026."
+    assert as_of.find("time").attrs["datetime"] == "2026-11-20"
+
+
+def test_index_counts_equal_the_plans_counted_by_hand(example_site: Build) -> None:
+    # Active: CVCOA-0042, -0107, -0115, GMHS-0302, NEK-2031, -2044 (GMHS-0310 is a draft,
+    # GMHS-0288 closed). Overdue: 12 in CVCOA-0042 (every step not done; the plan is from 2007),
+    # the walker step of CVCOA-0107 (Nov 6) and the tub bench of NEK-2031 (Nov 10).
+    # GMHS-0302's review (default Dec 10, 2026) is within 30 days; CVCOA-0042's (Apr 12, 2008) is past.
+    assert index_counts(example_site) == {
+        "active plans": 6, "overdue strategies": 14, "reviews due": 1, "reviews overdue": 1,
+        "drafts": 1, "plans with warnings": 0,
+    }
+
+
+def test_active_plans_are_listed_most_urgent_first(example_site: Build) -> None:
+    active = table(content(example_site, ""), "Active plans")
+    assert [row[0] for row in rows(active)] == [
+        "Cornell, Michael CVCOA-0042",   # 12 overdue, review overdue
+        "Lavoie, Beatrice NEK-2031",     # 1 overdue, review April 8, 2027
+        "Thibault, Agnes CVCOA-0107",    # 1 overdue, review June 18, 2027
+        "Marín, Rosa GMHS-0302",         # review due
+        "Woodbury, Harlan NEK-2044",     # nothing: by review date
+        "Fairbanks, Raymond CVCOA-0115",
+    ]
+    by_id = {row[0].split()[-1]: row for row in rows(active)}
+    # Client, case manager, program, plan date, next review, overdue, due soon, reasons.
+    assert by_id["CVCOA-0042"][1:] == [
+        "Marie Dubois", "Choices for Care - Highest Needs", "April 12, 2007", "April 12, 2008", "12", "0",
+        "12 overdue strategies; review overdue since April 12, 2008"]
+    assert by_id["NEK-2031"][4:] == ["April 8, 2027", "1", "2", "1 overdue strategy"]
+    assert by_id["CVCOA-0107"][4:] == ["June 18, 2027", "1", "2", "1 overdue strategy"]
+    assert by_id["GMHS-0302"][4:] == ["December 10, 2026", "0", "2", "review due December 10, 2026"]
+    assert by_id["NEK-2044"][4:] == ["February 19, 2027", "0", "1", "nothing"]
+    assert by_id["CVCOA-0115"][4:] == ["March 3, 2027", "0", "1", "nothing"]
+    assert row_links(active)[0] == ["clients/CVCOA-0042/", "case-managers/marie-dubois/"]
+
+
+def test_drafts_and_closed_plans_have_their_own_sections(example_site: Build) -> None:
+    page = content(example_site, "")
+    drafts, closed = table(page, "Draft plans"), table(page, "Closed plans")
+    assert [row[0] for row in rows(drafts)] == ["Pruitt, Walter GMHS-0310"]
+    assert rows(drafts)[0][-1] == "draft, not yet agreed and signed"
+    assert [row[0] for row in rows(closed)] == ["Kessler, Dorothy GMHS-0288"]
+    assert rows(closed)[0][-1] == "nothing"
+    active_ids = " ".join(row[0] for row in rows(table(page, "Active plans")))
+    assert "GMHS-0310" not in active_ids and "GMHS-0288" not in active_ids
+
+
+def test_next_14_days_lists_the_target_dates_of_active_plans_in_order(example_site: Build) -> None:
+    upcoming = table(content(example_site, ""), "Target dates from November 20, 2026")
+    # Open steps due November 20 - December 4, 2026 in active plans, by date then client id.
+    # The draft GMHS-0310 has steps due then too (Nov 24, Dec 1, Dec 4): they are not listed.
+    assert [row[:3] for row in rows(upcoming)] == [
+        ["November 26, 2026", "Fairbanks, Raymond", "Ask about a grant for a pellet stove."],
+        ["November 26, 2026", "Marín, Rosa", "Ir a la clase de diabetes en español."],
+        ["November 27, 2026", "Thibault, Agnes", "Denise will drive me on Fridays."],
+        ["November 30, 2026", "Lavoie, Beatrice", "Make a picture board for the kitchen."],
+        ["December 1, 2026", "Marín, Rosa", "Buscar otra clase de inglés cerca de casa."],
+        ["December 1, 2026", "Woodbury, Harlan", "Apply for help with the winter fuel bill."],
+        ["December 2, 2026", "Thibault, Agnes", "Paul will fill the pill box each Sunday and check the chart."],
+        ["December 3, 2026", "Lavoie, Beatrice", "A respite aide comes on Thursday afternoons."],
+    ]
+    assert rows(upcoming)[1][3] == "the client; Dra. Paula Soto (Clínica Valle Verde)"
+    assert row_links(upcoming)[1] == ["clients/GMHS-0302/#issue-3"]
+
+
+# --- case managers ---------------------------------------------------------------------------
+
+
+def test_index_links_every_case_manager_page(example_site: Build) -> None:
+    managers = content(example_site, "").find("ul", css_class="pp-managers")
+    assert [(a.attrs["href"], a.text) for a in managers.find_all("a")] == [
+        ("case-managers/daniel-okafor/", "Daniel Okafor"),
+        ("case-managers/lucia-herrera/", "Lucía Herrera"),
+        ("case-managers/marie-dubois/", "Marie Dubois"),
+        ("case-managers/sam-whitaker/", "Sam Whitaker"),
+    ]
+    assert [item.text for item in managers.find_all("li")][0] == "Daniel Okafor: 2 plans, 1 overdue"
+    for link in managers.find_all("a"):
+        assert (example_site.site / link.attrs["href"] / "index.html").is_file()
+
+
+def test_case_manager_page_lists_clients_and_open_steps_by_date(example_site: Build) -> None:
+    page = content(example_site, "case-managers/sam-whitaker/")
+    assert page.find("h1").text == "Caseload of Sam Whitaker"
+    clients = table(page, "Clients of Sam Whitaker")
+    assert [row[0] for row in rows(clients)] == ["Thibault, Agnes CVCOA-0107", "Fairbanks, Raymond CVCOA-0115"]
+    assert row_links(clients)[0] == ["../../clients/CVCOA-0107/"]
+    open_steps = table(page, "Every open step")
+    # Target date, status, client, step: every step not done or cancelled, earliest first.
+    assert [[row[0], row[1], row[2], row[4]] for row in rows(open_steps)] == [
+        ["November 6, 2026", "overdue", "Thibault, Agnes", "I will use my walker every time I get up."],
+        ["November 26, 2026", "due soon", "Fairbanks, Raymond", "Ask about a grant for a pellet stove."],
+        ["November 27, 2026", "due soon", "Thibault, Agnes", "Denise will drive me on Fridays."],
+        ["December 2, 2026", "due soon", "Thibault, Agnes",
+         "Paul will fill the pill box each Sunday and check the chart."],
+        ["December 15, 2026", "on track", "Fairbanks, Raymond", "I will use my inhaler before chores."],
+        ["December 31, 2026", "on track", "Fairbanks, Raymond", "I will keep a list of chores for the homemaker."],
+        ["January 15, 2027", "on track", "Thibault, Agnes", "Start adult day on Tuesdays and Fridays."],
+        ["January 20, 2027", "on track", "Fairbanks, Raymond", "Talk about a phone buddy program."],
+    ]
+    assert rows(open_steps)[3][5] == "Paul Thibault (representative)"
+
+
+def test_case_manager_open_steps_put_ongoing_last_and_leave_closed_plans_out(example_site: Build) -> None:
+    daniel = rows(table(content(example_site, "case-managers/daniel-okafor/"), "Every open step"))
+    dates = [row[0] for row in daniel]
+    assert dates[:2] == ["November 10, 2026", "November 30, 2026"]
+    assert dates[-4:] == ["ongoing"] * 4  # NEK-2044's four ongoing steps
+    assert "Ask the doctor about a driving test." not in [row[4] for row in daniel]  # cancelled
+    lucia = content(example_site, "case-managers/lucia-herrera/")
+    clients = [row[0] for row in rows(table(lucia, "Clients of Lucía Herrera"))]
+    assert sorted(clients) == ["Kessler, Dorothy GMHS-0288", "Marín, Rosa GMHS-0302", "Pruitt, Walter GMHS-0310"]
+    lucia_steps = rows(table(lucia, "Every open step"))
+    assert {row[2] for row in lucia_steps} == {"Marín, Rosa", "Pruitt, Walter (draft)"}  # nothing of the closed plan
+
+
+# --- a client page ---------------------------------------------------------------------------
+
+
+def test_client_page_greets_the_person_and_says_who_to_call(example_site: Build) -> None:
+    page = content(example_site, "clients/CVCOA-0042/")
+    assert page.find("h1").text == "Your Action Plan"
+    assert page.find("p", css_class="pp-greeting").text == "Hello, Mike."
+    call = facts(page.find("section", css_class="pp-call"))
+    assert call == {"Your case manager:": "Marie Dubois, Central VT Council on Aging",
+                    "Phone:": "802-555-0100", "Email:": "marie.dubois@example.org"}
+    assert page.find("a", href="tel:802-555-0100").text == "802-555-0100"
+
+
+def test_client_page_shows_each_issue_with_goal_measure_and_steps(example_site: Build) -> None:
+    page = content(example_site, "clients/CVCOA-0042/")
+    headings = [h.text for h in page.find_all("h2") if h.attrs.get("id", "").startswith("issue-")]
+    assert headings == [
+        "Issue 1: I feel down a lot.",
+        "Issue 2: Not eating well and losing weight.",
+        "Issue 3: Alone during the day.",
+        "Issue 4: Michael's spiritual needs are not being met.",
+        "Issue 5: Assistance needed with personal care, dressing, bathing, laundry and housework.",
+        "Issue 6: Jennifer would like 1 weekend a month free to visit friends.",
+    ]
+    first = page.find("section", **{"aria-labelledby": "issue-1"})
+    assert facts(first) == {
+        "Your goal:": "Increased energy and interest in my hobbies.",
+        "How we will know:": "I work on a hobby at least once a week by July.",
+        "This issue:": "Still working on it",
+    }
+    assert [li.text for li in first.find("ul").find_all("li")] == ["Since the fall I get tired fast."]
+
+    referral = facts(steps(page, 1)["Refer to Elder Care Clinician for further assessment and treatment."])
+    assert referral["Who:"] == "Marie Dubois (your case manager); Elder Care Clinician (Central VT Council on Aging)"
+    assert referral["By:"] == "July 12, 2007"
+    assert referral["Status:"] == "Not done yet, and the date has passed"
+    notes = steps(page, 1)["Refer to Elder Care Clinician for further assessment and treatment."]
+    assert [li.text for li in notes.find("ul", css_class="pp-progress").find_all("li")] == [
+        "April 20, 2007: Referral sent to the Elder Care Clinician.",
+        "May 3, 2007: First home visit by the clinician. Next visit May 17.",
+    ]
+
+    nutrition = facts(steps(page, 2)[
+        "Refer to Nutrition Director at CVCOA for nutrition consult for Michael & Jennifer."])
+    assert nutrition == {"Who:": "Marie Dubois (your case manager)", "By:": "April 19, 2007",
+                         "Status:": "Done", "Done on:": "April 18, 2007"}
+    review = facts(steps(page, 2)["Michael, Jennifer & Marie will review in 3 months progress toward goal."])
+    assert review["Who:"] == "Marie Dubois (your case manager); you; Jennifer Cornell (granddaughter)"
+    spiritual = steps(page, 4)
+    assert facts(spiritual["Michael will let Barbara know that he would like spiritual visits 1-2 x a month "
+                           "if possible."])["Who:"] == "you"
+    assert facts(spiritual["Michael's friend John will bring him 2x if Michael wants."])["Who:"] == \
+        "John (friend from church)"
+
+
+def test_client_page_shows_strengths_declined_sharing_and_the_plan(example_site: Build) -> None:
+    page = content(example_site, "clients/CVCOA-0042/")
+    strengths = page.find("section", **{"aria-labelledby": "strengths"})
+    assert [li.text for li in strengths.find_all("li")][0] == "Enjoys woodworking, gardening and painting."
+    declined = page.find("section", **{"aria-labelledby": "declined"})
+    assert [li.text for li in declined.find_all("li")] == [
+        "Hearing aids: Michael has hearing aids but does not want to work on wearing them now."]
+    sharing = page.find("section", **{"aria-labelledby": "sharing"})
+    assert [li.text for li in sharing.find_all("li")] == [
+        "Jennifer Cornell (granddaughter)", "Elder Care Clinician (Central VT Council on Aging)",
+        "Barre Project Independence", "Central VT Home Health & Hospice"]
+    about = facts(page.find("section", css_class="pp-about"))
+    assert about == {"Plan made on:": "April 12, 2007", "Kind of plan:": "First plan",
+                     "Next review:": "April 12, 2008", "Client number:": "CVCOA-0042"}
+
+
+@pytest.mark.parametrize(("client_id", "signed"), [
+    ("CVCOA-0042", ["Signed by Michael Cornell on April 12, 2007.", "Signed by Marie Dubois on April 12, 2007.",
+                    "Signed by Ann Lee on April 13, 2007."]),
+    ("CVCOA-0107", ["Signed by Paul Thibault, your representative, on June 18, 2026.",
+                    "Signed by Sam Whitaker on June 18, 2026.", "Signed by Ann Lee on June 22, 2026."]),
+    ("CVCOA-0115", ["You chose not to sign (Ray agrees with the plan but does not sign papers.). "
+                    "Recorded on September 3, 2026.", "Signed by Sam Whitaker on September 3, 2026."]),
+    ("NEK-2031", ["You were not able to sign (Bea cannot write since her stroke. She said yes to the plan "
+                  "out loud.). Recorded on October 8, 2026.", "Signed by Daniel Okafor on October 8, 2026.",
+                  "Signed by Ruth Caldwell on October 9, 2026."]),
+    ("GMHS-0310", ["Not signed yet.", "Not signed yet."]),
+])
+def test_client_page_shows_signatures_with_dates_or_the_recorded_reason(
+        example_site: Build, client_id: str, signed: list[str]) -> None:
+    blocks = content(example_site, f"clients/{client_id}/").find_all("div", css_class="pp-signature")
+    assert [block.find("p").text for block in blocks] == signed
+
+
+def test_draft_and_closed_plans_say_so_plainly(example_site: Build) -> None:
+    draft = content(example_site, "clients/GMHS-0310/").find("p", css_class="pp-notice")
+    assert draft.text == ("This plan is a draft. It is not final until you and your case manager agree on it "
+                          "and sign it.")
+    closed = content(example_site, "clients/GMHS-0288/").find("p", css_class="pp-notice")
+    assert closed.text == "This plan is closed. It is kept as a record."
+    assert not content(example_site, "clients/CVCOA-0042/").find_all("p", css_class="pp-notice")
+
+
+def test_client_page_writes_special_targets_in_words(example_site: Build) -> None:
+    page = content(example_site, "clients/NEK-2044/")
+    assert page.find("p", css_class="pp-greeting").text == "Hello, Harlan."  # no preferred name
+    cook = facts(steps(page, 1)["I will cook my own breakfast and lunch."])
+    assert (cook["By:"], cook["Status:"]) == ("Ongoing", "Ongoing")
+    review = facts(steps(page, 1)["Daniel checks in by phone each month and visits at the review."])
+    assert review["By:"] == "At your next review, February 19, 2027"
+    achieved = page.find("section", **{"aria-labelledby": "issue-3"})
+    assert facts(achieved)["This issue:"] == "Goal reached"
+
+
+def test_client_page_in_spanish_uses_spanish_words_and_dates(example_site: Build) -> None:
+    page = content(example_site, "clients/GMHS-0302/")
+    assert page.find("p", css_class="pp-greeting").text == "Hola, Doña Rosa."
+    assert facts(page.find("section", css_class="pp-about"))["Próxima revisión:"] == "10 de diciembre de 2026"
+
+
+def test_client_page_links_its_large_print_copy_and_back(example_site: Build) -> None:
+    page = content(example_site, "clients/CVCOA-0042/")
+    link = page.find("p", css_class="pp-other-copy").find("a")
+    assert (link.attrs["href"], link.text) == ("large-print/", "Large-print copy of this plan")
+    large = content(example_site, "clients/CVCOA-0042/large-print/")
+    back = large.find("p", css_class="pp-other-copy").find("a")
+    assert (back.attrs["href"], back.text) == ("../", "Standard page of this plan")
+    assert large.find("p", css_class="pp-greeting").text == "Hello, Mike."
+    assert [h.text for h in large.find_all("h2")] == [h.text for h in page.find_all("h2")]
+
+
+def test_every_plan_file_yields_a_client_page_and_a_large_print_copy(example_site: Build) -> None:
+    plan_ids = sorted(path.stem for path in EXAMPLE_PLANS.rglob("*") if path.is_file())
+    client_pages = sorted(p.parent.name for p in (example_site.site / "clients").glob("*/index.html"))
+    large_print = sorted(p.parent.parent.name for p in (example_site.site / "clients").glob("*/large-print/index.html"))
+    assert len(plan_ids) == 8
+    assert client_pages == plan_ids
+    assert large_print == plan_ids
+
+
+# --- status depends on the day ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def case_study_2007(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The case study alone, built as of 2007-04-20: eight days after its plan was made."""
+    project = make_project(tmp_path_factory.mktemp("as-of-2007") / "project")
+    shutil.copy(EXAMPLE_PLANS / "CVCOA-0042.yaml", project / "plans")
+    build = build_site(project, "--strict", as_of="2007-04-20")
+    assert build.returncode == 0, build.output
+    return build
+
+
+def test_another_day_gives_another_status(case_study_2007: Build) -> None:
+    page = content(case_study_2007, "")
+    assert page.find("p", css_class="pp-as-of").text == "Status as of April 20, 2007."
+    assert index_counts(case_study_2007) == {
+        "active plans": 1, "overdue strategies": 0, "reviews due": 0, "reviews overdue": 0,
+        "drafts": 0, "plans with warnings": 0}
+    assert rows(table(page, "Active plans"))[0][5:] == ["0", "2", "nothing"]
+    # Open steps due April 20 - May 4, 2007: BPI meals (Apr 26) and telling Barbara (Apr 30).
+    assert [row[:3] for row in rows(table(page, "Target dates from April 20, 2007"))] == [
+        ["April 26, 2007", "Cornell, Michael",
+         "Michael will have nutritious meals at Barre Project Independence (BPI) 3x a week."],
+        ["April 30, 2007", "Cornell, Michael",
+         "Michael will let Barbara know that he would like spiritual visits 1-2 x a month if possible."],
+    ]
+    client = content(case_study_2007, "clients/CVCOA-0042/")
+    assert facts(steps(client, 1)["Refer to Elder Care Clinician for further assessment and treatment."])[
+        "Status:"] == "In progress"
+    assert facts(steps(client, 4)["Michael will let Barbara know that he would like spiritual visits 1-2 x a month "
+                                  "if possible."])["Status:"] == "Due soon"
+    assert "the date has passed" not in client.text
+
+
+def test_a_malformed_as_of_day_stops_the_build_with_a_message(tmp_path: Path) -> None:
+    build = build_site(make_project(tmp_path / "project"), as_of="2026-13-01")
+    assert build.returncode != 0
+    assert "PLANPORTAL_AS_OF='2026-13-01' is not a day written YYYY-MM-DD, like 2026-11-20." in build.output
+    assert "Traceback" not in build.output
+
+
+# --- findings stop or mark the build ---------------------------------------------------------
+
+ERROR_ID, WARNING_ID, FINE_ID = "BAD-plan", "WARN-plan", "OK-plan"
+
+
+def error_plan() -> str:
+    """A plan with one error: `ongoing` on an issue whose kind is change (PP006)."""
+    return valid_plan_text(ERROR_ID).replace("target_date: 2007-05-01", "target_date: ongoing", 1)
+
+
+def warning_plan() -> str:
+    """A plan with one warning: its goal has no measure (PP101)."""
+    return re.sub(r"\n +measure: .*", "", valid_plan_text(WARNING_ID), count=1)
+
+
+def value_position(text: str, key: str) -> str:
+    """`line:col` (1-based) of the value after the first `key: ` in `text`, as findings give it."""
+    before = text[: text.index(f"{key}: ") + len(key) + 2]
+    line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
+    return f"{line}:{column}"
+
+
+def project_with(folder: Path, plans: dict[str, str]) -> Path:
+    project = make_project(folder)
+    for client_id, text in plans.items():
+        (project / "plans" / f"{client_id}.yaml").write_text(text, encoding="utf-8")
+    return project
+
+
+@dataclass
+class TwoBuilds:
+    plain: Build
+    strict: Build
+
+
+@pytest.fixture(scope="session")
+def error_builds(tmp_path_factory: pytest.TempPathFactory) -> TwoBuilds:
+    """A project with an error plan, a warning plan and a fine plan, built without and with --strict."""
+    project = project_with(tmp_path_factory.mktemp("errors") / "project",
+                           {ERROR_ID: error_plan(), WARNING_ID: warning_plan(), FINE_ID: valid_plan_text(FINE_ID)})
+    return TwoBuilds(build_site(project), build_site(project, "--strict"))
+
+
+@pytest.fixture(scope="session")
+def warning_builds(tmp_path_factory: pytest.TempPathFactory) -> TwoBuilds:
+    """A project whose only finding is a warning, built without --strict, then (apart) with it."""
+    root = tmp_path_factory.mktemp("warnings")
+    plans = {WARNING_ID: warning_plan(), FINE_ID: valid_plan_text(FINE_ID)}
+    return TwoBuilds(build_site(project_with(root / "plain", plans)),
+                     build_site(project_with(root / "strict", plans), "--strict"))
+
+
+def test_a_plan_with_an_error_stops_the_build_strict_or_not(error_builds: TwoBuilds) -> None:
+    where = value_position(error_plan(), "target_date")
+    assert where == "27:22"
+    for build in (error_builds.plain, error_builds.strict):
+        assert build.returncode != 0
+        assert f"plans/{ERROR_ID}.yaml:{where}: error PP006 'ongoing' is a target only" in build.output
+        assert "1 error in the plans" in build.output
+        assert "Traceback" not in build.output
+        assert not (build.site / "clients" / ERROR_ID).exists()
+
+
+def finding_lines(output: str) -> list[str]:
+    """The finding lines in a command's output, without MkDocs' log-level prefix."""
+    return sorted(match.group(0) for match in re.finditer(r"plans/\S+:\d+:\d+: (?:error|warning) PP\d{3} .*", output))
+
+
+def test_the_build_prints_the_same_finding_lines_as_validate(error_builds: TwoBuilds, run_cli: RunCli) -> None:
+    validated = run_cli("validate", "plans", cwd=error_builds.plain.project)
+    assert validated.returncode == 1
+    expected = finding_lines(validated.stdout)
+    assert [line.split(": ", 2)[1].split()[:2] for line in expected] == [["error", "PP006"], ["warning", "PP101"]]
+    assert finding_lines(error_builds.plain.output) == expected
+    assert finding_lines(error_builds.strict.output) == expected
+
+
+def test_a_warning_only_plan_builds_and_shows_on_the_index_but_fails_strict(warning_builds: TwoBuilds) -> None:
+    plain, strict = warning_builds.plain, warning_builds.strict
+    assert plain.returncode == 0, plain.output
+    where = value_position(warning_plan(), "goal")
+    warning = f"plans/{WARNING_ID}.yaml:{where}: warning PP101 This goal has no measure."
+    assert warning in plain.output
+    index = content(plain, "")
+    listed = [li.text for li in index.find("ul", css_class="pp-warnings").find_all("li")]
+    assert len(listed) == 1
+    assert listed[0].startswith(f"plans/{WARNING_ID}.yaml:{where} PP101: This goal has no measure.")
+    assert index_counts(plain)["plans with warnings"] == 1
+    by_id = {row[0].split()[-1]: row for row in rows(table(index, "Active plans"))}
+    assert by_id[WARNING_ID][-1].split("; ")[-1] == "1 warning"
+    assert (plain.site / "clients" / WARNING_ID / "index.html").is_file()
+    assert strict.returncode != 0
+    assert warning in strict.output
+
+
+# --- navigation and configuration ------------------------------------------------------------
+
+
+def mkdocs_config() -> dict[str, Any]:
+    return yaml.safe_load((REPOSITORY / "mkdocs.yml").read_text(encoding="utf-8"))
+
+
+def test_client_pages_stay_out_of_the_navigation(example_site: Build) -> None:
+    help_page = parse(example_site.page("editing-plans/"))
+    navigation = help_page.find("nav", css_class="md-nav--primary")
+    targets = [a.attrs["href"] for a in navigation.find_all("a") if "href" in a.attrs]
+    assert "../deployment/" in targets and "./" in targets  # the help pages are there
+    assert not [t for t in targets if "clients/" in t or "case-managers/" in t]
+
+
+def test_mkdocs_config_watches_plans_and_turns_off_outside_fetches() -> None:
+    config = mkdocs_config()
+    assert "plans" in config["watch"]
+    assert config["theme"]["font"] is False
+    assert "repo_url" not in config and "google_analytics" not in config
+    assert config["extra"]["generator"] is False
+    assert "analytics" not in config["extra"]
+    assert config["extra"]["planportal"]["search_plan_text"] is False
+
+
+# --- privacy and offline ---------------------------------------------------------------------
+
+OUTSIDE_URL = re.compile(r"https?://[^\s\"'<>`)\\]+")
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+#: XML namespace names: identifiers of the SVG vocabulary in inline icons, never fetched.
+XML_NAMESPACES = {"http://www.w3.org/2000/svg"}
+#: Addresses in the theme's scripts that are code, not comments, each with why this site never
+#: requests it; the condition is asserted in `test_theme_code_paths_to_outside_hosts_stay_off`.
+THEME_CODE_URLS = {
+    r"https://unpkg\.com/mermaid@11/dist/mermaid\.min\.js":
+        "loaded only on a page with a Mermaid diagram block; no page has one",
+    r"https://unpkg\.com/resize-observer-polyfill":
+        "loaded only by a browser without ResizeObserver; every browser the theme supports has it",
+    r"https://api\.github\.com/(repos|users)/\$\{\w+\}(/\$\{\w+\})?":
+        "repository facts, fetched only when mkdocs.yml sets repo_url; it sets none",
+    r"https://\$\{\w+\}/api/v4/projects/\$\{encodeURIComponent\(\w+":
+        "GitLab repository facts, fetched only when mkdocs.yml sets repo_url; it sets none",
+    r"https://bit\.ly/2s3ChXG":
+        "text of a console warning in the search worker about an invalid query; never fetched",
+    r"https://github\.com/isaacs/node-glob/issues/167":
+        "text of an error message in a Node.js library bundled into the Thai word splitter; never fetched",
+}
+#: CSS comments, and the SVG comments (`\3c !-- ... -->`) inside the theme's data: URI icons,
+#: where the icon font's licence is credited with its address.
+CSS_COMMENTS = re.compile(r"/\*.*?\*/|\\3c !--.*?-->", re.DOTALL)
+
+_WORD = re.compile(r"[\w$]+")
+_REGEX_AFTER_WORDS = {"return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void",
+                      "throw", "yield", "await", "instanceof"}
+
+
+def javascript_without_comments(source: str) -> str:
+    """`source` with its comments removed, keeping strings, template literals and regular
+    expressions whole, so that `//` inside them is not taken for a comment."""
+    kept: list[str] = []
+    i, n, depth = 0, len(source), 0
+    previous = ""  # the last token that decides whether `/` starts a regular expression
+    template_depths: list[int] = []  # the brace depth of each open `${ ... }` in a template
+
+    def template_part(start: int) -> int:
+        nonlocal depth
+        j = start
+        while j < n:
+            if source[j] == "\\":
+                j += 2
+            elif source[j] == "`":
+                return j + 1
+            elif source.startswith("${", j):
+                depth += 1
+                template_depths.append(depth)
+                return j + 2
+            else:
+                j += 1
+        return n
+
+    while i < n:
+        character = source[i]
+        if source.startswith("//", i):
+            end = source.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if source.startswith("/*", i):
+            end = source.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+            continue
+        start = i
+        if character in "'\"":
+            i += 1
+            while i < n and source[i] not in (character, "\n"):
+                i += 2 if source[i] == "\\" else 1
+            i += 1
+        elif character == "`":
+            i = template_part(i + 1)
+        elif character == "}" and template_depths and template_depths[-1] == depth:
+            template_depths.pop()
+            depth -= 1
+            i = template_part(i + 1)
+        elif character == "/" and previous not in ("value", ")", "]", "}"):
+            i, in_class = i + 1, False
+            while i < n and source[i] != "\n" and (source[i] != "/" or in_class):
+                in_class = (in_class or source[i] == "[") and source[i] != "]"
+                i += 2 if source[i] == "\\" else 1
+            i += 1
+        elif word := _WORD.match(source, i):
+            i = word.end()
+            kept.append(word.group())
+            previous = word.group() if word.group() in _REGEX_AFTER_WORDS else "value"
+            continue
+        else:
+            depth += {"{": 1, "}": -1}.get(character, 0)
+            kept.append(character)
+            i += 1
+            if not character.isspace():
+                previous = character
+            continue
+        kept.append(source[start:i])
+        previous = "value"
+    return "".join(kept)
+
+
+def outside_urls(text: str) -> set[str]:
+    return {url for url in OUTSIDE_URL.findall(text) if urlsplit(url).hostname not in LOCAL_HOSTS}
+
+
+def unexplained_urls(path: Path) -> set[str]:
+    """The outside addresses in one built file that no allowance above explains."""
+    text = path.read_text(encoding="utf-8")
+    if path.name.endswith(".map"):  # a source map: the sources it maps, as JSON text
+        sources = "\n".join(source or "" for source in json.loads(text).get("sourcesContent", []))
+        return unexplained_urls_in(sources, path.name.removesuffix(".map"))
+    return unexplained_urls_in(text, path.name)
+
+
+def unexplained_urls_in(text: str, name: str) -> set[str]:
+    if name.endswith(".js"):
+        found = outside_urls(javascript_without_comments(text))
+        return {url for url in found if not any(re.fullmatch(allowed, url) for allowed in THEME_CODE_URLS)}
+    if name.endswith(".css"):
+        text = CSS_COMMENTS.sub("", text)
+    return outside_urls(text) - XML_NAMESPACES
+
+
+def test_the_comment_stripper_keeps_urls_in_code() -> None:
+    """The scan below relies on it: a stripper that ate strings would hide every address."""
+    source = "\n".join([
+        '/*! https://licence.example */ a = "https://string.example/x"; // https://comment.example',
+        'r = /"[/]/g; s = "https://after-regex.example";',  # a regex holding a quote and a slash
+        'q = a / b; s = "https://after-division.example/";',  # division, not a regex
+        "t = `https://template.example/${f(`x`)}/z`; // https://comment-after-template.example",
+    ])
+    kept = outside_urls(javascript_without_comments(source))
+    assert kept == {"https://string.example/x", "https://after-regex.example",
+                    "https://after-division.example/", "https://template.example/${f("}
+
+
+def test_no_built_file_references_an_outside_host(example_site: Build) -> None:
+    scanned = [path for path in example_site.site.rglob("*") if path.is_file() and path.suffix != ".png"]
+    suffixes = {path.suffix for path in scanned}
+    assert {".html", ".js", ".css", ".json", ".map"} <= suffixes
+    assert suffixes <= {".html", ".js", ".css", ".json", ".map", ".xml"}, "a new kind of file: scan it too"
+    found = {str(path.relative_to(example_site.site)): unexplained_urls(path) for path in scanned}
+    assert {name: urls for name, urls in found.items() if urls} == {}
+    assert "fonts.googleapis" not in "".join(path.read_text(encoding="utf-8") for path in html_pages(example_site.site))
+
+
+def test_theme_code_paths_to_outside_hosts_stay_off(example_site: Build) -> None:
+    """The conditions under which THEME_CODE_URLS would be requested do not hold here."""
+    for path in html_pages(example_site.site):
+        page = parse(path.read_text(encoding="utf-8"))
+        assert not page.find_all(css_class="mermaid"), path
+        assert not page.find_all(css_class="md-source"), path  # the repository link (repo_url)
+    assert "repo_url" not in mkdocs_config()
+
+
+def test_every_page_asks_not_to_be_indexed(example_site: Build) -> None:
+    pages = html_pages(example_site.site)
+    assert len(pages) >= 8 * 2 + 4 + 3  # clients, large-print copies, case managers, index/help/404
+    for path in pages:
+        robots = parse(path.read_text(encoding="utf-8")).find_all("meta", name="robots")
+        assert [meta.attrs["content"] for meta in robots] == ["noindex, nofollow"], path
+
+
+def test_no_sitemap_no_generator_credit_no_repository_link(example_site: Build) -> None:
+    assert not list(example_site.site.rglob("sitemap.xml*"))
+    for path in html_pages(example_site.site):
+        page = parse(path.read_text(encoding="utf-8"))
+        for footer in page.find_all("footer"):
+            assert "Made with" not in footer.text, path
+            assert not [a for a in footer.find_all("a") if "mkdocs" in a.attrs.get("href", "").lower()], path
+    footer = parse(example_site.page("")).find("footer", css_class="md-footer")
+    assert "Internal. Holds personal information" in footer.text  # the footer checked is the real one
+
+
+def test_urls_carry_ids_not_names(example_site: Build) -> None:
+    names = set()
+    for path in EXAMPLE_PLANS.rglob("*.yaml"):
+        client = yaml.safe_load(path.read_text(encoding="utf-8"))["client"]
+        names |= {client["name"]["first"], client["name"]["last"], client.get("preferred_name", "")} - {""}
+    assert "Cornell" in names
+    paths = [path.relative_to(example_site.site).as_posix().casefold()
+             for path in example_site.site.rglob("*")]
+    assert [(name, p) for name in names for p in paths if name.casefold() in p] == []
+
+
+def test_the_search_index_holds_the_help_pages_only(example_site: Build) -> None:
+    index = json.loads((example_site.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    pages = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert "editing-plans/" in pages and "deployment/" in pages
+    assert not [page for page in pages if page.startswith(("clients/", "case-managers/")) or page == ""]
+    text = json.dumps(index, ensure_ascii=False)
+    assert "Cornell" not in text and "Refer to Elder Care Clinician" not in text
