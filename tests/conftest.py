@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,3 +113,28 @@ def browser() -> Iterator[object]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+# --- the validator: rule fixtures and the real console script --------------------------------
+
+RULE_FIXTURES = REPOSITORY / "tests" / "fixtures" / "rules"
+PLANPORTAL = Path(sys.executable).with_name("planportal")
+
+
+def valid_plan_text(client_id: str = "OK-valid") -> str:
+    """A complete plan with no finding at all (the fixture OK-valid.yaml), for `client_id`."""
+    return (RULE_FIXTURES / "OK-valid.yaml").read_text(encoding="utf-8").replace("OK-valid", client_id)
+
+
+RunCli = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def run_cli() -> RunCli:
+    """Run the installed `planportal` script as a user would: `run_cli(*args, cwd=...)`."""
+
+    def run(*args: str | Path, cwd: Path = REPOSITORY) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(PLANPORTAL), *map(str, args)], cwd=cwd, capture_output=True,
+                              text=True, timeout=60)
+
+    return run

@@ -1,0 +1,255 @@
+"""Every rule of the plan format, run by the real validator on fixture plans.
+
+Each fixture under tests/fixtures/rules/ is a complete plan with one defect, marked by a
+comment on the defect's line. The table says which finding it must give, exactly where;
+a fixture must give no other code, so a rule that stops firing, fires elsewhere or drags
+other rules in fails here.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+from conftest import REPOSITORY, RULE_FIXTURES, valid_plan_text
+
+from planportal import rules
+from planportal.caseload import Caseload, load_caseload
+from planportal.check import check_loaded
+from planportal.findings import RULE_LEVELS, Finding
+from planportal.loader import load_bytes
+
+# fixture (under tests/fixtures/rules/), code, line, column, text the message or hint must hold
+TABLE: list[tuple[str, str, int, int, str]] = [
+    ("PP001-duplicate-key.yaml", "PP001", 9, 5, "'first' appears twice"),
+    ("PP001-anchor-alias.yaml", "PP001", 15, 9, "Anchors (&cm)"),
+    ("PP001-python-tag.yaml", "PP001", 8, 10, "python/object/apply:os.system"),
+    ("PP001-merge-key.yaml", "PP001", 20, 5, "Merge keys"),
+    ("PP001-not-utf8.yaml", "PP001", 6, 20, "not UTF-8"),
+    ("PP001-second-document.yaml", "PP001", 36, 1, "more than one YAML document"),
+    ("PP001-tab-indent.yaml", "PP001", 7, 1, "Indent with spaces, not tabs."),
+    ("PP002-missing-field.yaml", "PP002", 15, 3, "case_manager is missing the field 'agency'"),
+    ("PP002-missing-last-name.yaml", "PP002", 6, 9, "missing the field 'last'"),
+    ("PP002-unknown-field.yaml", "PP002", 23, 5, "Did you mean 'measure'?"),
+    ("PP002-empty-text.yaml", "PP002", 22, 11, "goal is empty; it should be a text."),
+    ("PP002-bad-enum.yaml", "PP002", 10, 9, "Use one of: initial, reassessment, revision."),
+    ("PP002-wrong-type.yaml", "PP002", 17, 10, "should be a text, not a number"),
+    ("PP003-written-date.yaml", "PP003", 30, 22, "Write it as 2007-07-12."),
+    ("PP003-short-date.yaml", "PP003", 30, 22, "Write it as 2007-07-12."),
+    ("PP003-not-a-day.yaml", "PP003", 11, 20, "not on the calendar"),
+    ("PP003-range.yaml", "PP003", 30, 22, "YYYY-MM-DD"),
+    ("PP004-id-differs.yaml", "PP004", 5, 7, "Rename the file to PP004-id-differ.yaml"),
+    ("PP004-shared/a/PP004-twin.yaml", "PP004", 5, 7, "tests/fixtures/rules/PP004-shared/b/PP004-twin.yaml"),
+    ("PP004-shared/b/PP004-twin.yaml", "PP004", 5, 7, "tests/fixtures/rules/PP004-shared/a/PP004-twin.yaml"),
+    ("PP004-suffix/PP004-suffix.yml", "PP004", 1, 1, "Rename it to PP004-suffix.yaml"),
+    ("PP005-undefined-responsible.yaml", "PP005", 29, 23, "'rosie' is named as responsible"),
+    ("PP005-undefined-sharing.yaml", "PP005", 33, 5, "'jennifer' may receive a copy"),
+    ("PP005-representative.yaml", "PP005", 29, 23, "Add client.representative first"),
+    ("PP006-ongoing-change.yaml", "PP006", 27, 22, "kind: maintain"),
+    ("PP007-before-plan.yaml", "PP007", 27, 22, "before the plan date 2007-04-12"),
+    ("PP007-after-review.yaml", "PP007", 30, 22, "after the next review on 2008-04-12"),
+    ("PP008-review-too-late.yaml", "PP008", 12, 16, "by 2008-04-12 at the latest"),
+    ("PP008-assessment-after-plan.yaml", "PP008", 11, 20, "assessment date 2007-04-20"),
+    ("PP009-signature-before-plan.yaml", "PP009", 35, 44, "signature date 2007-04-02"),
+    ("PP009-completed-not-done.yaml", "PP009", 28, 20, "status is not done"),
+    ("PP009-progress-before-plan.yaml", "PP009", 29, 20, "progress note date 2007-03-30"),
+    ("PP010-ssn-dashes.yaml", "PP010", 19, 72, "Social Security number"),
+    ("PP010-ssn-spaces.yaml", "PP010", 25, 17, "Social Security number"),
+    ("PP010-ssn-labelled.yaml", "PP010", 8, 22, "Social Security number"),
+    ("PP010-ssn-in-comment.yaml", "PP010", 5, 49, "Social Security number"),
+    ("PP011-no-client-signature.yaml", "PP011", 34, 3, "no client signature"),
+    ("PP011-no-signatures.yaml", "PP011", 9, 3, "no case manager signature"),
+    ("PP101-no-measure.yaml", "PP101", 22, 11, "no measure"),
+    ("PP102-client-not-responsible.yaml", "PP102", 21, 3, "add client"),
+    ("PP103-defaulted-dates.yaml", "PP103", 21, 3, "2 of 2 target dates"),
+    ("PP104-same-name/PP104-first.yaml", "PP104", 6, 9, "tests/fixtures/rules/PP104-same-name/PP104-second.yaml"),
+    ("PP104-same-name/PP104-second.yaml", "PP104", 6, 9, "tests/fixtures/rules/PP104-same-name/PP104-first.yaml"),
+    ("PP105-hard-words.yaml", "PP105", 21, 3, "grade 8 or below"),
+]
+#: Complete plans that must give no finding at all.
+VALID = ["OK-valid.yaml", "OK-language-no.yaml", "OK-phone-numbers.yaml"]
+
+
+@cache
+def _caseload(top: str) -> Caseload:
+    """The caseload of one fixture file, or of the sub-folder that holds a pair of files."""
+    return load_caseload([RULE_FIXTURES / top], REPOSITORY)
+
+
+def findings_of(fixture: str) -> list[Finding]:
+    shown = (RULE_FIXTURES / fixture).relative_to(REPOSITORY).as_posix()
+    return [f for f in _caseload(Path(fixture).parts[0]).findings if f.path == shown]
+
+
+def check_text(text: str, stem: str = "OK-valid") -> list[Finding]:
+    """Findings for a plan held in memory, named as if it were `<stem>.yaml`."""
+    return check_loaded(load_bytes(text.encode("utf-8"), f"{stem}.yaml"), f"{stem}.yaml", stem)
+
+
+@pytest.mark.parametrize(("fixture", "code", "line", "column", "says"), TABLE, ids=[row[0] for row in TABLE])
+def test_fixture_gives_its_finding_and_no_other(fixture: str, code: str, line: int, column: int, says: str) -> None:
+    findings = findings_of(fixture)
+    at = [(f.line, f.column) for f in findings if f.code == code]
+    assert (line, column) in at, "\n".join(f.text() for f in findings)
+    assert {f.code for f in findings} == {code}, "\n".join(f.text() for f in findings)
+    assert any(says in f"{f.message} {f.hint}" for f in findings if f.code == code), \
+        "\n".join(f.text() for f in findings)
+    assert all(f.level == RULE_LEVELS[code] for f in findings)
+
+
+@pytest.mark.parametrize("fixture", VALID)
+def test_valid_fixture_gives_no_finding(fixture: str) -> None:
+    assert findings_of(fixture) == []
+
+
+def test_every_rule_has_a_fixture() -> None:
+    assert {row[1] for row in TABLE} == set(RULE_LEVELS)
+
+
+def test_every_fixture_file_is_in_the_table() -> None:
+    on_disk = {p.relative_to(RULE_FIXTURES).as_posix() for p in RULE_FIXTURES.rglob("*") if p.is_file()}
+    assert on_disk == {row[0] for row in TABLE} | set(VALID)
+
+
+def test_the_whole_fixture_folder_gives_exactly_the_table() -> None:
+    """Checked together, the fixtures give the table's findings and nothing else: ids and
+    names differ between fixtures except in the two pairs that are about that."""
+    found = {(f.path, f.code, f.line, f.column) for f in load_caseload([RULE_FIXTURES], REPOSITORY).findings}
+    expected = {((RULE_FIXTURES / fixture).relative_to(REPOSITORY).as_posix(), code, line, column)
+                for fixture, code, line, column, _ in TABLE}
+    assert found == expected
+
+
+def _fixture_lines(fixture: str) -> list[str]:
+    raw = (RULE_FIXTURES / fixture).read_bytes()
+    try:
+        return raw.decode("utf-8").splitlines()
+    except UnicodeDecodeError:  # the PP001 fixture that is Latin-1 on purpose
+        return raw.decode("latin-1").splitlines()
+
+
+@pytest.mark.parametrize("fixture", [row[0] for row in TABLE] + VALID)
+def test_fixture_starts_with_a_modeline_that_finds_the_schema(fixture: str) -> None:
+    first = _fixture_lines(fixture)[0]
+    match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
+    assert match, first
+    schema = ((RULE_FIXTURES / fixture).parent / match[1]).resolve()
+    assert schema == (REPOSITORY / "schema" / "plan.schema.json").resolve()
+
+
+@pytest.mark.parametrize(("fixture", "code", "line"), [(f, c, n) for f, c, n, _, _ in TABLE if n > 1])
+def test_defect_line_carries_a_comment_naming_the_rule(fixture: str, code: str, line: int) -> None:
+    text = _fixture_lines(fixture)[line - 1]
+    assert "#" in text and code in text.split("#", 1)[1], text
+
+
+@pytest.mark.parametrize("fixture", ["PP003-written-date.yaml", "PP003-short-date.yaml"])
+def test_a_written_date_gets_its_iso_form_as_the_hint(fixture: str) -> None:
+    (finding,) = findings_of(fixture)
+    assert finding.hint == "Write it as 2007-07-12."
+    assert "is not a date written YYYY-MM-DD" in finding.message
+
+
+# --- the example plans ------------------------------------------------------------------------
+
+EXAMPLES = REPOSITORY / "plans"
+INTENDED = re.compile(r"#.*\bwarning\b.*", re.IGNORECASE)
+
+
+def _intended_warnings(path: Path) -> set[str]:
+    """Warning codes a comment in the plan says are intended (`# intended warning: PP101 ...`)."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return {code for comment in INTENDED.findall(text) for code in re.findall(r"PP1\d\d", comment)}
+
+
+@cache
+def _examples() -> Caseload:
+    return load_caseload([EXAMPLES], REPOSITORY)
+
+
+@pytest.mark.parametrize("path", sorted(p for p in EXAMPLES.rglob("*") if p.is_file()),
+                         ids=lambda p: p.relative_to(EXAMPLES).as_posix())
+def test_example_plan_is_clean_under_strict(path: Path) -> None:
+    shown = path.relative_to(REPOSITORY).as_posix()
+    findings = [f for f in _examples().findings if f.path == shown]
+    unexpected = [f for f in findings if f.is_error or f.code not in _intended_warnings(path)]
+    assert unexpected == [], "\n".join(f.text() for f in unexpected)
+
+
+# --- rules in memory: the cases a rule must leave alone -----------------------------------------
+
+def _variant(*edits: tuple[str, str]) -> str:
+    text = valid_plan_text()
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+def test_the_valid_plan_in_memory_gives_no_finding() -> None:
+    assert check_text(valid_plan_text()) == []
+
+
+@pytest.mark.parametrize("edits", [
+    [("    measure:", "    kind: maintain\n    measure:"), ("target_date: 2007-05-01", "target_date: ongoing")],
+    [("  status: active\n", "  status: draft\n"),
+     ("signatures:\n  client: {name: Ada OK-valid, date: 2007-04-12}\n"
+      "  case_manager: {name: Marie Dubois, date: 2007-04-12}\n", "")],
+    [("client: {name: Ada OK-valid, date", "client: {declined: Prefers to think it over, date")],
+    [("client: {name: Ada OK-valid, date", "client: {unable: In hospital, date")],
+    [("  language: en\n", "  language: en\n  representative: {name: Rosa Pike, relationship: daughter}\n"),
+     ("responsible: client\n", "responsible: [client, representative]\n")],
+    [("target_date: 2007-07-12", "target_date: annual-review")],
+], ids=["maintain-ongoing", "draft-unsigned", "declined", "unable", "representative-defined", "one-annual-review"])
+def test_rules_leave_valid_variants_alone(edits: list[tuple[str, str]]) -> None:
+    assert check_text(_variant(*edits)) == []
+
+
+def test_review_date_defaults_to_one_year_after_the_plan_date() -> None:
+    without_review = _variant(("  review_date: 2008-04-12\n", ""))
+    assert check_text(without_review) == []
+    late = without_review.replace("target_date: 2007-07-12", "target_date: 2008-04-13")
+    assert [(f.code, f.line) for f in check_text(late)] == [("PP007", 29)]
+
+
+def test_a_plan_made_on_29_february_may_be_reviewed_on_28_february() -> None:
+    text = valid_plan_text().replace("2007-04-12", "2008-02-29").replace("2007-04-05", "2008-02-20")
+    text = text.replace("2007-05-01", "2008-03-10").replace("2007-07-12", "2008-05-01")
+    assert check_text(text.replace("review_date: 2008-04-12", "review_date: 2009-02-28")) == []
+    assert [f.code for f in check_text(text.replace("review_date: 2008-04-12", "review_date: 2009-03-01"))] \
+        == ["PP008"]
+
+
+def test_rules_do_not_run_on_a_plan_the_schema_rejects() -> None:
+    """A schema error stops the rules: they may assume the schema's shape."""
+    text = _variant(("  type: initial\n", "  type: intial\n"), ("target_date: 2007-05-01", "target_date: ongoing"))
+    assert {f.code for f in check_text(text)} == {"PP002"}
+
+
+# --- PP010 and date hints as functions -----------------------------------------------------------
+# Only 078-05-1120 (voided long ago) and numbers with area 000, 666 or 900-999 (never issued).
+
+@pytest.mark.parametrize("text", [
+    "078-05-1120", "078 05 1120", "SSN 078051120", "ssn: 666123456", "SS# 900123456",
+    "Social Security No. 000123456", "social security number 999-12-3456", "(078-05-1120)",
+])
+def test_pp010_finds_ssn_shapes(text: str) -> None:
+    assert list(rules.pp010_no_ssn(text)) != []
+
+
+@pytest.mark.parametrize("text", [
+    "802-555-0100", "(802) 555-0100", "802 555 0100", "078051120", "2007-04-12", "078-05 1120",
+    "1078-05-11200", "id 900123456789", "CVCOA-0042",
+])
+def test_pp010_leaves_other_numbers_alone(text: str) -> None:
+    assert list(rules.pp010_no_ssn(text)) == []
+
+
+@pytest.mark.parametrize(("written", "iso"), [
+    ("July 12, 2007", "2007-07-12"), ("7/12/07", "2007-07-12"), ("07/12/2007", "2007-07-12"),
+    ("12 July 2007", "2007-07-12"), ("Jul 12 2007", "2007-07-12"), ("2007/07/12", "2007-07-12"),
+])
+def test_date_hint_shows_the_iso_form(written: str, iso: str) -> None:
+    assert iso in rules.date_hint(written)
