@@ -11,7 +11,7 @@ import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,11 @@ from .loader import Mark, load_file
 PLAN_SUFFIX = ".yaml"
 #: Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 200
+
+CacheKey = tuple[str, str, int, int]
+#: Each file's own outcome by (path, shown as, mtime_ns, size). `mkdocs serve` rebuilds the
+#: site on every save and this module outlives a rebuild, so only changed files are checked.
+_checked: dict[CacheKey, PlanFile] = {}
 
 
 @dataclass
@@ -77,7 +82,11 @@ def discover(roots: Iterable[Path], base: Path) -> Iterator[tuple[Path, str, Fin
 
 def _unusable(path: Path, shown: str, repository: Path) -> Finding | None:
     if path.is_symlink():
-        target = path.resolve()
+        try:
+            target = path.resolve()
+        except (OSError, RuntimeError):  # a loop of links: RuntimeError before Python 3.13
+            return Finding(shown, 1, 1, "PP001", "This link leads round in a circle and reaches no file.",
+                           "Remove the link and put the plan itself in plans/.")
         if not target.is_relative_to(repository):
             return Finding(shown, 1, 1, "PP001", "This is a link to a file outside the repository.",
                            "Move the plan itself into plans/; the site only publishes what the repository holds.")
@@ -106,6 +115,37 @@ def _check_pair(item: tuple[Path, str]) -> PlanFile:
     return check_file(*item)
 
 
+def _cache_key(path: Path, shown: str) -> CacheKey | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None  # checked every time: check_file reports why it cannot be read
+    return (str(path), shown, stat.st_mtime_ns, stat.st_size)
+
+
+def check_files(readable: list[tuple[Path, str]]) -> list[PlanFile]:
+    """check_file on each, on every core for many files, reusing unchanged files' outcomes.
+
+    Each outcome is a copy with its own findings list, which the comparisons extend."""
+    keys = [_cache_key(path, shown) for path, shown in readable]
+    todo = [item for item, key in zip(readable, keys) if key is None or key not in _checked]
+    if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        with ProcessPoolExecutor() as pool:
+            fresh = iter(pool.map(_check_pair, todo, chunksize=32))
+    else:
+        fresh = map(_check_pair, todo)
+    current: dict[CacheKey, PlanFile] = {}
+    outcomes = []
+    for key in keys:
+        outcome = _checked[key] if key in _checked else next(fresh)
+        if key is not None:
+            current[key] = outcome
+        outcomes.append(replace(outcome, findings=list(outcome.findings)))
+    _checked.clear()
+    _checked.update(current)
+    return outcomes
+
+
 def load_caseload(roots: Iterable[Path], base: Path) -> Caseload:
     """Load and check every file under `roots`; paths are shown relative to `base`."""
     files: list[PlanFile] = []
@@ -115,11 +155,7 @@ def load_caseload(roots: Iterable[Path], base: Path) -> Caseload:
             readable.append((path, shown))
         else:
             files.append(PlanFile(shown, path.stem, findings=[problem]))
-    if len(readable) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        with ProcessPoolExecutor() as pool:
-            files += pool.map(_check_pair, readable, chunksize=32)
-    else:
-        files += map(_check_pair, readable)
+    files += check_files(readable)
     files.sort(key=lambda f: f.shown_as)
     _compare(files)
     return Caseload(files)

@@ -8,6 +8,7 @@ followed by a hint saying how to fix it.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
@@ -41,18 +42,26 @@ class Finding:
     def text(self) -> str:
         """One line, `path:line:col: level CODE message hint`, as in the plan format."""
         sentence = f"{self.message} {self.hint}" if self.hint else self.message
-        return f"{self.path}:{self.line}:{self.column}: {self.level} {self.code} {sentence}"
+        return f"{_visible(self.path)}:{self.line}:{self.column}: {self.level} {self.code} {_visible(sentence)}"
 
     def github(self) -> str:
         """A GitHub Actions workflow command, so the finding shows on the pull request."""
         sentence = f"{self.message} {self.hint}" if self.hint else self.message
         return (
-            f"::{self.level} file={self.path},line={self.line},col={self.column},"
+            f"::{self.level} file={_escape_github(self.path)},line={self.line},col={self.column},"
             f"title={self.code}::{_escape_github(sentence)}"
         )
 
     def as_dict(self) -> dict[str, object]:
         return {**asdict(self), "level": self.level}
+
+
+def _visible(text: str) -> str:
+    """Control and invisible characters written out (`\\n`, `\\x1b`, `\\u202e`): text quoted
+    from a plan or a file name can never break a finding's line, drive the terminal or
+    reorder what the line shows."""
+    return "".join(ascii(character)[1:-1] if unicodedata.category(character)[0] == "C" else character
+                   for character in text)
 
 
 def _escape_github(data: str) -> str:

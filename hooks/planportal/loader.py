@@ -10,6 +10,7 @@ keys and second documents are findings (PP001), never guesses.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,11 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 MAX_BYTES = 1024 * 1024
 #: A plan is at most six levels deep; anything far deeper is an attack or an accident.
 MAX_DEPTH = 64
+#: The largest example plan holds under 300 values; checking a file costs time per value,
+#: so a file with thousands more (a paste gone wrong) is refused before it slows every build.
+MAX_VALUES = 5000
+#: YAML breaks lines at CR LF, CR, LF, NEL and the Unicode line and paragraph separators.
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _INTEGER = re.compile(r"[-+]?(0|[1-9][0-9]{0,17})")
 _NULLS = {"", "~", "null"}
 _BOOLEANS = {"true": True, "false": False}
@@ -112,9 +118,19 @@ def load_bytes(raw: bytes, shown_as: str) -> Loaded:
     return Loaded(document, text, [])
 
 
+def line_starts(text: str) -> list[int]:
+    """Where each line begins, breaking lines where YAML does, so marks agree with the parser's."""
+    return [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
+
+
+def offset_mark(starts: list[int], offset: int) -> Mark:
+    """The line and column of `offset`, given the text's `line_starts`."""
+    line = bisect.bisect_right(starts, offset)
+    return Mark(line, offset - starts[line - 1] + 1)
+
+
 def _offset_mark(text: str, offset: int) -> Mark:
-    before = text[:offset]
-    return Mark(before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
+    return offset_mark(line_starts(text[:offset]), offset)
 
 
 def _yaml_error(error: yaml.YAMLError, text: str) -> tuple[Mark, str]:
@@ -130,7 +146,7 @@ def _yaml_error(error: yaml.YAMLError, text: str) -> tuple[Mark, str]:
 
 
 def _yaml_hint(text: str, mark: Mark) -> str:
-    lines = text.split("\n")  # as YAML counts lines; splitlines() also breaks at \x0b, \x1c...
+    lines = _LINE_BREAK.split(text)
     line = lines[mark.line - 1] if mark.line <= len(lines) else ""
     if "\t" in line[: mark.column]:
         return "Indent with spaces, not tabs."
@@ -173,6 +189,9 @@ def _build(text: str) -> Document:
                 container[key] = value
                 stack[-1][2] = None
         document.marks[path] = mark
+        if len(document.marks) > MAX_VALUES:
+            raise _Refused(mark, f"The file holds more than {MAX_VALUES} values; a plan is far smaller.",
+                           "Check for text pasted many times over, or split what does not belong in a plan.")
         return path
 
     def set_key(key: str, mark: Mark) -> None:
