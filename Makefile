@@ -28,6 +28,11 @@ validate: $(BIN)/planportal
 serve: $(BIN)/planportal
 	$(BIN)/mkdocs serve
 
+# Time validate and build on synthetic plans (500, 2,000, 10,000); writes docs/performance.md.
+#   make bench N="50 200" ARGS=--no-write
+bench: $(BIN)/planportal
+	$(BIN)/python benchmarks/bench.py $(if $(N),--n $(N)) $(ARGS)
+
 # Debian's Chromium (driven by Playwright, never a downloaded browser) and pdftotext.
 browser:
 	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null; then \

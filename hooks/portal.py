@@ -4,7 +4,8 @@ Only glue lives here; loading, checking, status and rendering are the `planporta
 Every plan is checked on every build; any error stops the build (strict or not), warnings
 are logged so that `--strict` counts them. Pages are added with `File.generated` and their
 HTML, rendered from templates with autoescape, replaces the page content as one block:
-plan text never passes through Markdown.
+plan text never passes through Markdown. The standalone large-print copies are written
+into the site by `planportal.publish`.
 """
 
 from __future__ import annotations
@@ -20,14 +21,15 @@ from mkdocs.structure.pages import Page
 
 from planportal import render
 from planportal.caseload import load_caseload
+from planportal.publish import PlanPages, client_page_uri
 from planportal.status import as_of_from_environment, caseload_status
 
 log = logging.getLogger("mkdocs.plugins.planportal")
 
-LARGE_PRINT_CSS = Path(render.__file__).parent / "templates" / "large-print.css"
-
 #: The HTML of each generated page by its source path, rendered when MkDocs reaches it.
 _pages: dict[str, Callable[[], str]] = {}
+#: This build's client pages and large-print copies.
+_plan_pages: PlanPages | None = None
 
 
 def _settings(config: MkDocsConfig) -> dict[str, object]:
@@ -46,6 +48,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    global _plan_pages
     settings = _settings(config)
     base = Path(config.config_file_path).parent
     plans_dir = base / str(settings.get("plans", "plans"))
@@ -62,7 +65,6 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 
     status = caseload_status(caseload, as_of_from_environment())
     in_search = bool(settings.get("search_plan_text", False))
-    css = LARGE_PRINT_CSS.read_text(encoding="utf-8")
     _pages.clear()
 
     def page(src_uri: str, title: str, html: Callable[[], str]) -> None:
@@ -73,11 +75,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 
     warnings = [f for f in caseload.findings if not f.is_error]
     page("index.md", "Caseload", lambda: render.index_page(status, warnings))
-    for plan in status.plans:
-        page(f"clients/{plan.client_id}/index.md", f"Action plan {plan.client_id}",
-             lambda plan=plan: render.client_page(plan))
-        files.append(File.generated(config, f"clients/{plan.client_id}/large-print/index.html",
-                                    content=render.large_print_page(plan, css)))
+    _plan_pages = PlanPages(status.plans, Path(config.site_dir))
+    for plan, html in _plan_pages.client_pages():
+        page(client_page_uri(plan.client_id), f"Action plan {plan.client_id}", html)
     for manager in status.case_managers():
         page(f"case-managers/{manager.slug}/index.md",
              f"Caseload of {manager.slug.replace('-', ' ').title()}",
@@ -97,6 +97,14 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
-    """No sitemap: the site is internal and must not be indexed."""
+    """Finish the large-print copies. No sitemap: the site is internal and must not be indexed."""
+    if _plan_pages is not None:
+        _plan_pages.finish()
     for name in ("sitemap.xml", "sitemap.xml.gz"):
         (Path(config.site_dir) / name).unlink(missing_ok=True)
+
+
+def on_build_error(*, error: Exception) -> None:
+    """A failed build stops rendering plans' pages."""
+    if _plan_pages is not None:
+        _plan_pages.cancel()

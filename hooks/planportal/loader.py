@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -202,6 +203,7 @@ def _build(text: str) -> Document:
         if key in container:
             raise _Refused(mark, f"The key '{key}' appears twice in the same mapping.",
                            f"Keep one '{key}' and merge what the two say.")
+        key = sys.intern(key)  # thousands of plans then share one copy of each field name
         stack[-1][2] = key
         document.key_marks[(*parent, key)] = mark
 
