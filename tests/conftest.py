@@ -20,13 +20,12 @@ from pathlib import Path
 
 import pytest
 
+from planportal.pdf import CHROMIUM, CHROMIUM_ARGS
+
 REPOSITORY = Path(__file__).resolve().parents[1]
 EXAMPLE_PLANS = REPOSITORY / "plans"
 #: Every site test computes status as of this day, so pages are reproducible.
 AS_OF = "2026-11-20"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @dataclass
@@ -108,9 +107,9 @@ def browser() -> Iterator[object]:
     """Debian's headless Chromium, driven by Playwright."""
     from playwright.sync_api import sync_playwright
 
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
+    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium"
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
 

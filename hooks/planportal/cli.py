@@ -11,7 +11,10 @@ from pathlib import Path
 
 from .caseload import load_caseload
 from .findings import render, summary
+from .pdf import PAPER_SIZES, PdfError, client_ids, print_pdfs
+from .publish import large_print_file
 from .render import new_plan_text
+from .rules import pp010_no_ssn
 
 CLIENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
 
@@ -30,6 +33,12 @@ def _parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", help="write a new draft plan, plans/<CLIENT-ID>.yaml")
     new.add_argument("client_id", metavar="CLIENT-ID")
     new.add_argument("--dir", type=Path, default=Path("plans"), help="where to write it (default: plans/)")
+
+    pdf = commands.add_parser("pdf", help="print large-print copies of a built site to <out>/<CLIENT-ID>.pdf")
+    pdf.add_argument("client_ids", nargs="*", metavar="CLIENT-ID", help="clients to print (default: all)")
+    pdf.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site/)")
+    pdf.add_argument("--out", type=Path, default=Path("pdf"), help="where to write (default: pdf/)")
+    pdf.add_argument("--paper", choices=PAPER_SIZES, default="Letter", help="paper size (default: Letter)")
     return parser
 
 
@@ -38,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     if arguments.command == "validate":
         return _validate(parser, arguments.paths, arguments.format, arguments.strict)
+    if arguments.command == "pdf":
+        return _pdf(parser, arguments.client_ids, arguments.site, arguments.out, arguments.paper)
     return _new(parser, arguments.client_id, arguments.dir)
 
 
@@ -59,6 +70,8 @@ def _new(parser: argparse.ArgumentParser, client_id: str, folder: Path) -> int:
     if not CLIENT_ID.fullmatch(client_id):
         parser.error(f"'{client_id}' is not a client id: use letters, digits and hyphens, "
                      "starting with a letter or digit (never a Social Security number)")
+    if any(pp010_no_ssn(client_id)):  # 078-05-1120 fits the id pattern; the format forbids it
+        parser.error("that client id looks like a Social Security number; use the agency's own id")
     target = folder / f"{client_id}.yaml"
     if target.exists():
         parser.error(f"{target} exists already; edit it instead")
@@ -66,6 +79,25 @@ def _new(parser: argparse.ArgumentParser, client_id: str, folder: Path) -> int:
     schema = os.path.relpath(Path.cwd() / "schema" / "plan.schema.json", folder.resolve())
     target.write_text(new_plan_text(client_id, date.today(), Path(schema).as_posix()), encoding="utf-8")
     print(f"Wrote {target}: a draft plan. Fill it in with the person, then run planportal validate.")
+    return 0
+
+
+def _pdf(parser: argparse.ArgumentParser, ids: list[str], site: Path, out: Path, paper: str) -> int:
+    if not (site / "clients").is_dir():
+        parser.error(f"{site}/ is not a built site with clients/: run mkdocs build first, or give --site")
+    bad = [i for i in ids if not CLIENT_ID.fullmatch(i) or not large_print_file(site, i).is_file()]
+    if bad:
+        parser.error(f"no large-print copy in {site}/clients/ for: {', '.join(bad)}")
+    ids = ids or client_ids(site)
+    if not ids:
+        parser.error(f"{site}/clients/ holds no large-print copy: run mkdocs build first")
+    try:
+        written = print_pdfs(site, ids, out, paper)
+    except PdfError as error:
+        print(f"planportal pdf: {error}", file=sys.stderr)
+        return 1
+    for target in written:
+        print(f"Wrote {target}")
     return 0
 
 

@@ -6,6 +6,7 @@ handed to MkDocs as a finished block, so no plan text ever passes through Markdo
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from functools import cache
 from typing import Any
@@ -54,8 +55,23 @@ def _fill(template: str, **values: Any) -> str:
     return template.format(**values)
 
 
+def css_string(text: str) -> Markup:
+    """Text as a quoted CSS string with every character but ASCII letters and digits written
+    as a hex escape, so plan text can never end the string, the rule or the <style> element."""
+    return Markup('"' + "".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):x} " for c in text) + '"')
+
+
+def page_counter(template: str) -> Markup:
+    """A label like "Page {page} of {pages}" as CSS `content`: strings around the page counters."""
+    parts = (part for part in re.split(r"(\{pages?\})", template) if part)
+    return Markup(" ".join(f"counter({part[1:-1]})" if part in ("{page}", "{pages}") else css_string(part)
+                           for part in parts))
+
+
 ENVIRONMENT.filters["long_date"] = long_date
 ENVIRONMENT.filters["fill"] = _fill
+ENVIRONMENT.filters["css_string"] = css_string
+ENVIRONMENT.filters["page_counter"] = page_counter
 ENVIRONMENT.globals["date_of"] = date.fromisoformat
 ENVIRONMENT.globals["STATE_WORDS"] = STATE_WORDS
 ENVIRONMENT.globals["State"] = State
