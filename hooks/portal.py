@@ -28,6 +28,11 @@ log = logging.getLogger("mkdocs.plugins.planportal")
 
 #: The HTML of each generated page by its source path, rendered when MkDocs reaches it.
 _pages: dict[str, Callable[[], str]] = {}
+#: Pages whose HTML goes in after the theme has rendered them, and the mark it replaces: the
+#: theme's work on every page then overlaps with the workers rendering the plans. The mark
+#: holds an h1 so that the theme adds no title of its own; escaped plan text cannot hold one.
+_late_pages: dict[str, Callable[[], str]] = {}
+LATE_MARK = '<h1 data-planportal="plan"></h1>'
 #: This build's client pages and large-print copies.
 _plan_pages: PlanPages | None = None
 
@@ -66,18 +71,20 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     status = caseload_status(caseload, as_of_from_environment())
     in_search = bool(settings.get("search_plan_text", False))
     _pages.clear()
+    _late_pages.clear()
 
-    def page(src_uri: str, title: str, html: Callable[[], str]) -> None:
+    def page(src_uri: str, title: str, html: Callable[[], str], late: bool = False) -> None:
         if files.get_file_from_path(src_uri) is not None:
             raise PluginError(f"docs/{src_uri} would hide a generated page; remove or rename it.")
         files.append(File.generated(config, src_uri, content=_front_matter(title, in_search)))
-        _pages[src_uri] = html
+        (_late_pages if late else _pages)[src_uri] = html
 
     warnings = [f for f in caseload.findings if not f.is_error]
     page("index.md", "Caseload", lambda: render.index_page(status, warnings))
     _plan_pages = PlanPages(status.plans, Path(config.site_dir))
     for plan, html in _plan_pages.client_pages():
-        page(client_page_uri(plan.client_id), f"Action plan {plan.client_id}", html)
+        # The search index reads page content before the theme runs: searchable pages come early.
+        page(client_page_uri(plan.client_id), f"Action plan {plan.client_id}", html, late=not in_search)
     for manager in status.case_managers():
         page(f"case-managers/{manager.slug}/index.md",
              f"Caseload of {manager.slug.replace('-', ' ').title()}",
@@ -92,8 +99,15 @@ def _front_matter(title: str, in_search: bool) -> str:
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if page.file.src_uri in _late_pages:
+        return LATE_MARK
     render_page = _pages.get(page.file.src_uri)
     return render_page() if render_page else html
+
+
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
+    render_page = _late_pages.get(page.file.src_uri)
+    return output.replace(LATE_MARK, render_page(), 1) if render_page else output
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
