@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -169,19 +169,21 @@ def _compare(files: list[PlanFile]) -> None:
             client = plan_file.plan["client"]
             by_id[client["id"].casefold()].append(plan_file)
             by_name[(client["name"]["first"].casefold(), client["name"]["last"].casefold())].append(plan_file)
-    for group in by_id.values():
+    _name_each_other(by_id.values(), "PP004", lambda f: f.id_mark,
+                     "Another file, {others}, has the same client id.",
+                     "Each person has one plan file; merge the two or correct the id.")
+    _name_each_other(by_name.values(), "PP104", lambda f: f.name_mark,
+                     "Another plan, {others}, is for someone with the same first and last name.",
+                     "If it is the same person, keep one plan; if not, no change is needed.")
+
+
+def _name_each_other(groups: Iterable[list[PlanFile]], code: str, mark: Callable[[PlanFile], Mark],
+                     message: str, hint: str) -> None:
+    """A finding on each file of a group of two or more, naming the others."""
+    for group in groups:
         for plan_file in group:
             others = ", ".join(o.shown_as for o in group if o is not plan_file)
             if others:
-                plan_file.findings.append(Finding(
-                    plan_file.shown_as, plan_file.id_mark.line, plan_file.id_mark.column, "PP004",
-                    f"Another file, {others}, has the same client id.",
-                    "Each person has one plan file; merge the two or correct the id."))
-    for group in by_name.values():
-        for plan_file in group:
-            others = ", ".join(o.shown_as for o in group if o is not plan_file)
-            if others:
-                plan_file.findings.append(Finding(
-                    plan_file.shown_as, plan_file.name_mark.line, plan_file.name_mark.column, "PP104",
-                    f"Another plan, {others}, is for someone with the same first and last name.",
-                    "If it is the same person, keep one plan; if not, no change is needed."))
+                where = mark(plan_file)
+                plan_file.findings.append(Finding(plan_file.shown_as, where.line, where.column, code,
+                                                  message.format(others=others), hint))

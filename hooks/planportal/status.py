@@ -172,6 +172,11 @@ class CaseManager:
     agencies: set[str] = field(default_factory=set)
     plans: list[PlanStatus] = field(default_factory=list)
 
+    @property
+    def overdue(self) -> int:
+        """Overdue strategies in active plans, counted as the caseload's own total is."""
+        return sum(p.count(State.OVERDUE) for p in self.plans if p.state == "active")
+
     def open_strategies(self) -> list[tuple[PlanStatus, StrategyStatus]]:
         """Every open strategy across the caseload by date, ongoing ones last: a takeover list."""
         rows = [(p, s) for p in self.plans if p.state != "closed" for s in p.strategies if s.state.is_open]

@@ -1,0 +1,42 @@
+"""Status as of a day, computed from real plan files through the real loader and checks."""
+
+from datetime import date
+from pathlib import Path
+
+from conftest import valid_plan_text
+from planportal.caseload import load_caseload
+from planportal.status import State, caseload_status
+
+
+def _caseload(folder: Path, plans: dict[str, str], as_of: date):
+    for client_id, text in plans.items():
+        (folder / f"{client_id}.yaml").write_text(text, encoding="utf-8")
+    caseload = load_caseload([folder], folder)
+    assert not caseload.findings, [f.text() for f in caseload.findings]
+    return caseload_status(caseload, as_of)
+
+
+def test_a_drafts_overdue_steps_count_neither_in_the_caseload_nor_for_its_case_manager(tmp_path: Path) -> None:
+    draft = valid_plan_text("DRAFT-1").replace("status: active", "status: draft").replace("Ada", "Bea")
+    status = _caseload(tmp_path, {"ACTIVE-1": valid_plan_text("ACTIVE-1"), "DRAFT-1": draft}, date(2007, 6, 1))
+    # Both plans have the same step overdue (2007-05-01); only the active plan's counts.
+    assert [p.count(State.OVERDUE) for p in status.plans] == [1, 1]
+    assert status.counts["overdue strategies"] == 1
+    (manager,) = status.case_managers()
+    assert manager.overdue == 1
+
+
+def test_an_achieved_issue_never_makes_its_steps_overdue(tmp_path: Path) -> None:
+    achieved = valid_plan_text("DONE-1").replace("    measure:", "    status: achieved\n    measure:")
+    status = _caseload(tmp_path, {"DONE-1": achieved}, date(2007, 6, 1))
+    assert {s.state for s in status.plans[0].strategies} == {State.CLOSED}
+    assert status.counts["overdue strategies"] == 0
+
+
+def test_due_soon_is_within_fourteen_days_and_the_review_within_thirty(tmp_path: Path) -> None:
+    status = _caseload(tmp_path, {"SOON-1": valid_plan_text("SOON-1")}, date(2007, 6, 28))
+    plan = status.plans[0]
+    assert [s.state for s in plan.strategies] == [State.OVERDUE, State.DUE_SOON]  # 2007-05-01, 2007-07-12
+    assert plan.reasons == ["1 overdue strategy"]
+    late = _caseload(tmp_path, {}, date(2008, 3, 20)).plans[0]  # review 2008-04-12, 23 days on
+    assert late.reasons[-1] == "review due April 12, 2008"
