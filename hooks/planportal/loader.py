@@ -15,7 +15,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -36,13 +36,16 @@ MAX_VALUES = 5000
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _INTEGER = re.compile(r"[-+]?(0|[1-9][0-9]{0,17})")
 _NULLS = {"", "~", "null"}
+#: The events that may carry an anchor or a tag.
+_NODE_EVENTS = frozenset({yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent})
 _BOOLEANS = {"true": True, "false": False}
 
 Path_ = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
+    """Where a value was written, 1-based. A tuple: plans have hundreds, made by the thousand."""
+
     line: int
     column: int
 
@@ -182,7 +185,7 @@ def _build(text: str) -> Document:
             path: Path_ = ()
         else:
             container, parent, key = stack[-1]
-            if isinstance(container, list):
+            if type(container) is list:
                 path = (*parent, len(container))
                 container.append(value)
             else:
@@ -208,37 +211,39 @@ def _build(text: str) -> Document:
         document.key_marks[(*parent, key)] = mark
 
     for event in yaml.parse(text, Loader=_Parser):
-        if isinstance(event, yaml.DocumentStartEvent):
+        kind = type(event)
+        if kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
                 raise _Refused(_mark(event), "The file holds more than one YAML document.",
                                "Keep one plan per file and remove the extra '---'.")
             continue
-        if isinstance(event, yaml.AliasEvent):
+        if kind is yaml.AliasEvent:
             raise _Refused(_mark(event), "Aliases (*name) are not allowed in a plan.",
                            "Write the value out in full where it is needed.")
-        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-            raise _Refused(_mark(event), f"Anchors (&{event.anchor}) are not allowed in a plan.",
-                           "Remove the anchor and write values out in full.")
-        if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent) and event.tag is not None:
-            raise _Refused(_mark(event), f"Tags ({event.tag}) are not allowed in a plan.",
-                           "Remove the tag; write plain values, quoted if needed.")
-        awaiting_key = bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is None
-        if isinstance(event, yaml.ScalarEvent):
+        if kind in _NODE_EVENTS:
+            if event.anchor is not None:
+                raise _Refused(_mark(event), f"Anchors (&{event.anchor}) are not allowed in a plan.",
+                               "Remove the anchor and write values out in full.")
+            if event.tag is not None:
+                raise _Refused(_mark(event), f"Tags ({event.tag}) are not allowed in a plan.",
+                               "Remove the tag; write plain values, quoted if needed.")
+        awaiting_key = bool(stack) and type(stack[-1][0]) is dict and stack[-1][2] is None
+        if kind is yaml.ScalarEvent:
             if awaiting_key:
                 set_key(event.value, _mark(event))
             else:
                 place(_scalar(event), _mark(event))
-        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             if len(stack) >= MAX_DEPTH:
                 raise _Refused(_mark(event), "The file is nested far deeper than any plan.",
                                "Check the indentation.")
-            container: dict[str, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
+            container: dict[str, Any] | list[Any] = {} if kind is yaml.MappingStartEvent else []
             if awaiting_key:
                 raise _Refused(_mark(event), "A key must be a plain word, not a list or a mapping.",
                                "Write the key as a word followed by a colon.")
             path = place(container, _mark(event))
             stack.append([container, path, None])
-        elif isinstance(event, yaml.CollectionEndEvent):
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             stack.pop()
     return document
