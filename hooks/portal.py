@@ -11,6 +11,7 @@ into the site by `planportal.publish`.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,6 +34,7 @@ _pages: dict[str, Callable[[], str]] = {}
 #: holds an h1 so that the theme adds no title of its own; escaped plan text cannot hold one.
 _late_pages: dict[str, Callable[[], str]] = {}
 LATE_MARK = '<h1 data-planportal="plan"></h1>'
+GENERATOR_TAG = re.compile(r'<meta name="generator"[^>]*>\s*')
 #: This build's client pages and large-print copies.
 _plan_pages: PlanPages | None = None
 
@@ -106,8 +108,15 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
 
 
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
+    """Put in a client page's plan; drop the theme's generator tag, which names its versions."""
+    output = GENERATOR_TAG.sub("", output, count=1)
     render_page = _late_pages.get(page.file.src_uri)
     return output.replace(LATE_MARK, render_page(), 1) if render_page else output
+
+
+def on_post_template(output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+    """The 404 page too carries no generator tag."""
+    return GENERATOR_TAG.sub("", output_content, count=1)
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:

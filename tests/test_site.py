@@ -737,6 +737,7 @@ def test_no_sitemap_no_generator_credit_no_repository_link(example_site: Build) 
     assert not list(example_site.site.rglob("sitemap.xml*"))
     for path in html_pages(example_site.site):
         page = parse(path.read_text(encoding="utf-8"))
+        assert not [m for m in page.find_all("meta") if m.attrs.get("name") == "generator"], path
         for footer in page.find_all("footer"):
             assert "Made with" not in footer.text, path
             assert not [a for a in footer.find_all("a") if "mkdocs" in a.attrs.get("href", "").lower()], path
