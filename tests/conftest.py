@@ -19,8 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from planportal.pdf import CHROMIUM, CHROMIUM_ARGS
+
+# CI replays the same examples every run, so a red build always means a change broke
+# something; on a developer's machine hypothesis keeps exploring new inputs.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 EXAMPLE_PLANS = REPOSITORY / "plans"
