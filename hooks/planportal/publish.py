@@ -13,6 +13,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
+from markupsafe import Markup
+
 from . import render
 from .caseload import PARALLEL_FROM
 from .status import PlanStatus
@@ -31,18 +33,21 @@ def large_print_file(site: Path, client_id: str) -> Path:
     return site / "clients" / client_id / "large-print" / "index.html"
 
 
-def write_large_print_copies(plans: list[PlanStatus], css: str, site: Path) -> None:
-    """Render and write each copy in turn, so a large caseload's copies are never all in memory."""
-    for status in plans:
-        target = large_print_file(site, status.client_id)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render.large_print_page(status, css), encoding="utf-8")
+def write_large_print_copy(status: PlanStatus, css: str, site: Path, sections: Markup | None = None) -> None:
+    target = large_print_file(site, status.client_id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render.large_print_page(status, css, sections), encoding="utf-8")
 
 
 def _render_batch(plans: list[PlanStatus], css: str, site: Path) -> list[str]:
-    """A worker's share: write the plans' large-print copies, return their client pages."""
-    write_large_print_copies(plans, css, site)
-    return [render.client_page(status) for status in plans]
+    """A worker's share: write the plans' large-print copies, return their client pages; the
+    plan's sections, the same on both, are rendered once."""
+    pages = []
+    for status in plans:
+        sections = render.plan_sections(status)
+        write_large_print_copy(status, css, site, sections)
+        pages.append(render.client_page(status, sections))
+    return pages
 
 
 class PlanPages:
@@ -69,7 +74,8 @@ class PlanPages:
     def finish(self) -> None:
         """Write the large-print copies (or wait for the workers writing them)."""
         if not self._jobs:
-            write_large_print_copies(self._plans, self._css, self._site)
+            for status in self._plans:  # one at a time: a caseload's copies are never all in memory
+                write_large_print_copy(status, self._css, self._site)
         for job in self._jobs:
             job.result()
 

@@ -122,14 +122,20 @@ def plan_context(status: PlanStatus) -> dict[str, Any]:
     return {"p": status, "plan": plan, "L": labels_for(plan), "hello_name": greeting_name(plan)}
 
 
-def client_page(status: PlanStatus) -> str:
+def plan_sections(status: PlanStatus) -> Markup:
+    """Everything of the plan below its top, the same on both copies: render it once for both."""
+    return Markup(_render("plan-body.html", **plan_context(status)))
+
+
+def client_page(status: PlanStatus, sections: Markup | None = None) -> str:
     """The client's page body, inserted as a block into the site's page."""
-    return _render("client.html", **plan_context(status))
+    return _render("client.html", sections=sections or plan_sections(status), **plan_context(status))
 
 
-def large_print_page(status: PlanStatus, css: str) -> str:
+def large_print_page(status: PlanStatus, css: str, sections: Markup | None = None) -> str:
     """The large-print copy: a standalone document with no site navigation and no scripts."""
-    return _render("large-print.html", css=Markup(css), **plan_context(status))
+    return _render("large-print.html", css=Markup(css), sections=sections or plan_sections(status),
+                   **plan_context(status))
 
 
 def index_page(caseload: CaseloadStatus, warnings: list[Any]) -> str:
