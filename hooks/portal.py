@@ -63,9 +63,10 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         raise PluginError(f"There is no plan folder at {plans_dir.name}/; create it or set "
                           "extra.planportal.plans in mkdocs.yml.")
     caseload = load_caseload([plans_dir], base)
-    for finding in caseload.findings:
+    findings = caseload.findings  # gathered and sorted anew on each access
+    for finding in findings:
         (log.error if finding.is_error else log.warning)(finding.text())
-    errors = sum(f.is_error for f in caseload.findings)
+    errors = sum(f.is_error for f in findings)
     if errors:
         raise PluginError(f"{errors} error{'s' * (errors != 1)} in the plans (listed above); "
                           "fix them and build again. A plan with an error is never published.")
@@ -81,7 +82,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, src_uri, content=_front_matter(title, in_search)))
         (_late_pages if late else _pages)[src_uri] = html
 
-    warnings = [f for f in caseload.findings if not f.is_error]
+    warnings = [f for f in findings if not f.is_error]
     page("index.md", "Caseload", lambda: render.index_page(status, warnings))
     _plan_pages = PlanPages(status.plans, Path(config.site_dir))
     for plan, html in _plan_pages.client_pages():

@@ -13,8 +13,6 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-from markupsafe import Markup
-
 from . import render
 from .caseload import PARALLEL_FROM
 from .status import PlanStatus
@@ -33,21 +31,19 @@ def large_print_file(site: Path, client_id: str) -> Path:
     return site / "clients" / client_id / "large-print" / "index.html"
 
 
-def write_large_print_copy(status: PlanStatus, css: str, site: Path, sections: Markup | None = None) -> None:
+def _render_plan(status: PlanStatus, css: str, site: Path) -> str:
+    """Write the plan's large-print copy and return its client page; the plan's sections,
+    the same on both, are rendered once."""
+    sections = render.plan_sections(status)
     target = large_print_file(site, status.client_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(render.large_print_page(status, css, sections), encoding="utf-8")
+    return render.client_page(status, sections)
 
 
 def _render_batch(plans: list[PlanStatus], css: str, site: Path) -> list[str]:
-    """A worker's share: write the plans' large-print copies, return their client pages; the
-    plan's sections, the same on both, are rendered once."""
-    pages = []
-    for status in plans:
-        sections = render.plan_sections(status)
-        write_large_print_copy(status, css, site, sections)
-        pages.append(render.client_page(status, sections))
-    return pages
+    """A worker's share of a large caseload."""
+    return [_render_plan(status, css, site) for status in plans]
 
 
 class PlanPages:
@@ -66,16 +62,13 @@ class PlanPages:
 
     def client_pages(self) -> list[tuple[PlanStatus, Callable[[], str]]]:
         """Each plan with a function that gives its client page's HTML when MkDocs needs it."""
-        if not self._jobs:
-            return [(plan, lambda plan=plan: render.client_page(plan)) for plan in self._plans]
+        if not self._jobs:  # rendered, and its copy written, when MkDocs reaches the page
+            return [(plan, lambda plan=plan: _render_plan(plan, self._css, self._site)) for plan in self._plans]
         return [(plan, lambda job=self._jobs[n // BATCH], at=n % BATCH: job.result()[at])
                 for n, plan in enumerate(self._plans)]
 
     def finish(self) -> None:
-        """Write the large-print copies (or wait for the workers writing them)."""
-        if not self._jobs:
-            for status in self._plans:  # one at a time: a caseload's copies are never all in memory
-                write_large_print_copy(status, self._css, self._site)
+        """Wait for the workers writing the large-print copies, if any."""
         for job in self._jobs:
             job.result()
 
