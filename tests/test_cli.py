@@ -23,8 +23,8 @@ def fixture(name: str) -> str:
 
 
 def quick_plan(client_id: str) -> str:
-    """A valid plan in Norwegian: PP105 skips it, which spares a run the second textstat takes
-    to load its pronouncing dictionary. Runs on English plans are kept to a few."""
+    """A valid plan in Norwegian: PP105 skips it, which spares a run the fifth of a second the
+    syllable table takes to load. Runs on English plans are kept to a few."""
     return valid_plan_text(client_id).replace("language: en", "language: no")
 
 

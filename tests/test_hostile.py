@@ -80,8 +80,8 @@ def findings_for(path: Path, shown_as: str, stem: str) -> list[Finding]:
 
 @pytest.fixture(scope="module")
 def warmed_up() -> None:
-    """The first readability check (PP105) in a process loads a pronouncing dictionary once;
-    that second is not the cost of any one file, so it is paid before timing."""
+    """The first readability check (PP105) in a process loads a syllable table once; that
+    is not the cost of any one file, so it is paid before timing."""
     assert findings_for(HOSTILE / "HOSTILE-crlf-valid.yaml", "warm-up", "HOSTILE-crlf-valid") == []
 
 

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .loader import Path_
+from .readability import flesch_kincaid_grade
 
 RESERVED_KEYS = ("client", "case_manager")
 
@@ -270,9 +271,7 @@ def pp105_plain_words(plan: dict[str, Any]) -> Iterator[Violation]:
     language = plan["client"].get("language", "en")
     if not language.lower().startswith("en"):
         return  # Flesch-Kincaid measures English only.
-    import textstat  # deferred: textstat loads its dictionaries on import
-
-    grade = textstat.flesch_kincaid_grade(person_text(plan))
+    grade = flesch_kincaid_grade(person_text(plan))
     if grade > 8:
         yield Violation(("issues",), "PP105",
                         f"The plan's text reads at grade {grade:.1f}; the person should be able to read it "
