@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,7 +17,7 @@ from typing import Any
 
 from .check import check_loaded
 from .findings import Finding
-from .loader import Mark, load_file
+from .loader import Mark, Path_, load_file
 
 PLAN_SUFFIX = ".yaml"
 #: Below this many files, starting worker processes costs more than it saves.
@@ -33,16 +33,20 @@ _checked: dict[CacheKey, PlanFile] = {}
 class PlanFile:
     """One file's outcome: the plan (when the schema accepted it) and its findings."""
 
+    path: Path
     shown_as: str
-    stem: str
     plan: dict[str, Any] | None = None
     findings: list[Finding] = field(default_factory=list)
-    id_mark: Mark = Mark(1, 1)
-    name_mark: Mark = Mark(1, 1)
 
     @property
     def has_errors(self) -> bool:
         return any(f.is_error for f in self.findings)
+
+    def mark(self, value: Path_) -> Mark:
+        """Where the plan's value at `value` is written. Rarely needed (a finding that compares
+        plans), so the file is read again rather than every plan's positions kept."""
+        document = load_file(self.path, self.shown_as).document
+        return document.mark(value) if document is not None else Mark(1, 1)
 
 
 @dataclass
@@ -102,12 +106,10 @@ def _unusable(path: Path, shown: str, repository: Path) -> Finding | None:
 
 def check_file(path: Path, shown_as: str) -> PlanFile:
     loaded = load_file(path, shown_as)
-    outcome = PlanFile(shown_as, path.stem, findings=check_loaded(loaded, shown_as, path.stem))
+    outcome = PlanFile(path, shown_as, findings=check_loaded(loaded, shown_as, path.stem))
     document = loaded.document
     if document is not None and not any(f.code in ("PP001", "PP002", "PP003") for f in outcome.findings):
         outcome.plan = document.data
-        outcome.id_mark = document.mark(("client", "id"))
-        outcome.name_mark = document.mark(("client", "name"))
     return outcome
 
 
@@ -154,7 +156,7 @@ def load_caseload(roots: Iterable[Path], base: Path) -> Caseload:
         if problem is None:
             readable.append((path, shown))
         else:
-            files.append(PlanFile(shown, path.stem, findings=[problem]))
+            files.append(PlanFile(path, shown, findings=[problem]))
     files += check_files(readable)
     files.sort(key=lambda f: f.shown_as)
     _compare(files)
@@ -169,21 +171,21 @@ def _compare(files: list[PlanFile]) -> None:
             client = plan_file.plan["client"]
             by_id[client["id"].casefold()].append(plan_file)
             by_name[(client["name"]["first"].casefold(), client["name"]["last"].casefold())].append(plan_file)
-    _name_each_other(by_id.values(), "PP004", lambda f: f.id_mark,
+    _name_each_other(by_id.values(), "PP004", ("client", "id"),
                      "Another file, {others}, has the same client id.",
                      "Each person has one plan file; merge the two or correct the id.")
-    _name_each_other(by_name.values(), "PP104", lambda f: f.name_mark,
+    _name_each_other(by_name.values(), "PP104", ("client", "name"),
                      "Another plan, {others}, is for someone with the same first and last name.",
                      "If it is the same person, keep one plan; if not, no change is needed.")
 
 
-def _name_each_other(groups: Iterable[list[PlanFile]], code: str, mark: Callable[[PlanFile], Mark],
-                     message: str, hint: str) -> None:
+def _name_each_other(groups: Iterable[list[PlanFile]], code: str, value: Path_, message: str,
+                     hint: str) -> None:
     """A finding on each file of a group of two or more, naming the others."""
     for group in groups:
         for plan_file in group:
             others = ", ".join(o.shown_as for o in group if o is not plan_file)
             if others:
-                where = mark(plan_file)
+                where = plan_file.mark(value)
                 plan_file.findings.append(Finding(plan_file.shown_as, where.line, where.column, code,
                                                   message.format(others=others), hint))

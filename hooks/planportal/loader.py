@@ -13,7 +13,9 @@ from __future__ import annotations
 import bisect
 import re
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -36,8 +38,6 @@ MAX_VALUES = 5000
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _INTEGER = re.compile(r"[-+]?(0|[1-9][0-9]{0,17})")
 _NULLS = {"", "~", "null"}
-#: The events that may carry an anchor or a tag.
-_NODE_EVENTS = frozenset({yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent})
 _BOOLEANS = {"true": True, "false": False}
 
 Path_ = tuple[str | int, ...]
@@ -52,18 +52,37 @@ class Mark(NamedTuple):
 
 @dataclass
 class Document:
-    """A loaded plan: its values, and where each value (and each key) was written."""
+    """A loaded plan: its values, and where each value (and each key) was written.
+
+    Only a plan with a finding needs a position, so positions are found when first asked for,
+    by parsing the text a second time; a correct plan never pays for them."""
 
     data: Any
     text: str
-    marks: dict[Path_, Mark] = field(default_factory=dict)
-    key_marks: dict[Path_, Mark] = field(default_factory=dict)
+
+    @cached_property
+    def _positions(self) -> tuple[dict[Path_, Mark], dict[Path_, Mark]]:
+        marks: dict[Path_, Mark] = {}
+        key_marks: dict[Path_, Mark] = {}
+        _build(self.text, marks, key_marks)
+        return marks, key_marks
+
+    @property
+    def marks(self) -> dict[Path_, Mark]:
+        """The mark of each value by its path."""
+        return self._positions[0]
+
+    @property
+    def key_marks(self) -> dict[Path_, Mark]:
+        """The mark of each key by the path of its value."""
+        return self._positions[1]
 
     def mark(self, path: Path_) -> Mark:
         """The mark of the value at `path`, or of its nearest written ancestor."""
-        while path not in self.marks and path:
+        marks = self.marks
+        while path not in marks and path:
             path = path[:-1]
-        return self.marks.get(path, Mark(1, 1))
+        return marks.get(path, Mark(1, 1))
 
 
 @dataclass
@@ -113,7 +132,7 @@ def load_bytes(raw: bytes, shown_as: str) -> Loaded:
         return Loaded(None, None, refuse(mark, "The file is not UTF-8 text.",
                                          "Save it as UTF-8 in your editor."))
     try:
-        document = _build(text)
+        document = Document(_build(text), text)
     except _Refused as refusal:
         return Loaded(None, text, refuse(refusal.mark, refusal.message, refusal.hint))
     except yaml.YAMLError as error:
@@ -159,91 +178,110 @@ def _yaml_hint(text: str, mark: Mark) -> str:
     return "Check the indentation and that text with a colon or # in it is in quotes."
 
 
-def _scalar(event: yaml.ScalarEvent) -> Any:
-    if event.style:  # quoted or block scalars are always text
-        return event.value
-    value = event.value
-    if value in _NULLS:
-        return None
-    if value in _BOOLEANS:
-        return _BOOLEANS[value]
-    if _INTEGER.fullmatch(value):
-        return int(value)
-    return value
+def _build(text: str, marks: dict[Path_, Mark] | None = None,
+           key_marks: dict[Path_, Mark] | None = None) -> Any:
+    """Turn the parser's events into dicts, lists and scalars; given `marks` and `key_marks`,
+    record where each value and each key was written, by path."""
+    parser = _Parser(text)
+    try:
+        return _values(parser.get_event, marks, key_marks)
+    finally:
+        parser.dispose()
 
 
-def _build(text: str) -> Document:
-    """Turn the parser's events into dicts, lists and scalars, recording marks."""
-    document = Document(data=None, text=text)
-    # Each open container: (the container, its path, the key waiting for its value).
-    stack: list[list[Any]] = []
-    documents = 0
-
-    def place(value: Any, mark: Mark) -> Path_:
-        if not stack:
-            document.data = value
-            path: Path_ = ()
-        else:
-            container, parent, key = stack[-1]
-            if type(container) is list:
-                path = (*parent, len(container))
-                container.append(value)
-            else:
-                path = (*parent, key)
-                container[key] = value
-                stack[-1][2] = None
-        document.marks[path] = mark
-        if len(document.marks) > MAX_VALUES:
-            raise _Refused(mark, f"The file holds more than {MAX_VALUES} values; a plan is far smaller.",
-                           "Check for text pasted many times over, or split what does not belong in a plan.")
-        return path
-
-    def set_key(key: str, mark: Mark) -> None:
-        container, parent, _ = stack[-1]
-        if key == "<<":
-            raise _Refused(mark, "Merge keys (<<) are not allowed in a plan.",
-                           "Write the fields out in full.")
-        if key in container:
-            raise _Refused(mark, f"The key '{key}' appears twice in the same mapping.",
-                           f"Keep one '{key}' and merge what the two say.")
-        key = sys.intern(key)  # thousands of plans then share one copy of each field name
-        stack[-1][2] = key
-        document.key_marks[(*parent, key)] = mark
-
-    for event in yaml.parse(text, Loader=_Parser):
+def _values(next_event: Callable[[], Any], marks: dict[Path_, Mark] | None,
+            key_marks: dict[Path_, Mark] | None) -> Any:
+    """The loop at the heart of loading: it runs for every value of every plan, so its state
+    lives in local variables rather than in objects."""
+    data: Any = None
+    values = documents = 0
+    # The open container, its path, whether it is a mapping and the key awaiting its value;
+    # the containers around it wait on the stack.
+    container: Any = None
+    path: Path_ = ()
+    is_map = False
+    key: str | None = None
+    stack: list[tuple[Any, Path_, bool]] = []
+    while True:
+        event = next_event()
         kind = type(event)
-        if kind is yaml.DocumentStartEvent:
+        if kind is yaml.ScalarEvent:
+            if event.anchor is not None or event.tag is not None:
+                _refuse_node(event)
+            if is_map and key is None:
+                key = _key(event, container)
+                if key_marks is not None:
+                    key_marks[(*path, key)] = _mark(event)
+                continue
+            value = event.value
+            if not event.style:  # quoted and block scalars are always text
+                if value in _NULLS:
+                    value = None
+                elif value in _BOOLEANS:
+                    value = _BOOLEANS[value]
+                elif _INTEGER.fullmatch(value):
+                    value = int(value)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if event.anchor is not None or event.tag is not None:
+                _refuse_node(event)
+            if is_map and key is None:
+                raise _Refused(_mark(event), "A key must be a plain word, not a list or a mapping.",
+                               "Write the key as a word followed by a colon.")
+            if len(stack) >= MAX_DEPTH:
+                raise _Refused(_mark(event), "The file is nested far deeper than any plan.",
+                               "Check the indentation.")
+            value = {} if kind is yaml.MappingStartEvent else []
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            container, path, is_map = stack.pop()
+            continue
+        elif kind is yaml.AliasEvent:
+            raise _Refused(_mark(event), "Aliases (*name) are not allowed in a plan.",
+                           "Write the value out in full where it is needed.")
+        elif kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
                 raise _Refused(_mark(event), "The file holds more than one YAML document.",
                                "Keep one plan per file and remove the extra '---'.")
             continue
-        if kind is yaml.AliasEvent:
-            raise _Refused(_mark(event), "Aliases (*name) are not allowed in a plan.",
-                           "Write the value out in full where it is needed.")
-        if kind in _NODE_EVENTS:
-            if event.anchor is not None:
-                raise _Refused(_mark(event), f"Anchors (&{event.anchor}) are not allowed in a plan.",
-                               "Remove the anchor and write values out in full.")
-            if event.tag is not None:
-                raise _Refused(_mark(event), f"Tags ({event.tag}) are not allowed in a plan.",
-                               "Remove the tag; write plain values, quoted if needed.")
-        awaiting_key = bool(stack) and type(stack[-1][0]) is dict and stack[-1][2] is None
-        if kind is yaml.ScalarEvent:
-            if awaiting_key:
-                set_key(event.value, _mark(event))
-            else:
-                place(_scalar(event), _mark(event))
-        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-            if len(stack) >= MAX_DEPTH:
-                raise _Refused(_mark(event), "The file is nested far deeper than any plan.",
-                               "Check the indentation.")
-            container: dict[str, Any] | list[Any] = {} if kind is yaml.MappingStartEvent else []
-            if awaiting_key:
-                raise _Refused(_mark(event), "A key must be a plain word, not a list or a mapping.",
-                               "Write the key as a word followed by a colon.")
-            path = place(container, _mark(event))
-            stack.append([container, path, None])
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            stack.pop()
-    return document
+        elif kind is yaml.StreamEndEvent:
+            return data
+        else:  # the stream's start and a document's end
+            continue
+        # Place the value in its container.
+        if is_map:
+            value_path = (*path, key)
+            container[key] = value
+            key = None
+        elif container is not None:
+            value_path = (*path, len(container))
+            container.append(value)
+        else:
+            value_path = ()
+            data = value
+        if marks is not None:
+            marks[value_path] = _mark(event)
+        values += 1
+        if values > MAX_VALUES:
+            raise _Refused(_mark(event), f"The file holds more than {MAX_VALUES} values; a plan is far smaller.",
+                           "Check for text pasted many times over, or split what does not belong in a plan.")
+        if type(value) is dict or type(value) is list:
+            stack.append((container, path, is_map))
+            container, path, is_map = value, value_path, type(value) is dict
+
+
+def _key(event: yaml.ScalarEvent, mapping: dict[str, Any]) -> str:
+    key: str = event.value
+    if key == "<<":
+        raise _Refused(_mark(event), "Merge keys (<<) are not allowed in a plan.", "Write the fields out in full.")
+    if key in mapping:
+        raise _Refused(_mark(event), f"The key '{key}' appears twice in the same mapping.",
+                       f"Keep one '{key}' and merge what the two say.")
+    return sys.intern(key)  # thousands of plans then share one copy of each field name
+
+
+def _refuse_node(event: Any) -> None:
+    if event.anchor is not None:
+        raise _Refused(_mark(event), f"Anchors (&{event.anchor}) are not allowed in a plan.",
+                       "Remove the anchor and write values out in full.")
+    raise _Refused(_mark(event), f"Tags ({event.tag}) are not allowed in a plan.",
+                   "Remove the tag; write plain values, quoted if needed.")
