@@ -20,9 +20,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from planportal import render
-from planportal.caseload import load_caseload
-from planportal.publish import PlanPages, client_page_uri
+from planportal.caseload import CaseloadCheck
+from planportal.publish import SitePages, client_page_uri
 from planportal.status import as_of_from_environment, caseload_status
 
 log = logging.getLogger("mkdocs.plugins.planportal")
@@ -30,13 +29,16 @@ log = logging.getLogger("mkdocs.plugins.planportal")
 #: The HTML of each generated page by its source path, rendered when MkDocs reaches it.
 _pages: dict[str, Callable[[], str]] = {}
 #: Pages whose HTML goes in after the theme has rendered them, and the mark it replaces: the
-#: theme's work on every page then overlaps with the workers rendering the plans. The mark
+#: theme's work on every page then overlaps with the worker rendering them. The mark
 #: holds an h1 so that the theme adds no title of its own; escaped plan text cannot hold one.
 _late_pages: dict[str, Callable[[], str]] = {}
 LATE_MARK = '<h1 data-planportal="plan"></h1>'
 GENERATOR_TAG = re.compile(r'<meta name="generator"[^>]*>\s*')
-#: This build's client pages and large-print copies.
-_plan_pages: PlanPages | None = None
+#: This build's checking of the plans, begun in on_config so that it overlaps MkDocs'
+#: own start (cleaning the site folder, reading the theme).
+_checking: CaseloadCheck | None = None
+#: This build's generated pages and large-print copies.
+_site_pages: SitePages | None = None
 
 
 def _settings(config: MkDocsConfig) -> dict[str, object]:
@@ -44,6 +46,8 @@ def _settings(config: MkDocsConfig) -> dict[str, object]:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Check the settings, then start checking the plans."""
+    global _checking
     if not config.use_directory_urls:
         raise PluginError("Plan Portal needs use_directory_urls: true in mkdocs.yml "
                           "(pages live at clients/<id>/).")
@@ -51,18 +55,20 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         as_of_from_environment()
     except ValueError as error:
         raise PluginError(str(error)) from error
+    base = Path(config.config_file_path).parent
+    plans_dir = base / str(_settings(config).get("plans", "plans"))
+    if not plans_dir.is_dir():
+        raise PluginError(f"There is no plan folder at {plans_dir.name}/; create it or set "
+                          "extra.planportal.plans in mkdocs.yml.")
+    _checking = CaseloadCheck([plans_dir], base)
     return config
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    global _plan_pages
+    global _site_pages
     settings = _settings(config)
-    base = Path(config.config_file_path).parent
-    plans_dir = base / str(settings.get("plans", "plans"))
-    if not plans_dir.is_dir():
-        raise PluginError(f"There is no plan folder at {plans_dir.name}/; create it or set "
-                          "extra.planportal.plans in mkdocs.yml.")
-    caseload = load_caseload([plans_dir], base)
+    assert _checking is not None, "MkDocs runs on_config before on_files"
+    caseload = _checking.result()
     findings = caseload.findings  # gathered and sorted anew on each access
     for finding in findings:
         (log.error if finding.is_error else log.warning)(finding.text())
@@ -76,22 +82,21 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     _pages.clear()
     _late_pages.clear()
 
-    def page(src_uri: str, title: str, html: Callable[[], str], late: bool = False) -> None:
+    def page(src_uri: str, title: str, html: Callable[[], str], late: bool) -> None:
         if files.get_file_from_path(src_uri) is not None:
             raise PluginError(f"docs/{src_uri} would hide a generated page; remove or rename it.")
         files.append(File.generated(config, src_uri, content=_front_matter(title, in_search)))
         (_late_pages if late else _pages)[src_uri] = html
 
     warnings = [f for f in findings if not f.is_error]
-    page("index.md", "Caseload", lambda: render.index_page(status, warnings))
-    _plan_pages = PlanPages(status.plans, Path(config.site_dir))
-    for plan, html in _plan_pages.client_pages():
-        # The search index reads page content before the theme runs: searchable pages come early.
-        page(client_page_uri(plan.client_id), f"Action plan {plan.client_id}", html, late=not in_search)
-    for manager in status.case_managers():
-        page(f"case-managers/{manager.slug}/index.md",
-             f"Caseload of {manager.slug.replace('-', ' ').title()}",
-             lambda manager=manager: render.case_manager_page(manager, status))
+    _site_pages = SitePages(status, warnings, Path(config.site_dir))
+    late = not in_search  # the search index reads a page's content before the theme runs
+    for plan, html in _site_pages.client_pages():
+        page(client_page_uri(plan.client_id), f"Action plan {plan.client_id}", html, late)
+    for manager, html in _site_pages.case_manager_pages():
+        page(f"case-managers/{manager.slug}/index.md", f"Caseload of {manager.slug.replace('-', ' ').title()}",
+             html, late)
+    page("index.md", "Caseload", _site_pages.index_page(), late)  # last: a worker renders it last
     return files
 
 
@@ -122,13 +127,15 @@ def on_post_template(output_content: str, *, template_name: str, config: MkDocsC
 
 def on_post_build(*, config: MkDocsConfig) -> None:
     """Finish the large-print copies. No sitemap: the site is internal and must not be indexed."""
-    if _plan_pages is not None:
-        _plan_pages.finish()
+    if _site_pages is not None:
+        _site_pages.finish()
     for name in ("sitemap.xml", "sitemap.xml.gz"):
         (Path(config.site_dir) / name).unlink(missing_ok=True)
 
 
 def on_build_error(*, error: Exception) -> None:
-    """A failed build stops rendering plans' pages."""
-    if _plan_pages is not None:
-        _plan_pages.cancel()
+    """A failed build stops checking plans and rendering their pages."""
+    if _checking is not None:
+        _checking.cancel()
+    if _site_pages is not None:
+        _site_pages.cancel()

@@ -16,17 +16,20 @@ import os
 import re
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPOSITORY, RULE_FIXTURES, build_site, make_project
+from conftest import AS_OF, REPOSITORY, RULE_FIXTURES, build_site, make_project
 
-from planportal import caseload
+from planportal import caseload, render
 from planportal.caseload import PARALLEL_FROM, load_caseload
 from planportal.check import SCHEMA_PATH, schema_accepts, validator
 from planportal.fastschema import compile_schema
 from planportal.loader import load_file
+from planportal.publish import LARGE_PRINT_CSS
+from planportal.status import caseload_status
 
 _spec = importlib.util.spec_from_file_location("bench", REPOSITORY / "benchmarks" / "bench.py")
 assert _spec is not None and _spec.loader is not None
@@ -187,3 +190,14 @@ def test_a_large_caseload_builds_every_page_with_worker_processes(tmp_path: Path
         assert re.search(rf"<title>[^<]*{client_id}</title>", large_print)
         assert client_id in build.page(f"clients/{client_id}/") and last in large_print
     assert len(list((build.site / "clients").glob("*/large-print/index.html"))) == count
+    # The worker's pages are those rendered in place, as a small caseload has them.
+    status = caseload_status(load_caseload([project / "plans"], project), date.fromisoformat(AS_OF))
+    assert render.index_page(status, []) in build.page("")
+    managers = status.case_managers()
+    assert len(managers) > 1
+    for manager in (managers[0], managers[-1]):
+        assert render.case_manager_page(manager, status) in build.page(f"case-managers/{manager.slug}/")
+    plan = status.plans[count // 2]
+    assert render.client_page(plan) in build.page(f"clients/{plan.client_id}/")
+    large_print = render.large_print_page(plan, LARGE_PRINT_CSS.read_text(encoding="utf-8"))
+    assert (build.site / f"clients/{plan.client_id}/large-print/index.html").read_text(encoding="utf-8") == large_print

@@ -125,42 +125,57 @@ def _cache_key(path: Path, shown: str) -> CacheKey | None:
     return (str(path), shown, stat.st_mtime_ns, stat.st_size)
 
 
-def check_files(readable: list[tuple[Path, str]]) -> list[PlanFile]:
-    """check_file on each, on every core for many files, reusing unchanged files' outcomes.
+class CaseloadCheck:
+    """The checking of every file under `roots`, begun at once and collected by `result()`.
 
-    Each outcome is a copy with its own findings list, which the comparisons extend."""
-    keys = [_cache_key(path, shown) for path, shown in readable]
-    todo = [item for item, key in zip(readable, keys) if key is None or key not in _checked]
-    if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        with ProcessPoolExecutor() as pool:
-            fresh = iter(pool.map(_check_pair, todo, chunksize=32))
-    else:
-        fresh = map(_check_pair, todo)
-    current: dict[CacheKey, PlanFile] = {}
-    outcomes = []
-    for key in keys:
-        outcome = _checked[key] if key in _checked else next(fresh)
-        if key is not None:
-            current[key] = outcome
-        outcomes.append(replace(outcome, findings=list(outcome.findings)))
-    _checked.clear()
-    _checked.update(current)
-    return outcomes
+    For many files the checks run in worker processes on every core, so a caller can go on
+    with other work meanwhile: the site build starts them before MkDocs cleans the site
+    folder and reads the theme. Unchanged files' outcomes from the last check are reused."""
+
+    def __init__(self, roots: Iterable[Path], base: Path) -> None:
+        self._unusable: list[PlanFile] = []
+        readable: list[tuple[Path, str]] = []
+        for path, shown, problem in discover(roots, base):
+            if problem is None:
+                readable.append((path, shown))
+            else:
+                self._unusable.append(PlanFile(path, shown, findings=[problem]))
+        self._keys = [_cache_key(path, shown) for path, shown in readable]
+        todo = [item for item, key in zip(readable, self._keys) if key is None or key not in _checked]
+        self._pool: ProcessPoolExecutor | None = None
+        self._fresh: Iterator[PlanFile]
+        if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+            self._pool = ProcessPoolExecutor()
+            self._fresh = self._pool.map(_check_pair, todo, chunksize=32)
+            self._pool.shutdown(wait=False)  # the workers exit once the checks are done
+        else:
+            self._fresh = map(_check_pair, todo)  # checked here, in `result()`
+
+    def result(self) -> Caseload:
+        """Every file's outcome, compared with the others. Each outcome is a copy with its own
+        findings list, which the comparisons extend."""
+        current: dict[CacheKey, PlanFile] = {}
+        files = list(self._unusable)
+        for key in self._keys:
+            outcome = _checked[key] if key in _checked else next(self._fresh)
+            if key is not None:
+                current[key] = outcome
+            files.append(replace(outcome, findings=list(outcome.findings)))
+        _checked.clear()
+        _checked.update(current)
+        files.sort(key=lambda f: f.shown_as)
+        _compare(files)
+        return Caseload(files)
+
+    def cancel(self) -> None:
+        """Stop the checks not yet begun (the build failed before it needed them)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def load_caseload(roots: Iterable[Path], base: Path) -> Caseload:
     """Load and check every file under `roots`; paths are shown relative to `base`."""
-    files: list[PlanFile] = []
-    readable: list[tuple[Path, str]] = []
-    for path, shown, problem in discover(roots, base):
-        if problem is None:
-            readable.append((path, shown))
-        else:
-            files.append(PlanFile(path, shown, findings=[problem]))
-    files += check_files(readable)
-    files.sort(key=lambda f: f.shown_as)
-    _compare(files)
-    return Caseload(files)
+    return CaseloadCheck(roots, base).result()
 
 
 def _compare(files: list[PlanFile]) -> None:

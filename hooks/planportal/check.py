@@ -75,9 +75,10 @@ def rule_violations(plan: dict[str, Any], stem: str) -> Iterator[Violation]:
 
 
 def ssn_findings(text: str, shown_as: str) -> list[Finding]:
-    found = []
-    starts = line_starts(text)
+    found: list[Finding] = []
+    starts: list[int] = []  # found when first needed: almost every plan has no finding
     for offset, _ in rules.pp010_no_ssn(text):
+        starts = starts or line_starts(text)
         mark = offset_mark(starts, offset)
         found.append(Finding(shown_as, mark.line, mark.column, "PP010",
                              "This looks like a Social Security number; plans must never hold one.",

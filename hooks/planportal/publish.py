@@ -1,9 +1,7 @@
-"""Where each plan's pages go in the site, and rendering them on a second core when there are many.
+"""Where the generated pages go in the site, and rendering them on a second core when there are many.
 
 The large-print copies are standalone files MkDocs never reads, so they are written straight
-into the site rather than held in memory as MkDocs files. For a large caseload a worker
-process renders the client pages and writes the copies while MkDocs builds the rest of the
-site on the remaining core; a small caseload is rendered in place, when MkDocs asks.
+into the site rather than held in memory as MkDocs files.
 """
 
 from __future__ import annotations
@@ -11,11 +9,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from datetime import date
 from pathlib import Path
 
 from . import render
-from .caseload import PARALLEL_FROM
-from .status import PlanStatus
+from .caseload import PARALLEL_FROM, PlanFile
+from .findings import Finding
+from .status import CaseloadStatus, CaseManager, PlanStatus, plan_status
 
 #: Plans per worker job: few enough that the first pages come back quickly.
 BATCH = 50
@@ -41,31 +41,64 @@ def _render_plan(status: PlanStatus, css: str, site: Path) -> str:
     return render.client_page(status, sections)
 
 
-def _render_batch(plans: list[PlanStatus], css: str, site: Path) -> list[str]:
-    """A worker's share of a large caseload."""
-    return [_render_plan(status, css, site) for status in plans]
+# A worker is sent the checked files, not their status: status is quick to work out again,
+# and far quicker than unpickling it.
+
+def _render_batch(files: list[PlanFile], as_of: date, css: str, site: Path) -> list[str]:
+    """A worker's share of the client pages and large-print copies."""
+    return [_render_plan(plan_status(plan_file, as_of), css, site) for plan_file in files]
 
 
-class PlanPages:
-    """The client pages and large-print copies of one build."""
+def _render_summaries(files: list[PlanFile], as_of: date, warnings: list[Finding]) -> tuple[str, list[str]]:
+    """The caseload index and each case manager's page, in the order of `case_managers()`."""
+    caseload = CaseloadStatus(as_of, [plan_status(plan_file, as_of) for plan_file in files])
+    return (render.index_page(caseload, warnings),
+            [render.case_manager_page(manager, caseload) for manager in caseload.case_managers()])
 
-    def __init__(self, plans: list[PlanStatus], site: Path) -> None:
-        css = LARGE_PRINT_CSS.read_text(encoding="utf-8")
-        self._plans, self._css, self._site = plans, css, site
+
+class SitePages:
+    """The HTML of one build's generated pages: a page per client, per case manager and the
+    caseload index; and each client's large-print copy, written into the site.
+
+    For a large caseload a worker process renders them all while MkDocs builds the site on
+    the other core; the case-manager pages and the index come last, so MkDocs should build
+    them last. A small caseload is rendered in place, as MkDocs asks for each page."""
+
+    def __init__(self, caseload: CaseloadStatus, warnings: list[Finding], site: Path) -> None:
+        self._caseload, self._warnings, self._site = caseload, warnings, site
+        self._css = LARGE_PRINT_CSS.read_text(encoding="utf-8")
+        self._managers = caseload.case_managers()
         self._jobs: list[Future[list[str]]] = []
-        cores = os.cpu_count() or 1
+        self._summaries: Future[tuple[str, list[str]]] | None = None
+        plans, cores = caseload.plans, os.cpu_count() or 1
         if len(plans) >= PARALLEL_FROM and cores > 1:
             pool = ProcessPoolExecutor(max_workers=cores - 1)  # one core stays with MkDocs
-            self._jobs = [pool.submit(_render_batch, plans[start:start + BATCH], css, site)
-                          for start in range(0, len(plans), BATCH)]
+            files = [plan.plan_file for plan in plans]
+            self._jobs = [pool.submit(_render_batch, files[start:start + BATCH], caseload.as_of, self._css, site)
+                          for start in range(0, len(files), BATCH)]
+            self._summaries = pool.submit(_render_summaries, files, caseload.as_of, warnings)
             pool.shutdown(wait=False)
 
     def client_pages(self) -> list[tuple[PlanStatus, Callable[[], str]]]:
         """Each plan with a function that gives its client page's HTML when MkDocs needs it."""
+        plans = self._caseload.plans
         if not self._jobs:  # rendered, and its copy written, when MkDocs reaches the page
-            return [(plan, lambda plan=plan: _render_plan(plan, self._css, self._site)) for plan in self._plans]
+            return [(plan, lambda plan=plan: _render_plan(plan, self._css, self._site)) for plan in plans]
         return [(plan, lambda job=self._jobs[n // BATCH], at=n % BATCH: job.result()[at])
-                for n, plan in enumerate(self._plans)]
+                for n, plan in enumerate(plans)]
+
+    def case_manager_pages(self) -> list[tuple[CaseManager, Callable[[], str]]]:
+        summaries = self._summaries
+        if summaries is None:
+            return [(manager, lambda manager=manager: render.case_manager_page(manager, self._caseload))
+                    for manager in self._managers]
+        return [(manager, lambda at=n: summaries.result()[1][at]) for n, manager in enumerate(self._managers)]
+
+    def index_page(self) -> Callable[[], str]:
+        summaries = self._summaries
+        if summaries is None:
+            return lambda: render.index_page(self._caseload, self._warnings)
+        return lambda: summaries.result()[0]
 
     def finish(self) -> None:
         """Wait for the workers writing the large-print copies, if any."""
@@ -73,5 +106,5 @@ class PlanPages:
             job.result()
 
     def cancel(self) -> None:
-        for job in self._jobs:
+        for job in [*self._jobs, *([self._summaries] if self._summaries else [])]:
             job.cancel()
