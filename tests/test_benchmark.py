@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import AS_OF, REPOSITORY, RULE_FIXTURES, build_site, make_project
 
 from planportal import caseload, render
@@ -147,6 +149,40 @@ def test_fast_schema_check_agrees_with_jsonschema_on_every_mutation() -> None:
         assert schema_accepts()(candidate) == expected, candidate
         rejected += not expected
     assert len(candidates) > 1000 and rejected > 500
+
+
+values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12)
+                      | st.sampled_from(["2026-12-01", "ongoing", "annual-review", "client", "active", "done"]),
+                      lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+                      max_leaves=8)
+
+
+def _has_float(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_has_float(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_float(v) for v in value)
+    return isinstance(value, float)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_fast_schema_check_never_accepts_what_jsonschema_rejects(data: st.DataObject) -> None:
+    """Any value anywhere in a plan: the same answer, or "not sure" (False) for floats."""
+    plan = bench.synthetic_plan(3, 2)
+    holder, key = plan, data.draw(st.sampled_from(sorted(plan)))
+    while isinstance(holder[key], dict | list) and data.draw(st.booleans()):
+        holder = holder[key]
+        keys = sorted(holder) if isinstance(holder, dict) else range(len(holder))
+        if not keys:
+            break
+        key = data.draw(st.sampled_from(list(keys)))
+    holder[key] = data.draw(values)
+    expected = validator().is_valid(plan)
+    if _has_float(holder[key]):
+        assert not schema_accepts()(plan) or expected
+    else:
+        assert schema_accepts()(plan) == expected
 
 
 # --- reusing unchanged files between rebuilds ---------------------------------------------
