@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -21,7 +22,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from planportal.caseload import CaseloadCheck
-from planportal.publish import SitePages, client_page_uri
+from planportal.publish import SitePages, client_page_uri, start_worker
 from planportal.status import as_of_from_environment, caseload_status
 
 log = logging.getLogger("mkdocs.plugins.planportal")
@@ -37,6 +38,8 @@ GENERATOR_TAG = re.compile(r'<meta name="generator"[^>]*>\s*')
 #: This build's checking of the plans, begun in on_config so that it overlaps MkDocs'
 #: own start (cleaning the site folder, reading the theme).
 _checking: CaseloadCheck | None = None
+#: Worker processes for the pages of a large caseload, started in on_config too.
+_workers: ProcessPoolExecutor | None = None
 #: This build's generated pages and large-print copies.
 _site_pages: SitePages | None = None
 
@@ -46,8 +49,8 @@ def _settings(config: MkDocsConfig) -> dict[str, object]:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Check the settings, then start checking the plans."""
-    global _checking
+    """Check the settings, then start checking the plans and the workers that render their pages."""
+    global _checking, _workers
     if not config.use_directory_urls:
         raise PluginError("Plan Portal needs use_directory_urls: true in mkdocs.yml "
                           "(pages live at clients/<id>/).")
@@ -61,6 +64,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(f"There is no plan folder at {plans_dir.name}/; create it or set "
                           "extra.planportal.plans in mkdocs.yml.")
     _checking = CaseloadCheck([plans_dir], base)
+    _workers = start_worker(_checking.size)
     return config
 
 
@@ -89,7 +93,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         (_late_pages if late else _pages)[src_uri] = html
 
     warnings = [f for f in findings if not f.is_error]
-    _site_pages = SitePages(status, warnings, Path(config.site_dir))
+    _site_pages = SitePages(status, warnings, Path(config.site_dir), _workers)
     late = not in_search  # the search index reads a page's content before the theme runs
     for plan, html in _site_pages.client_pages():
         page(client_page_uri(plan.client_id), f"Action plan {plan.client_id}", html, late)
@@ -137,5 +141,5 @@ def on_build_error(*, error: Exception) -> None:
     """A failed build stops checking plans and rendering their pages."""
     if _checking is not None:
         _checking.cancel()
-    if _site_pages is not None:
-        _site_pages.cancel()
+    if _workers is not None:
+        _workers.shutdown(wait=False, cancel_futures=True)

@@ -151,6 +151,11 @@ class CaseloadCheck:
         else:
             self._fresh = map(_check_pair, todo)  # checked here, in `result()`
 
+    @property
+    def size(self) -> int:
+        """How many files are plans to check."""
+        return len(self._keys)
+
     def result(self) -> Caseload:
         """Every file's outcome, compared with the others. Each outcome is a copy with its own
         findings list, which the comparisons extend."""

@@ -56,28 +56,41 @@ def _render_summaries(files: list[PlanFile], as_of: date, warnings: list[Finding
             [render.case_manager_page(manager, caseload) for manager in caseload.case_managers()])
 
 
+def start_worker(plans: int) -> ProcessPoolExecutor | None:
+    """Worker processes for the pages of a large caseload, or None for a small one.
+
+    Start them before loading the plans: a process forked from one that holds every plan
+    copies each page of that memory it touches (its garbage collector touches them all),
+    which cost seconds. The first job compiles the templates while the plans are checked."""
+    cores = os.cpu_count() or 1
+    if plans < PARALLEL_FROM or cores < 2:
+        return None
+    pool = ProcessPoolExecutor(max_workers=cores - 1)  # one core stays with MkDocs
+    pool.submit(render.compile_templates)  # with the fork start method, workers start on the first job
+    return pool
+
+
 class SitePages:
     """The HTML of one build's generated pages: a page per client, per case manager and the
     caseload index; and each client's large-print copy, written into the site.
 
-    For a large caseload a worker process renders them all while MkDocs builds the site on
+    Given the workers of `start_worker`, they render them all while MkDocs builds the site on
     the other core; the case-manager pages and the index come last, so MkDocs should build
-    them last. A small caseload is rendered in place, as MkDocs asks for each page."""
+    them last. Without, each page is rendered in place, as MkDocs asks for it."""
 
-    def __init__(self, caseload: CaseloadStatus, warnings: list[Finding], site: Path) -> None:
+    def __init__(self, caseload: CaseloadStatus, warnings: list[Finding], site: Path,
+                 workers: ProcessPoolExecutor | None) -> None:
         self._caseload, self._warnings, self._site = caseload, warnings, site
         self._css = LARGE_PRINT_CSS.read_text(encoding="utf-8")
         self._managers = caseload.case_managers()
         self._jobs: list[Future[list[str]]] = []
         self._summaries: Future[tuple[str, list[str]]] | None = None
-        plans, cores = caseload.plans, os.cpu_count() or 1
-        if len(plans) >= PARALLEL_FROM and cores > 1:
-            pool = ProcessPoolExecutor(max_workers=cores - 1)  # one core stays with MkDocs
-            files = [plan.plan_file for plan in plans]
-            self._jobs = [pool.submit(_render_batch, files[start:start + BATCH], caseload.as_of, self._css, site)
+        if workers is not None:
+            files = [plan.plan_file for plan in caseload.plans]
+            self._jobs = [workers.submit(_render_batch, files[start:start + BATCH], caseload.as_of, self._css, site)
                           for start in range(0, len(files), BATCH)]
-            self._summaries = pool.submit(_render_summaries, files, caseload.as_of, warnings)
-            pool.shutdown(wait=False)
+            self._summaries = workers.submit(_render_summaries, files, caseload.as_of, warnings)
+            workers.shutdown(wait=False)  # they exit when the jobs are done
 
     def client_pages(self) -> list[tuple[PlanStatus, Callable[[], str]]]:
         """Each plan with a function that gives its client page's HTML when MkDocs needs it."""
@@ -104,7 +117,3 @@ class SitePages:
         """Wait for the workers writing the large-print copies, if any."""
         for job in self._jobs:
             job.result()
-
-    def cancel(self) -> None:
-        for job in [*self._jobs, *([self._summaries] if self._summaries else [])]:
-            job.cancel()

@@ -113,6 +113,12 @@ ENVIRONMENT.globals["who"] = who
 ENVIRONMENT.globals["full_name"] = full_name
 
 
+def compile_templates() -> None:
+    """Compile every page template now rather than on first use (a worker does it while it waits)."""
+    for name in ("client.html", "large-print.html", "index.html", "case-manager.html"):
+        ENVIRONMENT.get_template(name)
+
+
 def _render(template: str, **context: Any) -> str:
     return ENVIRONMENT.get_template(template).render(**context)
 
