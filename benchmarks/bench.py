@@ -418,18 +418,51 @@ def measure(command: list[str], cwd: Path, log: Path) -> Run:
 
 
 @dataclass(frozen=True)
+class Timings:
+    """One command measured several times. A shared machine is noisy (the same build has
+    taken from 9 s to 15 s here within the hour), so the figure is the median run."""
+
+    runs: tuple[Run, ...]
+
+    @property
+    def typical(self) -> Run:
+        return sorted(self.runs, key=lambda run: run.seconds)[len(self.runs) // 2]
+
+    @property
+    def seconds(self) -> float:
+        return self.typical.seconds
+
+    @property
+    def cpu_seconds(self) -> float:
+        return self.typical.cpu_seconds
+
+    @property
+    def spread(self) -> str:
+        times = sorted(run.seconds for run in self.runs)
+        return f"{times[0]:.1f}-{times[-1]:.1f} s" if len(times) > 1 else f"{times[0]:.1f} s"
+
+    @property
+    def largest_process_mib(self) -> float:
+        return max(run.largest_process_mib for run in self.runs)
+
+    @property
+    def tree_mib(self) -> float:
+        return max(run.tree_mib for run in self.runs)
+
+
+@dataclass(frozen=True)
 class Result:
     plans: int
-    validate: Run
-    build: Run
-    floor: Run
+    validate: Timings
+    build: Timings
+    floor: Timings
 
     @property
     def ratio(self) -> float:
         return self.build.seconds / self.floor.seconds
 
 
-def bench(count: int) -> Result:
+def bench(count: int, repeat: int) -> Result:
     folder = WORK / f"n{count}"
     shutil.rmtree(folder, ignore_errors=True)
     started = time.perf_counter()
@@ -437,15 +470,16 @@ def bench(count: int) -> Result:
     floor = floor_project(folder / "floor-project", count)
     print(f"N={count}: wrote {count} plans and {count} floor pages in {time.perf_counter() - started:.1f} s")
     planportal = str(Path(sys.executable).with_name("planportal"))
-    validated = measure([planportal, "validate", "plans"], plans, folder / "validate.log")
-    summary = (folder / "validate.log").read_text(encoding="utf-8").strip().splitlines()[-1]
-    if summary != f"Checked {count} plan files: 0 errors, 0 warnings.":
-        raise SystemExit(f"The synthetic plans are not all clean: {summary}")
-
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "--clean", "-q", "-f", "mkdocs.yml", "-d", "site"]
-    built = measure(mkdocs, plans, folder / "build.log")
-    floored = measure(mkdocs, floor, folder / "floor.log")
-    result = Result(count, validated, built, floored)
+    runs: dict[str, list[Run]] = {"validate": [], "build": [], "floor": []}
+    for _ in range(repeat):  # interleaved, so that a slow spell of the machine hits all three
+        runs["validate"].append(measure([planportal, "validate", "plans"], plans, folder / "validate.log"))
+        summary = (folder / "validate.log").read_text(encoding="utf-8").strip().splitlines()[-1]
+        if summary != f"Checked {count} plan files: 0 errors, 0 warnings.":
+            raise SystemExit(f"The synthetic plans are not all clean: {summary}")
+        runs["build"].append(measure(mkdocs, plans, folder / "build.log"))
+        runs["floor"].append(measure(mkdocs, floor, folder / "floor.log"))
+    result = Result(count, *(Timings(tuple(runs[what])) for what in ("validate", "build", "floor")))
     _print(result)
     return result
 
@@ -453,8 +487,9 @@ def bench(count: int) -> Result:
 def _print(result: Result) -> None:
     n = result.plans
     for what, run in (("validate", result.validate), ("build", result.build), ("floor", result.floor)):
-        print(f"  {what:<8} {run.seconds:7.2f} s  {run.seconds * 1000 / n:6.2f} ms/plan  cpu {run.cpu_seconds:6.2f} s  "
-              f"peak {run.largest_process_mib:6.0f} MiB (one process), {run.tree_mib:6.0f} MiB (all at once)")
+        print(f"  {what:<8} {run.seconds:7.2f} s ({run.spread})  {run.seconds * 1000 / n:6.2f} ms/plan  "
+              f"cpu {run.cpu_seconds:6.2f} s  peak {run.largest_process_mib:6.0f} MiB (one process), "
+              f"{run.tree_mib:6.0f} MiB (all at once)")
     print(f"  build / floor = {result.ratio:.2f}")
 
 
@@ -536,12 +571,14 @@ def report(results: list[Result]) -> str:
     ]
     for r in results:
         rows.append(
-            f"| {r.plans:,} | {r.validate.seconds:.1f} s | {r.validate.seconds * 1000 / r.plans:.2f} ms "
-            f"| {r.build.seconds:.1f} s | {r.build.seconds * 1000 / r.plans:.2f} ms | {r.build.cpu_seconds:.1f} s "
-            f"| {r.floor.seconds:.1f} s "
+            f"| {r.plans:,} | {r.validate.seconds:.1f} s ({r.validate.spread}) "
+            f"| {r.validate.seconds * 1000 / r.plans:.2f} ms "
+            f"| {r.build.seconds:.1f} s ({r.build.spread}) | {r.build.seconds * 1000 / r.plans:.2f} ms "
+            f"| {r.build.cpu_seconds:.1f} s | {r.floor.seconds:.1f} s ({r.floor.spread}) "
             f"| {r.ratio:.2f} | {r.build.largest_process_mib:.0f} MiB ({r.build.tree_mib:.0f} MiB all processes) "
             f"| {r.floor.largest_process_mib:.0f} MiB |")
     scaling = _scaling(results)
+    repeat = len(results[0].build.runs)
     about = "\n".join(f"- {key}: {value}" for key, value in machine().items())
     lines = [
         "# Performance",
@@ -556,6 +593,8 @@ def report(results: list[Result]) -> str:
         "  per client, a page per case manager and the caseload index.",
         "- **floor** is what the theme alone costs: the same `mkdocs.yml` without the Plan Portal",
         "  hooks, building one one-line Markdown page per client, kept out of the navigation.",
+        f"- Each command ran {repeat} time{'s' * (repeat != 1)}, interleaved with the others; the table gives the median",
+        "  run, and in brackets the fastest and the slowest.",
         "- Times are wall-clock; **build CPU** is the user and system time of all the build's",
         "  processes (checks and pages use every core, so it can exceed the wall-clock time).",
         "- **peak memory** is the largest resident set of one process (the kernel's `ru_maxrss`",
@@ -580,11 +619,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, nargs="+", default=list(DEFAULT_SIZES), metavar="N",
                         help="numbers of plans to measure (default: 500 2000 10000)")
+    parser.add_argument("--repeat", type=int, default=3, metavar="R",
+                        help="runs of each command; the median counts (default: 3)")
     parser.add_argument("--no-write", action="store_true", help=f"do not write docs/{REPORT.name}")
     arguments = parser.parse_args(argv)
     if any(n < 1 or n > DISTINCT_NAMES for n in arguments.n):
         parser.error(f"each N must be between 1 and {DISTINCT_NAMES}")
-    results = [bench(n) for n in arguments.n]
+    if arguments.repeat < 1:
+        parser.error("R must be at least 1")
+    results = [bench(n, arguments.repeat) for n in arguments.n]
     scaling = _scaling(results)
     if scaling is not None:
         print(f"build time(10,000) / time(2,000) = {scaling:.2f}")
