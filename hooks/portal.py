@@ -100,7 +100,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     for manager, html in _site_pages.case_manager_pages():
         page(f"case-managers/{manager.slug}/index.md", f"Caseload of {manager.slug.replace('-', ' ').title()}",
              html, late)
-    page("index.md", "Caseload", _site_pages.index_page(), late)  # last: a worker renders it last
+    page("index.md", "Caseload", _site_pages.index_page(), late)  # last: rendered here while the worker finishes
     return files
 
 

@@ -49,11 +49,11 @@ def _render_batch(files: list[PlanFile], as_of: date, css: str, site: Path) -> l
     return [_render_plan(plan_status(plan_file, as_of), css, site) for plan_file in files]
 
 
-def _render_summaries(files: list[PlanFile], as_of: date, warnings: list[Finding]) -> tuple[str, list[str]]:
-    """The caseload index and each case manager's page, in the order of `case_managers()`."""
+def _render_case_manager(files: list[PlanFile], as_of: date) -> str:
+    """One case manager's page, from their plans alone: a job holds one caseload, never all."""
     caseload = CaseloadStatus(as_of, [plan_status(plan_file, as_of) for plan_file in files])
-    return (render.index_page(caseload, warnings),
-            [render.case_manager_page(manager, caseload) for manager in caseload.case_managers()])
+    (manager,) = caseload.case_managers()
+    return render.case_manager_page(manager, caseload)
 
 
 def start_worker(plans: int) -> ProcessPoolExecutor | None:
@@ -74,9 +74,10 @@ class SitePages:
     """The HTML of one build's generated pages: a page per client, per case manager and the
     caseload index; and each client's large-print copy, written into the site.
 
-    Given the workers of `start_worker`, they render them all while MkDocs builds the site on
-    the other core; the case-manager pages and the index come last, so MkDocs should build
-    them last. Without, each page is rendered in place, as MkDocs asks for it."""
+    Given the workers of `start_worker`, they render the client pages and large-print copies,
+    then the case-manager pages, while MkDocs builds the site on the other core; MkDocs should
+    build the case-manager pages after the client pages. The index, which needs every plan,
+    is rendered in place, as is every page without workers, when MkDocs asks for it."""
 
     def __init__(self, caseload: CaseloadStatus, warnings: list[Finding], site: Path,
                  workers: ProcessPoolExecutor | None) -> None:
@@ -84,12 +85,13 @@ class SitePages:
         self._css = LARGE_PRINT_CSS.read_text(encoding="utf-8")
         self._managers = caseload.case_managers()
         self._jobs: list[Future[list[str]]] = []
-        self._summaries: Future[tuple[str, list[str]]] | None = None
+        self._manager_jobs: list[Future[str]] = []
         if workers is not None:
             files = [plan.plan_file for plan in caseload.plans]
             self._jobs = [workers.submit(_render_batch, files[start:start + BATCH], caseload.as_of, self._css, site)
                           for start in range(0, len(files), BATCH)]
-            self._summaries = workers.submit(_render_summaries, files, caseload.as_of, warnings)
+            self._manager_jobs = [workers.submit(_render_case_manager, [p.plan_file for p in manager.plans],
+                                                 caseload.as_of) for manager in self._managers]
             workers.shutdown(wait=False)  # they exit when the jobs are done
 
     def client_pages(self) -> list[tuple[PlanStatus, Callable[[], str]]]:
@@ -101,17 +103,13 @@ class SitePages:
                 for n, plan in enumerate(plans)]
 
     def case_manager_pages(self) -> list[tuple[CaseManager, Callable[[], str]]]:
-        summaries = self._summaries
-        if summaries is None:
+        if not self._manager_jobs:
             return [(manager, lambda manager=manager: render.case_manager_page(manager, self._caseload))
                     for manager in self._managers]
-        return [(manager, lambda at=n: summaries.result()[1][at]) for n, manager in enumerate(self._managers)]
+        return [(manager, job.result) for manager, job in zip(self._managers, self._manager_jobs, strict=True)]
 
     def index_page(self) -> Callable[[], str]:
-        summaries = self._summaries
-        if summaries is None:
-            return lambda: render.index_page(self._caseload, self._warnings)
-        return lambda: summaries.result()[0]
+        return lambda: render.index_page(self._caseload, self._warnings)
 
     def finish(self) -> None:
         """Wait for the workers writing the large-print copies, if any."""
