@@ -151,10 +151,11 @@ def test_fast_schema_check_agrees_with_jsonschema_on_every_mutation() -> None:
     assert len(candidates) > 1000 and rejected > 500
 
 
-values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12)
-                      | st.sampled_from(["2026-12-01", "ongoing", "annual-review", "client", "active", "done"]),
-                      lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
-                      max_leaves=8)
+values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12)
+    | st.sampled_from(["2026-12-01", "ongoing", "annual-review", "client", "active", "done"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8)
 
 
 def _has_float(value: Any) -> bool:

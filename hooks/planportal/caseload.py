@@ -141,7 +141,7 @@ class CaseloadCheck:
             else:
                 self._unusable.append(PlanFile(path, shown, findings=[problem]))
         self._keys = [_cache_key(path, shown) for path, shown in readable]
-        todo = [item for item, key in zip(readable, self._keys) if key is None or key not in _checked]
+        todo = [item for item, key in zip(readable, self._keys, strict=True) if key is None or key not in _checked]
         self._pool: ProcessPoolExecutor | None = None
         self._fresh: Iterator[PlanFile]
         if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:

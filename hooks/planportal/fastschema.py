@@ -159,7 +159,9 @@ class _Compiler:
                 return [f"{pad}if not {known}.issuperset({var}): return False"]
             body = self.checks(argument, item, depth + 2)
             key = f"k{depth}"
-            return [f"{pad}for {key}, {item} in {var}.items():", f"{pad}    if {key} not in {known}:", *body] if body else []
+            if not body:
+                return []
+            return [f"{pad}for {key}, {item} in {var}.items():", f"{pad}    if {key} not in {known}:", *body]
         if keyword == "required":
             return [f"{pad}if {name!r} not in {var}: return False" for name in argument]
         if keyword == "propertyNames":

@@ -82,7 +82,8 @@ def client_link(root: str, status: PlanStatus, issue_number: int | None = None) 
     A function, not a template macro: the staff pages hold thousands, and a macro call is slow."""
     name = status.plan["client"]["name"]
     anchor = f"#issue-{issue_number}" if issue_number else ""
-    return Markup('<a href="{}clients/{}/{}">{}, {}</a>').format(root, status.client_id, anchor, name["last"], name["first"])
+    return Markup('<a href="{}clients/{}/{}">{}, {}</a>').format(root, status.client_id, anchor,
+                                                                  name["last"], name["first"])
 
 
 def greeting_name(plan: dict[str, Any]) -> str:
