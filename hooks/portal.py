@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from planportal.caseload import CaseloadCheck
-from planportal.publish import SitePages, client_page_uri, start_worker
+from planportal.publish import SitePages, client_page_uri, start_workers
 from planportal.status import as_of_from_environment, caseload_status
 
 log = logging.getLogger("mkdocs.plugins.planportal")
@@ -64,7 +64,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(f"There is no plan folder at {plans_dir.name}/; create it or set "
                           "extra.planportal.plans in mkdocs.yml.")
     _checking = CaseloadCheck([plans_dir], base)
-    _workers = start_worker(_checking.size)
+    _workers = start_workers(_checking.size)
     return config
 
 

@@ -56,7 +56,7 @@ def _render_case_manager(files: list[PlanFile], as_of: date) -> str:
     return render.case_manager_page(manager, caseload)
 
 
-def start_worker(plans: int) -> ProcessPoolExecutor | None:
+def start_workers(plans: int) -> ProcessPoolExecutor | None:
     """Worker processes for the pages of a large caseload, or None for a small one.
 
     Start them before loading the plans: a process forked from one that holds every plan
@@ -74,7 +74,7 @@ class SitePages:
     """The HTML of one build's generated pages: a page per client, per case manager and the
     caseload index; and each client's large-print copy, written into the site.
 
-    Given the workers of `start_worker`, they render the client pages and large-print copies,
+    Given the workers of `start_workers`, they render the client pages and large-print copies,
     then the case-manager pages, while MkDocs builds the site on the other core; MkDocs should
     build the case-manager pages after the client pages. The index, which needs every plan,
     is rendered in place, as is every page without workers, when MkDocs asks for it."""
