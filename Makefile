@@ -45,4 +45,4 @@ test: $(VENV)/.test-tools browser
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf site $(VENV) .pytest_cache .hypothesis
+	rm -rf site $(VENV) .pytest_cache .hypothesis .planportal_cache

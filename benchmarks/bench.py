@@ -37,6 +37,8 @@ from typing import Any
 
 import yaml
 
+from planportal.cleanrecord import RECORD
+
 REPOSITORY = Path(__file__).resolve().parents[1]
 WORK = REPOSITORY / "benchmarks" / "work"
 REPORT = REPOSITORY / "docs" / "performance.md"
@@ -454,12 +456,17 @@ class Timings:
 class Result:
     plans: int
     validate: Timings
-    build: Timings
+    build: Timings  # right after `planportal validate`, as CI and `make site` run it
+    cold: Timings  # the build alone, with no record of clean files (a fresh clone)
     floor: Timings
 
     @property
     def ratio(self) -> float:
         return self.build.seconds / self.floor.seconds
+
+    @property
+    def cold_ratio(self) -> float:
+        return self.cold.seconds / self.floor.seconds
 
 
 def bench(count: int, repeat: int) -> Result:
@@ -471,26 +478,31 @@ def bench(count: int, repeat: int) -> Result:
     print(f"N={count}: wrote {count} plans and {count} floor pages in {time.perf_counter() - started:.1f} s")
     planportal = str(Path(sys.executable).with_name("planportal"))
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "--clean", "-q", "-f", "mkdocs.yml", "-d", "site"]
-    runs: dict[str, list[Run]] = {"validate": [], "build": [], "floor": []}
-    for _ in range(repeat):  # interleaved, so that a slow spell of the machine hits all three
+    record = plans / RECORD
+    runs: dict[str, list[Run]] = {"validate": [], "build": [], "cold": [], "floor": []}
+    for _ in range(repeat):  # interleaved, so that a slow spell of the machine hits them all
+        record.unlink(missing_ok=True)
         runs["validate"].append(measure([planportal, "validate", "plans"], plans, folder / "validate.log"))
         summary = (folder / "validate.log").read_text(encoding="utf-8").strip().splitlines()[-1]
         if summary != f"Checked {count} plan files: 0 errors, 0 warnings.":
             raise SystemExit(f"The synthetic plans are not all clean: {summary}")
         runs["build"].append(measure(mkdocs, plans, folder / "build.log"))
+        record.unlink()
+        runs["cold"].append(measure(mkdocs, plans, folder / "cold.log"))
         runs["floor"].append(measure(mkdocs, floor, folder / "floor.log"))
-    result = Result(count, *(Timings(tuple(runs[what])) for what in ("validate", "build", "floor")))
+    result = Result(count, *(Timings(tuple(runs[what])) for what in ("validate", "build", "cold", "floor")))
     _print(result)
     return result
 
 
 def _print(result: Result) -> None:
     n = result.plans
-    for what, run in (("validate", result.validate), ("build", result.build), ("floor", result.floor)):
+    for what, run in (("validate", result.validate), ("build", result.build), ("cold", result.cold),
+                      ("floor", result.floor)):
         print(f"  {what:<8} {run.seconds:7.2f} s ({run.spread})  {run.seconds * 1000 / n:6.2f} ms/plan  "
               f"cpu {run.cpu_seconds:6.2f} s  peak {run.largest_process_mib:6.0f} MiB (one process), "
               f"{run.tree_mib:6.0f} MiB (all at once)")
-    print(f"  build / floor = {result.ratio:.2f}")
+    print(f"  build / floor = {result.ratio:.2f} after validate, {result.cold_ratio:.2f} alone")
 
 
 # --- the report -----------------------------------------------------------------------------
@@ -513,9 +525,10 @@ def machine() -> dict[str, str]:
 
 
 def _scaling(results: list[Result]) -> float | None:
+    """Build time (alone) for 10,000 plans over that for 2,000."""
     by_size = {r.plans: r for r in results}
     if 2000 in by_size and 10000 in by_size:
-        return by_size[10000].build.seconds / by_size[2000].build.seconds
+        return by_size[10000].cold.seconds / by_size[2000].cold.seconds
     return None
 
 
@@ -525,7 +538,10 @@ def _targets(results: list[Result]) -> list[str]:
     checks = []
     if 2000 in by_size:
         two = by_size[2000]
-        checks += [("build of 2,000 plans at most 1.5 x the floor", f"{two.ratio:.2f} x", two.ratio <= 1.5),
+        checks += [("build of 2,000 plans at most 1.5 x the floor, after `planportal validate`",
+                    f"{two.ratio:.2f} x", two.ratio <= 1.5),
+                   ("build of 2,000 plans at most 1.5 x the floor, alone (a fresh clone)",
+                    f"{two.cold_ratio:.2f} x", two.cold_ratio <= 1.5),
                    ("`planportal validate` on 2,000 plans in at most 4 s", f"{two.validate.seconds:.1f} s",
                     two.validate.seconds <= 4)]
     scaling = _scaling(results)
@@ -533,7 +549,7 @@ def _targets(results: list[Result]) -> list[str]:
         checks.append(("10,000 plans in linear time: build(10,000) / build(2,000) at most 5.5",
                        f"{scaling:.2f}", scaling <= 5.5))
     if 10000 in by_size:
-        peak = by_size[10000].build.tree_mib
+        peak = max(by_size[10000].build.tree_mib, by_size[10000].cold.tree_mib)
         checks.append(("peak memory of the 10,000-plan build under 1 GiB (all processes)",
                        f"{peak:.0f} MiB", peak < 1024))
     if not checks:
@@ -557,6 +573,8 @@ WHERE_THE_TIME_GOES = [
     "  textstat's own first call took 1.3 s in every process.",
     "- **Rendering a plan** (its client page and its large-print copy) costs about 1 ms; a",
     "  case manager's page about 12 ms, the caseload index 0.2 s at 2,000 plans.",
+    "- **After `planportal validate`**, the build only loads the plans validate found clean",
+    "  (their names and texts unchanged, the checker the same): about half the cost of checking.",
     "- **The build** starts checking every plan on both cores in `on_config`, while MkDocs",
     "  cleans the site folder and reads the theme, and starts the page worker then too: forked",
     "  after the plans were loaded, it copied their memory as its garbage collector touched it.",
@@ -566,27 +584,29 @@ WHERE_THE_TIME_GOES = [
     "",
     "What keeps the build above 1.5 x the floor: MkDocs cannot start on the pages before every",
     "plan is checked (a plan with an error must never be published, and the case-manager pages",
-    "come from the plans' contents), so the checks, about 2 s of the 2,000-plan build, come on",
-    "top of the theme's own time. After them both cores are busy, MkDocs' own work on 2,000",
-    "pages (the floor) on one and the worker on the other. `mkdocs serve` keeps each unchanged",
-    "file's outcome between rebuilds, so only edited plans are checked again.",
+    "come from the plans' contents), so the checks, about 2 s of the 2,000-plan build alone and",
+    "1 s after validate, come on top of the theme's own time. After them both cores are busy,",
+    "MkDocs' own work on 2,000 pages (the floor) on one and the worker on the other.",
+    "`mkdocs serve` keeps each unchanged file's outcome between rebuilds, so only edited plans",
+    "are checked again.",
     "",
 ]
 
 
 def report(results: list[Result]) -> str:
     rows = [
-        "| Plans | validate | validate per plan | build | build per plan | build CPU | floor | build / floor "
-        "| build peak memory | floor peak memory |",
+        "| Plans | validate | build after validate | build alone | floor | after validate / floor "
+        "| alone / floor | build CPU (alone) | build peak memory | floor peak memory |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
+        memory = max(r.build.tree_mib, r.cold.tree_mib)
         rows.append(
             f"| {r.plans:,} | {r.validate.seconds:.1f} s ({r.validate.spread}) "
-            f"| {r.validate.seconds * 1000 / r.plans:.2f} ms "
-            f"| {r.build.seconds:.1f} s ({r.build.spread}) | {r.build.seconds * 1000 / r.plans:.2f} ms "
-            f"| {r.build.cpu_seconds:.1f} s | {r.floor.seconds:.1f} s ({r.floor.spread}) "
-            f"| {r.ratio:.2f} | {r.build.largest_process_mib:.0f} MiB ({r.build.tree_mib:.0f} MiB all processes) "
+            f"| {r.build.seconds:.1f} s ({r.build.spread}) | {r.cold.seconds:.1f} s ({r.cold.spread}) "
+            f"| {r.floor.seconds:.1f} s ({r.floor.spread}) | {r.ratio:.2f} | {r.cold_ratio:.2f} "
+            f"| {r.cold.cpu_seconds:.1f} s "
+            f"| {max(r.build.largest_process_mib, r.cold.largest_process_mib):.0f} MiB ({memory:.0f} MiB all processes) "
             f"| {r.floor.largest_process_mib:.0f} MiB |")
     scaling = _scaling(results)
     repeat = len(results[0].build.runs)
@@ -601,13 +621,16 @@ def report(results: list[Result]) -> str:
         "",
         "- **validate** is `planportal validate` on all the plans.",
         "- **build** is the full `mkdocs build`: every plan checked, a page and a large-print copy",
-        "  per client, a page per case manager and the caseload index.",
+        "  per client, a page per case manager and the caseload index. **After validate** it runs",
+        "  right after `planportal validate`, as CI and `make site` run it: a plan that validate",
+        "  found clean, unchanged since, is then loaded but not checked again (see",
+        "  `planportal/cleanrecord.py`). **Alone** it runs with no such record, as on a fresh clone.",
         "- **floor** is what the theme alone costs: the same `mkdocs.yml` without the Plan Portal",
         "  hooks, building one one-line Markdown page per client, kept out of the navigation.",
         f"- Each command ran {repeat} time{'s' * (repeat != 1)}, interleaved with the others; the table gives",
         "  the median run, and in brackets the fastest and the slowest.",
-        "- Times are wall-clock; **build CPU** is the user and system time of all the build's",
-        "  processes (checks and pages use every core, so it can exceed the wall-clock time).",
+        "- Times are wall-clock; **build CPU** is the user and system time of all the processes of",
+        "  the build alone (checks and pages use every core, so it can exceed the wall-clock time).",
         "- **peak memory** is the largest resident set of one process (the kernel's `ru_maxrss`",
         "  of the command); in brackets, the most all its processes held at once (the sum of",
         "  their proportional set sizes, sampled every 0.1 s).",
@@ -618,7 +641,7 @@ def report(results: list[Result]) -> str:
         "",
     ]
     if scaling is not None:
-        lines += [f"Build time for 10,000 plans over build time for 2,000: **{scaling:.2f}** "
+        lines += [f"Build time (alone) for 10,000 plans over that for 2,000: **{scaling:.2f}** "
                   "(5 would be exactly linear).", ""]
     lines += [*_targets(results), *WHERE_THE_TIME_GOES, "## The machine", "", about, "",
               "Run it yourself with `make bench` (sizes 500, 2,000 and 10,000), or",

@@ -21,6 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from planportal import cleanrecord
 from planportal.caseload import CaseloadCheck
 from planportal.publish import SitePages, client_page_uri, start_workers
 from planportal.status import as_of_from_environment, caseload_status
@@ -63,7 +64,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if not plans_dir.is_dir():
         raise PluginError(f"There is no plan folder at {plans_dir.name}/; create it or set "
                           "extra.planportal.plans in mkdocs.yml.")
-    _checking = CaseloadCheck([plans_dir], base)
+    _checking = CaseloadCheck([plans_dir], base, base / cleanrecord.RECORD)
     _workers = start_workers(_checking.size)
     return config
 
