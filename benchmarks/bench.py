@@ -462,11 +462,18 @@ class Result:
 
     @property
     def ratio(self) -> float:
-        return self.build.seconds / self.floor.seconds
+        return _paired(self.build, self.floor)
 
     @property
     def cold_ratio(self) -> float:
-        return self.cold.seconds / self.floor.seconds
+        return _paired(self.cold, self.floor)
+
+
+def _paired(build: Timings, floor: Timings) -> float:
+    """The median of each round's build over the floor measured just after it: the two share
+    the machine's mood of the moment, which the medians of each alone need not."""
+    ratios = sorted(b.seconds / f.seconds for b, f in zip(build.runs, floor.runs, strict=True))
+    return ratios[len(ratios) // 2]
 
 
 def bench(count: int, repeat: int) -> Result:
@@ -628,7 +635,8 @@ def report(results: list[Result]) -> str:
         "- **floor** is what the theme alone costs: the same `mkdocs.yml` without the Plan Portal",
         "  hooks, building one one-line Markdown page per client, kept out of the navigation.",
         f"- Each command ran {repeat} time{'s' * (repeat != 1)}, interleaved with the others; the table gives",
-        "  the median run, and in brackets the fastest and the slowest.",
+        "  the median run, and in brackets the fastest and the slowest. A ratio to the floor is the",
+        "  median of each round's ratio (build, then floor a moment later).",
         "- Times are wall-clock; **build CPU** is the user and system time of all the processes of",
         "  the build alone (checks and pages use every core, so it can exceed the wall-clock time).",
         "- **peak memory** is the largest resident set of one process (the kernel's `ru_maxrss`",
