@@ -23,6 +23,9 @@ ENVIRONMENT = Environment(
     autoescape=select_autoescape(["html"], default_for_string=True),
     trim_blocks=True,
     lstrip_blocks=True,
+    # The templates are part of the package, like its code: no checking each file's date on
+    # every use (ten times a plan, thousands of plans).
+    auto_reload=False,
 )
 
 #: The words for strategy states on the staff pages (index, case-manager lists).
