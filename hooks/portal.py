@@ -5,7 +5,8 @@ Every plan is checked on every build; any error stops the build (strict or not),
 are logged so that `--strict` counts them. Pages are added with `File.generated` and their
 HTML, rendered from templates with autoescape, replaces the page content as one block:
 plan text never passes through Markdown. The standalone large-print copies are written
-into the site by `planportal.publish`.
+into the site by `planportal.publish`. A rebuild writes the client pages over the last
+build's (`planportal.sitefolder`) rather than deleting and creating thousands of files.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from mkdocs.structure.pages import Page
 
 from planportal import cleanrecord
 from planportal.caseload import CaseloadCheck
-from planportal.publish import SitePages, client_page_uri, start_workers
+from planportal.publish import SitePages, client_page_uri, large_print_file, start_workers
+from planportal.sitefolder import FOLDER, ClientFolder
 from planportal.status import as_of_from_environment, caseload_status
 
 log = logging.getLogger("mkdocs.plugins.planportal")
@@ -43,6 +45,10 @@ _checking: CaseloadCheck | None = None
 _workers: ProcessPoolExecutor | None = None
 #: This build's generated pages and large-print copies.
 _site_pages: SitePages | None = None
+#: The site's client folder, kept from the last build to be written over, and every file
+#: this build writes in it.
+_client_folder: ClientFolder | None = None
+_written: list[str] = []
 
 
 def _settings(config: MkDocsConfig) -> dict[str, object]:
@@ -69,6 +75,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+def on_pre_build(*, config: MkDocsConfig) -> None:
+    """Hide the last build's client pages from MkDocs' cleaning of the site, to write over them."""
+    global _client_folder
+    _client_folder = ClientFolder(Path(config.site_dir))
+    _client_folder.set_aside()
+
+
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     global _site_pages
     settings = _settings(config)
@@ -82,6 +95,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         raise PluginError(f"{errors} error{'s' * (errors != 1)} in the plans (listed above); "
                           "fix them and build again. A plan with an error is never published.")
 
+    assert _client_folder is not None, "MkDocs runs on_pre_build before on_files"
+    _client_folder.bring_back()
     status = caseload_status(caseload, as_of_from_environment())
     in_search = bool(settings.get("search_plan_text", False))
     _pages.clear()
@@ -102,6 +117,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         page(f"case-managers/{manager.slug}/index.md", f"Caseload of {manager.slug.replace('-', ' ').title()}",
              html, late)
     page("index.md", "Caseload", _site_pages.index_page(), late)  # last: rendered here while the worker finishes
+    site = Path(config.site_dir)
+    _written[:] = [file.abs_dest_path for file in files if file.dest_uri.startswith(f"{FOLDER}/")]
+    _written.extend(str(large_print_file(site, plan.client_id)) for plan in status.plans)
     return files
 
 
@@ -134,13 +152,18 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     """Finish the large-print copies. No sitemap: the site is internal and must not be indexed."""
     if _site_pages is not None:
         _site_pages.finish()
+    if _client_folder is not None:
+        _client_folder.finish(_written)
     for name in ("sitemap.xml", "sitemap.xml.gz"):
         (Path(config.site_dir) / name).unlink(missing_ok=True)
 
 
 def on_build_error(*, error: Exception) -> None:
-    """A failed build stops checking plans and rendering their pages."""
+    """A failed build stops checking plans and rendering their pages, and keeps no client page
+    of an earlier build."""
     if _checking is not None:
         _checking.cancel()
     if _workers is not None:
         _workers.shutdown(wait=False, cancel_futures=True)
+    if _client_folder is not None:
+        _client_folder.abandon()
