@@ -24,7 +24,7 @@ from mkdocs.structure.pages import Page
 
 from planportal import cleanrecord
 from planportal.caseload import CaseloadCheck
-from planportal.publish import SitePages, client_page_uri, large_print_file, start_workers
+from planportal.publish import BODY_MARK, SHELL_ID, SitePages, client_page_uri, start_workers
 from planportal.sitefolder import FOLDER, ClientFolder
 from planportal.status import as_of_from_environment, caseload_status
 
@@ -32,11 +32,11 @@ log = logging.getLogger("mkdocs.plugins.planportal")
 
 #: The HTML of each generated page by its source path, rendered when MkDocs reaches it.
 _pages: dict[str, Callable[[], str]] = {}
-#: Pages whose HTML goes in after the theme has rendered them, and the mark it replaces: the
-#: theme's work on every page then overlaps with the worker rendering them. The mark
-#: holds an h1 so that the theme adds no title of its own; escaped plan text cannot hold one.
+#: Pages whose HTML goes in after the theme has rendered them, in place of BODY_MARK: the
+#: theme's work on every page then overlaps with the workers rendering them.
 _late_pages: dict[str, Callable[[], str]] = {}
-LATE_MARK = '<h1 data-planportal="plan"></h1>'
+#: The client page that every other is made from, for a large caseload (see SitePages).
+SHELL_PAGE = client_page_uri(SHELL_ID)
 GENERATOR_TAG = re.compile(r'<meta name="generator"[^>]*>\s*')
 #: This build's checking of the plans, begun in on_config so that it overlaps MkDocs'
 #: own start (cleaning the site folder, reading the theme).
@@ -55,6 +55,11 @@ def _settings(config: MkDocsConfig) -> dict[str, object]:
     return dict(config.extra.get("planportal", {}))
 
 
+def _in_search(config: MkDocsConfig) -> bool:
+    """Whether plan text goes in the search index, which MkDocs makes from its own pages."""
+    return bool(_settings(config).get("search_plan_text", False))
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Check the settings, then start checking the plans and the workers that render their pages."""
     global _checking, _workers
@@ -71,7 +76,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(f"There is no plan folder at {plans_dir.name}/; create it or set "
                           "extra.planportal.plans in mkdocs.yml.")
     _checking = CaseloadCheck([plans_dir], base, base / cleanrecord.RECORD)
-    _workers = start_workers(_checking.size)
+    _workers = start_workers(_checking.size, every_core=not _in_search(config))
     return config
 
 
@@ -84,7 +89,6 @@ def on_pre_build(*, config: MkDocsConfig) -> None:
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     global _site_pages
-    settings = _settings(config)
     assert _checking is not None, "MkDocs runs on_config before on_files"
     caseload = _checking.result()
     findings = caseload.findings  # gathered and sorted anew on each access
@@ -98,7 +102,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     assert _client_folder is not None, "MkDocs runs on_pre_build before on_files"
     _client_folder.bring_back()
     status = caseload_status(caseload, as_of_from_environment())
-    in_search = bool(settings.get("search_plan_text", False))
+    in_search = _in_search(config)
     _pages.clear()
     _late_pages.clear()
 
@@ -109,17 +113,19 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         (_late_pages if late else _pages)[src_uri] = html
 
     warnings = [f for f in findings if not f.is_error]
-    _site_pages = SitePages(status, warnings, Path(config.site_dir), _workers)
+    _site_pages = SitePages(status, warnings, Path(config.site_dir), _workers, from_shell=not in_search)
     late = not in_search  # the search index reads a page's content before the theme runs
-    for plan, html in _site_pages.client_pages():
-        page(client_page_uri(plan.client_id), f"Action plan {plan.client_id}", html, late)
+    if _site_pages.from_shell:
+        page(SHELL_PAGE, f"Action plan {SHELL_ID}", lambda: BODY_MARK, late)  # the stand-in keeps its mark
+    else:
+        for plan, html in _site_pages.client_pages():
+            page(client_page_uri(plan.client_id), f"Action plan {plan.client_id}", html, late)
     for manager, html in _site_pages.case_manager_pages():
         page(f"case-managers/{manager.slug}/index.md", f"Caseload of {manager.slug.replace('-', ' ').title()}",
              html, late)
-    page("index.md", "Caseload", _site_pages.index_page(), late)  # last: rendered here while the worker finishes
-    site = Path(config.site_dir)
+    page("index.md", "Caseload", _site_pages.index_page(), late)  # last: rendered here while the workers finish
     _written[:] = [file.abs_dest_path for file in files if file.dest_uri.startswith(f"{FOLDER}/")]
-    _written.extend(str(large_print_file(site, plan.client_id)) for plan in status.plans)
+    _written.extend(str(path) for path in _site_pages.written())
     return files
 
 
@@ -131,16 +137,20 @@ def _front_matter(title: str, in_search: bool) -> str:
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     if page.file.src_uri in _late_pages:
-        return LATE_MARK
+        return BODY_MARK
     render_page = _pages.get(page.file.src_uri)
     return render_page() if render_page else html
 
 
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
-    """Put in a client page's plan; drop the theme's generator tag, which names its versions."""
+    """Put in a client page's plan, or have the workers make every client page from this one;
+    drop the theme's generator tag, which names its versions."""
     output = GENERATOR_TAG.sub("", output, count=1)
     render_page = _late_pages.get(page.file.src_uri)
-    return output.replace(LATE_MARK, render_page(), 1) if render_page else output
+    output = output.replace(BODY_MARK, render_page(), 1) if render_page else output
+    if page.file.src_uri == SHELL_PAGE and _site_pages is not None and _site_pages.from_shell:
+        _site_pages.write_client_pages(output)
+    return output
 
 
 def on_post_template(output_content: str, *, template_name: str, config: MkDocsConfig) -> str:

@@ -14,6 +14,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import sys
 from collections.abc import Iterator
 from datetime import date
@@ -214,9 +215,14 @@ def test_unchanged_files_are_not_checked_again_and_changes_are_seen(tmp_path: Pa
 
 # --- a caseload large enough for worker processes -----------------------------------------
 
-@pytest.mark.parametrize("count", [PARALLEL_FROM + 10])
-def test_a_large_caseload_builds_every_page_with_worker_processes(tmp_path: Path, count: int) -> None:
+@pytest.mark.parametrize("in_search", [False, True], ids=["pages-from-one", "every-page-by-mkdocs"])
+def test_a_large_caseload_builds_every_page_with_worker_processes(tmp_path: Path, in_search: bool) -> None:
+    count = PARALLEL_FROM + 10
     project = make_project(tmp_path / "project")
+    if in_search:  # MkDocs must then render every client page, for the search index
+        config = project / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8")
+        config.write_text(text.replace("search_plan_text: false", "search_plan_text: true"), encoding="utf-8")
     bench.write_plans(project / "plans", count)
     build = build_site(project, "--strict")
     assert build.returncode == 0, build.output
@@ -227,7 +233,9 @@ def test_a_large_caseload_builds_every_page_with_worker_processes(tmp_path: Path
         assert re.search(rf"<title>[^<]*{client_id}</title>", large_print)
         assert client_id in build.page(f"clients/{client_id}/") and last in large_print
     assert len(list((build.site / "clients").glob("*/large-print/index.html"))) == count
-    # The worker's pages are those rendered in place, as a small caseload has them.
+    assert sorted(path.name for path in (build.site / "clients").iterdir()) == sorted(
+        bench.client_id(index) for index in range(1, count + 1))
+    # The workers' pages are those rendered in place, as a small caseload has them.
     status = caseload_status(load_caseload([project / "plans"], project), date.fromisoformat(AS_OF))
     assert render.index_page(status, []) in build.page("")
     managers = status.case_managers()
@@ -238,3 +246,14 @@ def test_a_large_caseload_builds_every_page_with_worker_processes(tmp_path: Path
     assert render.client_page(plan) in build.page(f"clients/{plan.client_id}/")
     large_print = render.large_print_page(plan, LARGE_PRINT_CSS.read_text(encoding="utf-8"))
     assert (build.site / f"clients/{plan.client_id}/large-print/index.html").read_text(encoding="utf-8") == large_print
+    # Made from one page of the theme or not, each client page is the very page MkDocs makes
+    # for a caseload small enough to render each itself.
+    if not in_search:
+        small = make_project(tmp_path / "small")
+        some = [path for path in sorted((project / "plans").rglob("*.yaml"))][:: count // 3]
+        for path in some:
+            shutil.copy(path, small / "plans" / path.name)
+        small_build = build_site(small, "--strict")
+        assert small_build.returncode == 0, small_build.output
+        for path in some:
+            assert build.page(f"clients/{path.stem}/") == small_build.page(f"clients/{path.stem}/")

@@ -1,12 +1,16 @@
-"""Where the generated pages go in the site, and rendering them on a second core when there are many.
+"""Where the generated pages go in the site, and rendering them on the other cores when there are many.
 
 The large-print copies are standalone files MkDocs never reads, so they are written straight
-into the site rather than held in memory as MkDocs files.
+into the site rather than held in memory as MkDocs files. So are the client pages of a large
+caseload: the theme's part of a client page is the same on every one but for the client's id
+(all sit at the same depth, out of the navigation, with no table of contents), so MkDocs
+renders it once, for a stand-in id, and the workers put each plan's id and body into it.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
@@ -20,10 +24,21 @@ from .status import CaseloadStatus, CaseManager, PlanStatus, plan_status
 #: Plans per worker job: few enough that the first pages come back quickly.
 BATCH = 50
 LARGE_PRINT_CSS = Path(render.__file__).parent / "templates" / "large-print.css"
+#: Where a page's HTML goes in the page MkDocs renders. An h1, so that the theme adds no title
+#: of its own; escaped plan text cannot hold one.
+BODY_MARK = '<h1 data-planportal="plan"></h1>'
+#: The stand-in id of the one client page MkDocs renders for a large caseload. Never a client's:
+#: ids hold no '_'.
+SHELL_ID = "planportal_page_shell"
 
 
 def client_page_uri(client_id: str) -> str:
     return f"clients/{client_id}/index.md"
+
+
+def client_page_file(site: Path, client_id: str) -> Path:
+    """A client's page in a built site: `clients/<id>/`."""
+    return site / "clients" / client_id / "index.html"
 
 
 def large_print_file(site: Path, client_id: str) -> Path:
@@ -49,6 +64,20 @@ def _render_batch(files: list[PlanFile], as_of: date, css: str, site: Path) -> l
     return [_render_plan(plan_status(plan_file, as_of), css, site) for plan_file in files]
 
 
+def _write_batch(files: list[PlanFile], as_of: date, css: str, site: Path, shell: str) -> list[str]:
+    """A worker's share of a large caseload: each client page, made from the page MkDocs
+    rendered for the stand-in id, and each large-print copy. Returns the ids written."""
+    written = []
+    for plan_file in files:
+        status = plan_status(plan_file, as_of)
+        body = _render_plan(status, css, site)
+        # The id goes in before the plan, so that plan text is never changed.
+        page = shell.replace(SHELL_ID, status.client_id).replace(BODY_MARK, body, 1)
+        client_page_file(site, status.client_id).write_text(page, encoding="utf-8")
+        written.append(status.client_id)
+    return written
+
+
 def _render_case_manager(files: list[PlanFile], as_of: date) -> str:
     """One case manager's page, from their plans alone: a job holds one caseload, never all."""
     caseload = CaseloadStatus(as_of, [plan_status(plan_file, as_of) for plan_file in files])
@@ -56,8 +85,10 @@ def _render_case_manager(files: list[PlanFile], as_of: date) -> str:
     return render.case_manager_page(manager, caseload)
 
 
-def start_workers(plans: int) -> ProcessPoolExecutor | None:
-    """Worker processes for the pages of a large caseload, or None for a small one.
+def start_workers(plans: int, *, every_core: bool) -> ProcessPoolExecutor | None:
+    """Worker processes for the pages of a large caseload, or None for a small one: one on
+    each core but MkDocs' when MkDocs renders every client page (`every_core` false), on
+    every core when MkDocs renders one (see SitePages).
 
     Start them before loading the plans: a process forked from one that holds every plan
     copies each page of that memory it touches (its garbage collector touches them all),
@@ -65,7 +96,7 @@ def start_workers(plans: int) -> ProcessPoolExecutor | None:
     cores = os.cpu_count() or 1
     if plans < PARALLEL_FROM or cores < 2:
         return None
-    pool = ProcessPoolExecutor(max_workers=cores - 1)  # one core stays with MkDocs
+    pool = ProcessPoolExecutor(max_workers=cores if every_core else cores - 1)
     pool.submit(render.compile_templates)  # with the fork start method, workers start on the first job
     return pool
 
@@ -74,25 +105,39 @@ class SitePages:
     """The HTML of one build's generated pages: a page per client, per case manager and the
     caseload index; and each client's large-print copy, written into the site.
 
-    Given the workers of `start_workers`, they render the client pages and large-print copies,
-    then the case-manager pages, while MkDocs builds the site on the other core; MkDocs should
-    build the case-manager pages after the client pages. The index, which needs every plan,
-    is rendered in place, as is every page without workers, when MkDocs asks for it."""
+    Without workers, each page is rendered when MkDocs asks for it. The workers of
+    `start_workers` render the case-manager pages, the client pages and the large-print
+    copies, while MkDocs builds the rest of the site:
+    - `from_shell`: MkDocs renders one client page, for SHELL_ID, and `write_client_pages`
+      has the workers write every client page from it into the site;
+    - otherwise (plan text goes in the search index, which MkDocs makes from its pages)
+      MkDocs renders every client page, then the case-manager pages, with the HTML the
+      workers send back.
+    The index, which needs every plan, is rendered in place when MkDocs asks for it."""
 
     def __init__(self, caseload: CaseloadStatus, warnings: list[Finding], site: Path,
-                 workers: ProcessPoolExecutor | None) -> None:
-        self._caseload, self._warnings, self._site = caseload, warnings, site
+                 workers: ProcessPoolExecutor | None, *, from_shell: bool) -> None:
+        self._caseload, self._warnings, self._site, self._workers = caseload, warnings, site, workers
         self._css = LARGE_PRINT_CSS.read_text(encoding="utf-8")
         self._managers = caseload.case_managers()
+        self.from_shell = from_shell and workers is not None
         self._jobs: list[Future[list[str]]] = []
         self._manager_jobs: list[Future[str]] = []
-        if workers is not None:
-            files = [plan.plan_file for plan in caseload.plans]
-            self._jobs = [workers.submit(_render_batch, files[start:start + BATCH], caseload.as_of, self._css, site)
-                          for start in range(0, len(files), BATCH)]
-            self._manager_jobs = [workers.submit(_render_case_manager, [p.plan_file for p in manager.plans],
-                                                 caseload.as_of) for manager in self._managers]
+        if workers is None:
+            return
+        if not self.from_shell:
+            self._submit_client_jobs(_render_batch)  # MkDocs asks for the client pages first
+        self._manager_jobs = [workers.submit(_render_case_manager, [p.plan_file for p in manager.plans],
+                                             caseload.as_of) for manager in self._managers]
+        if not self.from_shell:
             workers.shutdown(wait=False)  # they exit when the jobs are done
+
+    def _submit_client_jobs(self, job: Callable[..., list[str]], *arguments: str) -> None:
+        assert self._workers is not None
+        files = [plan.plan_file for plan in self._caseload.plans]
+        self._jobs = [self._workers.submit(job, files[start:start + BATCH], self._caseload.as_of, self._css,
+                                           self._site, *arguments)
+                      for start in range(0, len(files), BATCH)]
 
     def client_pages(self) -> list[tuple[PlanStatus, Callable[[], str]]]:
         """Each plan with a function that gives its client page's HTML when MkDocs needs it."""
@@ -101,6 +146,12 @@ class SitePages:
             return [(plan, lambda plan=plan: _render_plan(plan, self._css, self._site)) for plan in plans]
         return [(plan, lambda job=self._jobs[n // BATCH], at=n % BATCH: job.result()[at])
                 for n, plan in enumerate(plans)]
+
+    def write_client_pages(self, shell: str) -> None:
+        """Have the workers write every client page from `shell`, MkDocs' page for SHELL_ID."""
+        assert self._workers is not None and self.from_shell
+        self._submit_client_jobs(_write_batch, shell)
+        self._workers.shutdown(wait=False)
 
     def case_manager_pages(self) -> list[tuple[CaseManager, Callable[[], str]]]:
         if not self._manager_jobs:
@@ -111,7 +162,16 @@ class SitePages:
     def index_page(self) -> Callable[[], str]:
         return lambda: render.index_page(self._caseload, self._warnings)
 
+    def written(self) -> list[Path]:
+        """Every client page and large-print copy of this build."""
+        ids = [plan.client_id for plan in self._caseload.plans]
+        return [file(self._site, client_id) for client_id in ids for file in (client_page_file, large_print_file)]
+
     def finish(self) -> None:
-        """Wait for the workers writing the large-print copies, if any."""
+        """Wait for the workers writing pages, if any, and remove MkDocs' page for SHELL_ID."""
+        if self.from_shell:
+            if not self._jobs:
+                raise RuntimeError("MkDocs did not render the client page the others are made from.")
+            shutil.rmtree(client_page_file(self._site, SHELL_ID).parent, ignore_errors=True)
         for job in self._jobs:
             job.result()
