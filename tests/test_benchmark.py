@@ -3,8 +3,8 @@
 `benchmarks/bench.py` times the checks and the site on thousands of generated plans; its
 figures mean something only while those plans are realistic: valid with no finding at all,
 and using every field of the format. The speed-ups it led to (a compiled yes-or-no schema
-check, reuse of unchanged files' outcomes in `mkdocs serve`, large-print copies written by
-worker processes) must never change a finding or a page.
+check, reuse of unchanged files' outcomes in `mkdocs serve`, client pages and large-print
+copies written by worker processes) must never change a finding or a page.
 """
 
 from __future__ import annotations
