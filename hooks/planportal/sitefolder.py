@@ -32,10 +32,13 @@ class ClientFolder:
         self._brought_back = False
 
     def set_aside(self) -> None:
-        if os.path.lexists(self._hidden):  # left by a build that was killed
-            shutil.rmtree(self._hidden, ignore_errors=True)
+        """Hide the last build's client folder; where it cannot be, MkDocs deletes it as usual."""
+        shutil.rmtree(self._hidden, ignore_errors=True)  # left by a build that was killed
         if os.path.isdir(self._folder) and not os.path.islink(self._folder):
-            os.rename(self._folder, self._hidden)
+            try:
+                os.rename(self._folder, self._hidden)
+            except OSError:
+                pass
 
     def bring_back(self) -> None:
         """Put the last build's pages back to be written over; MkDocs has emptied the site."""
