@@ -159,7 +159,8 @@ def on_post_template(output_content: str, *, template_name: str, config: MkDocsC
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
-    """Finish the large-print copies. No sitemap: the site is internal and must not be indexed."""
+    """Wait for the pages the workers write, then delete what the last build left in the client
+    folder. No sitemap: the site is internal and must not be indexed."""
     if _site_pages is not None:
         _site_pages.finish()
     if _client_folder is not None:
