@@ -603,7 +603,7 @@ WHERE_THE_TIME_GOES = [
     "",
     "What the build waits on now: MkDocs cannot start on the pages before every plan is checked",
     "(a plan with an error must never be published, and the case-manager pages come from the",
-    "plans' contents), about 1.5 s at 2,000 plans after validate and 2.5 s alone; then on the",
+    "plans' contents), about 2 s at 2,000 plans after validate and 3 s alone; then on the",
     "workers writing the client pages and large-print copies, about 3 s at 2,000 plans on two",
     "cores, while MkDocs builds the help, case-manager and index pages. Into a new, empty folder,",
     "as CI builds a fresh clone, the 2,000-plan build after validate took 5.5-5.9 s and the floor",
