@@ -62,6 +62,11 @@ def make_project(folder: Path, plans: Path | None = None) -> Path:
     return folder
 
 
+def files_under(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` by its relative path, with its bytes."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
 def build_site(project: Path, *extra: str, as_of: str = AS_OF) -> Build:
     """Run the real `mkdocs build` on `project`, as CI does."""
     site = project / "site"

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from conftest import AS_OF, REPOSITORY, RULE_FIXTURES, build_site, make_project
+from conftest import AS_OF, REPOSITORY, RULE_FIXTURES, build_site, files_under, make_project
 
 from planportal import caseload, render
 from planportal.caseload import PARALLEL_FROM, load_caseload
@@ -250,7 +250,7 @@ def test_a_large_caseload_builds_every_page_with_worker_processes(tmp_path: Path
     # for a caseload small enough to render each itself.
     if not in_search:
         small = make_project(tmp_path / "small")
-        some = [path for path in sorted((project / "plans").rglob("*.yaml"))][:: count // 3]
+        some = sorted((project / "plans").rglob("*.yaml"))[:: count // 3]
         for path in some:
             shutil.copy(path, small / "plans" / path.name)
         small_build = build_site(small, "--strict")
@@ -266,7 +266,7 @@ def test_a_large_caseload_rebuilt_keeps_the_pages_it_writes_and_drops_the_rest(t
     first = build_site(project)
     assert first.returncode == 0, first.output
     clients = first.site / "clients"
-    before = {path.relative_to(clients).as_posix(): path.read_bytes() for path in clients.rglob("*") if path.is_file()}
+    before = files_under(clients)
     page = clients / bench.client_id(1) / "index.html"
     inode = page.stat().st_ino
     gone = bench.client_id(2)
@@ -274,7 +274,6 @@ def test_a_large_caseload_rebuilt_keeps_the_pages_it_writes_and_drops_the_rest(t
 
     second = build_site(project)
     assert second.returncode == 0, second.output
-    after = {path.relative_to(clients).as_posix(): path.read_bytes() for path in clients.rglob("*") if path.is_file()}
-    assert after == {name: text for name, text in before.items() if not name.startswith(f"{gone}/")}
+    assert files_under(clients) == {name: text for name, text in before.items() if not name.startswith(f"{gone}/")}
     assert page.stat().st_ino == inode
     assert sorted(path.name for path in first.site.iterdir() if path.name.startswith(".")) == []

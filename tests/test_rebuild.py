@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from conftest import Build, build_site, make_project, valid_plan_text
+from conftest import Build, build_site, files_under, make_project, valid_plan_text
 
 from planportal.sitefolder import HIDDEN, ClientFolder
 
@@ -22,11 +22,6 @@ def project_of(folder: Path, ids: tuple[str, ...] = IDS) -> Path:
     for client_id in ids:
         (project / "plans" / f"{client_id}.yaml").write_text(valid_plan_text(client_id), encoding="utf-8")
     return project
-
-
-def files_under(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder` by its relative path, with its bytes."""
-    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
 
 
 def built(project: Path) -> Build:
