@@ -1,21 +1,24 @@
 # Plan Portal: two commands on a fresh machine with only Python.
-#   make site   set up .venv, install, validate plans/ and build the site into site/
-#   make test   install the test tools and the browser, then run the whole suite
+#   make site   set up .venv, install from the lock, validate plans/ and build the site into site/
+#   make test   install the test tools from their lock and the browser, then run the whole suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
+# The locks pin every package with its hashes, so every machine installs the same files.
+SITE_LOCK := requirements/site.txt
+TEST_LOCK := requirements/test.txt
 
-.PHONY: site test validate serve bench browser clean
+.PHONY: site test validate serve bench browser lock clean
 
-$(BIN)/planportal: pyproject.toml
+$(BIN)/planportal: pyproject.toml $(SITE_LOCK)
 	$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: on Debian, apt-get install python3-venv"; exit 1; }
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --require-hashes -r $(SITE_LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.test-tools: $(BIN)/planportal
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.test-tools: $(BIN)/planportal $(TEST_LOCK)
+	$(BIN)/pip install --quiet --require-hashes -r $(TEST_LOCK)
 	touch $@
 
 site: $(BIN)/planportal
@@ -44,5 +47,17 @@ browser:
 test: $(VENV)/.test-tools browser
 	$(BIN)/python -m pytest
 
+# Refresh both locks from pyproject.toml's ranges with pip-tools, hashes for every platform's
+# files. Only the package index is read (no local pip settings), and the test lock keeps every
+# version the site lock chose.
+LOCK_VENV := $(VENV)-lock
+PIP_COMPILE := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(LOCK_VENV)/bin/pip-compile --quiet --upgrade \
+	--generate-hashes --allow-unsafe --strip-extras --build-deps-for editable --no-emit-index-url
+lock:
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet 'pip-tools>=7.4,<8'
+	$(PIP_COMPILE) --output-file $(SITE_LOCK) pyproject.toml
+	$(PIP_COMPILE) --extra test --constraint $(SITE_LOCK) --output-file $(TEST_LOCK) pyproject.toml
+
 clean:
-	rm -rf site $(VENV) .pytest_cache .hypothesis .planportal_cache
+	rm -rf site $(VENV) $(LOCK_VENV) .pytest_cache .hypothesis
