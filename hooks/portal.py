@@ -5,8 +5,8 @@ Every plan is checked on every build; any error stops the build (strict or not),
 are logged so that `--strict` counts them. Pages are added with `File.generated` and their
 HTML, rendered from templates with autoescape, replaces the page content as one block:
 plan text never passes through Markdown. The standalone large-print copies are written
-into the site by `planportal.publish`. A rebuild writes the client pages over the last
-build's (`planportal.sitefolder`) rather than deleting and creating thousands of files.
+into the site by `planportal.publish`, which never writes through a link. A site folder
+that is a link, or holds one that MkDocs' cleaning would leave or follow, stops the build.
 """
 
 from __future__ import annotations
@@ -22,10 +22,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from planportal import cleanrecord
 from planportal.caseload import CaseloadCheck
 from planportal.publish import BODY_MARK, SHELL_ID, SitePages, client_page_uri, start_workers
-from planportal.sitefolder import FOLDER, ClientFolder
+from planportal.safefiles import planted_links
 from planportal.status import as_of_from_environment, caseload_status
 
 log = logging.getLogger("mkdocs.plugins.planportal")
@@ -45,10 +44,8 @@ _checking: CaseloadCheck | None = None
 _workers: ProcessPoolExecutor | None = None
 #: This build's generated pages and large-print copies.
 _site_pages: SitePages | None = None
-#: The site's client folder, kept from the last build to be written over, and every file
-#: this build writes in it.
-_client_folder: ClientFolder | None = None
-_written: list[str] = []
+#: Whether MkDocs keeps the last build's files (`--dirty`) rather than emptying the site first.
+_dirty = False
 
 
 def _settings(config: MkDocsConfig) -> dict[str, object]:
@@ -58,6 +55,11 @@ def _settings(config: MkDocsConfig) -> dict[str, object]:
 def _in_search(config: MkDocsConfig) -> bool:
     """Whether plan text goes in the search index, which MkDocs makes from its own pages."""
     return bool(_settings(config).get("search_plan_text", False))
+
+
+def on_startup(*, command: str, dirty: bool) -> None:
+    global _dirty
+    _dirty = dirty
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -75,16 +77,25 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if not plans_dir.is_dir():
         raise PluginError(f"There is no plan folder at {plans_dir.name}/; create it or set "
                           "extra.planportal.plans in mkdocs.yml.")
-    _checking = CaseloadCheck([plans_dir], base, base / cleanrecord.RECORD)
+    _checking = CaseloadCheck([plans_dir], base)
     _workers = start_workers(_checking.size, every_core=not _in_search(config))
     return config
 
 
 def on_pre_build(*, config: MkDocsConfig) -> None:
-    """Hide the last build's client pages from MkDocs' cleaning of the site, to write over them."""
-    global _client_folder
-    _client_folder = ClientFolder(Path(config.site_dir))
-    _client_folder.set_aside()
+    """Stop before MkDocs cleans or writes the site folder if a link there would lead its
+    deletes or writes out of it: MkDocs empties the folder a link points to, and leaves a
+    link to a folder in place, writing through it. A `--dirty` build keeps every file, so
+    there any link or hard-linked file counts."""
+    site = Path(config.site_dir)
+    if site.is_symlink():
+        raise PluginError(f"The site folder {site.name}/ is a symbolic link; the build would empty and "
+                          "write what it points to. Remove the link and build again.")
+    links = planted_links(site, deep=_dirty)
+    if links:
+        more = f" (and {len(links) - 1} more)" if len(links) > 1 else ""
+        raise PluginError(f"{site.name}/{links[0]}{more} is a link in the site folder; the build never "
+                          f"writes through links. Delete {site.name}/ and build again.")
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
@@ -99,8 +110,6 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         raise PluginError(f"{errors} error{'s' * (errors != 1)} in the plans (listed above); "
                           "fix them and build again. A plan with an error is never published.")
 
-    assert _client_folder is not None, "MkDocs runs on_pre_build before on_files"
-    _client_folder.bring_back()
     status = caseload_status(caseload, as_of_from_environment())
     in_search = _in_search(config)
     _pages.clear()
@@ -124,8 +133,6 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         page(f"case-managers/{manager.slug}/index.md", f"Caseload of {manager.slug.replace('-', ' ').title()}",
              html, late)
     page("index.md", "Caseload", _site_pages.index_page(), late)  # last: rendered here while the workers finish
-    _written[:] = [file.abs_dest_path for file in files if file.dest_uri.startswith(f"{FOLDER}/")]
-    _written.extend(str(path) for path in _site_pages.written())
     return files
 
 
@@ -159,22 +166,17 @@ def on_post_template(output_content: str, *, template_name: str, config: MkDocsC
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
-    """Wait for the pages the workers write, then delete what the last build left in the client
-    folder. No sitemap: the site is internal and must not be indexed."""
+    """Wait for the pages the workers write. No sitemap: the site is internal and must not be
+    indexed."""
     if _site_pages is not None:
         _site_pages.finish()
-    if _client_folder is not None:
-        _client_folder.finish(_written)
     for name in ("sitemap.xml", "sitemap.xml.gz"):
         (Path(config.site_dir) / name).unlink(missing_ok=True)
 
 
 def on_build_error(*, error: Exception) -> None:
-    """A failed build stops checking plans and rendering their pages, and keeps no client page
-    of an earlier build."""
+    """A failed build stops checking plans and rendering their pages."""
     if _checking is not None:
         _checking.cancel()
     if _workers is not None:
         _workers.shutdown(wait=False, cancel_futures=True)
-    if _client_folder is not None:
-        _client_folder.abandon()

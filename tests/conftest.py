@@ -72,8 +72,8 @@ def build_site(project: Path, *extra: str, as_of: str = AS_OF) -> Build:
     site = project / "site"
     environment = {**os.environ, "PLANPORTAL_AS_OF": as_of, "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(project / "mkdocs.yml"),
-         "-d", str(site), *extra],
+        [sys.executable, "-m", "mkdocs", "build", *([] if "--dirty" in extra else ["--clean"]),
+         "-f", str(project / "mkdocs.yml"), "-d", str(site), *extra],
         capture_output=True, text=True, env=environment, timeout=600,
     )
     return Build(project, site, result.returncode, result.stdout + result.stderr)

@@ -1,10 +1,11 @@
-"""The `planportal` command: validate plans, start a new one, print large-print copies."""
+"""The `planportal` command: validate plans, start a new one, build the site, print large-print copies."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import re
+import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,7 @@ from .pdf import PAPER_SIZES, PdfError, client_ids, print_pdfs
 from .publish import large_print_file
 from .render import new_plan_text
 from .rules import pp010_no_ssn
+from .safefiles import LinkRefused, create_file, remove_path, replace_folder
 
 CLIENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
 
@@ -35,6 +37,14 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("client_id", metavar="CLIENT-ID")
     new.add_argument("--dir", type=Path, default=Path("plans"), help="where to write it (default: plans/)")
 
+    build = commands.add_parser("build", help="build the site into a staging folder and put it in place of "
+                                "the site folder only when the build succeeds")
+    build.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"),
+                       help="the MkDocs settings (default: mkdocs.yml)")
+    build.add_argument("-d", "--site-dir", type=Path, default=None,
+                       help="the site folder (default: site/ beside the settings file)")
+    build.add_argument("--strict", action="store_true", help="MkDocs' warnings fail the build too")
+
     pdf = commands.add_parser("pdf", help="print large-print copies of a built site to <out>/<CLIENT-ID>.pdf")
     pdf.add_argument("client_ids", nargs="*", metavar="CLIENT-ID", help="clients to print (default: all)")
     pdf.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site/)")
@@ -48,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     if arguments.command == "validate":
         return _validate(parser, arguments.paths, arguments.format, arguments.strict)
+    if arguments.command == "build":
+        return _build(parser, arguments.config_file, arguments.site_dir, arguments.strict)
     if arguments.command == "pdf":
         return _pdf(parser, arguments.client_ids, arguments.site, arguments.out, arguments.paper)
     return _new(parser, arguments.client_id, arguments.dir)
@@ -74,12 +86,40 @@ def _new(parser: argparse.ArgumentParser, client_id: str, folder: Path) -> int:
     if any(pp010_no_ssn(client_id)):  # 078-05-1120 fits the id pattern; the format forbids it
         parser.error("that client id looks like a Social Security number; use the agency's own id")
     target = folder / f"{client_id}.yaml"
-    if target.exists():
-        parser.error(f"{target} exists already; edit it instead")
-    folder.mkdir(parents=True, exist_ok=True)
+    if not os.path.lexists(folder):
+        folder.mkdir(parents=True)
     schema = os.path.relpath(Path.cwd() / "schema" / "plan.schema.json", folder.resolve())
-    target.write_text(new_plan_text(client_id, date.today(), Path(schema).as_posix()), encoding="utf-8")
+    try:  # never over a file or through a link planted at the plan's name or folder
+        create_file(folder, target.name, new_plan_text(client_id, date.today(), Path(schema).as_posix()))
+    except FileExistsError:
+        parser.error(f"{target} exists already (or a link has its name); edit the plan instead")
+    except LinkRefused:
+        parser.error(f"{folder} is a link or not a folder; give the plan folder itself with --dir")
     print(f"Wrote {target}: a draft plan. Fill it in with the person, then run planportal validate.")
+    return 0
+
+
+def _build(parser: argparse.ArgumentParser, config: Path, site: Path | None, strict: bool) -> int:
+    """`mkdocs build` into `<site>.building/`, swapped in only on success: a failed build (a plan
+    with an error, a broken setting) leaves the last good site in place for the people using it."""
+    if not config.is_file():
+        parser.error(f"no MkDocs settings at {config}")
+    site = site or config.parent / "site"
+    if site.is_symlink():
+        parser.error(f"{site} is a symbolic link; a build replaces the folder itself, never what a link "
+                     "points to. Remove the link, or give the real folder with --site-dir")
+    staging = site.with_name(f"{site.name}.building")
+    remove_path(staging)  # left by a build that was stopped
+    command = [sys.executable, "-m", "mkdocs", "build", "--clean", "--config-file", str(config),
+               "--site-dir", str(staging), *(["--strict"] if strict else [])]
+    environment = {"NO_MKDOCS_2_WARNING": "1", **os.environ}
+    if subprocess.run(command, env=environment, check=False).returncode != 0:
+        remove_path(staging)
+        kept = f"{site} still holds the last good site" if site.is_dir() else f"{site} was not written"
+        print(f"planportal build: the build failed (see above); {kept}.", file=sys.stderr)
+        return 1
+    replace_folder(staging, site)
+    print(f"planportal build: the new site is in {site}.")
     return 0
 
 
@@ -94,7 +134,7 @@ def _pdf(parser: argparse.ArgumentParser, ids: list[str], site: Path, out: Path,
         parser.error(f"{site}/clients/ holds no large-print copy: run mkdocs build first")
     try:
         written = print_pdfs(site, ids, out, paper)
-    except PdfError as error:
+    except (PdfError, LinkRefused) as error:
         print(f"planportal pdf: {error}", file=sys.stderr)
         return 1
     for target in written:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .publish import large_print_file
+from .safefiles import write_file
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -50,10 +51,9 @@ def print_pdfs(site: Path, ids: Iterable[str], out: Path, paper: str) -> list[Pa
                        else route.abort())
             for client_id, source in pages:
                 page.goto(source.resolve().as_uri())
-                target = out / f"{client_id}.pdf"
-                page.pdf(path=str(target), format=paper, prefer_css_page_size=True,
-                         display_header_footer=False)
-                written.append(target)
+                printed = page.pdf(format=paper, prefer_css_page_size=True, display_header_footer=False)
+                write_file(out, f"{client_id}.pdf", printed)  # never through a link planted in `out`
+                written.append(out / f"{client_id}.pdf")
             browser.close()
     except PlaywrightError as error:
         raise PdfError(f"Chromium could not print: {error.message.splitlines()[0]}") from error

@@ -1,7 +1,8 @@
 """Where the generated pages go in the site, and rendering them on the other cores when there are many.
 
 The large-print copies are standalone files MkDocs never reads, so they are written straight
-into the site rather than held in memory as MkDocs files. So are the client pages of a large
+into the site rather than held in memory as MkDocs files, through `safefiles`: a link planted
+in the site folder is never written through. So are the client pages of a large
 caseload: the theme's part of a client page is the same on every one but for the client's id
 (all sit at the same depth, out of the navigation, with no table of contents), so MkDocs
 renders it once, for a stand-in id, and the workers put each plan's id and body into it.
@@ -10,7 +11,6 @@ renders it once, for a stand-in id, and the workers put each plan's id and body 
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
@@ -19,6 +19,7 @@ from pathlib import Path
 from . import render
 from .caseload import PARALLEL_FROM, PlanFile
 from .findings import Finding
+from .safefiles import remove_tree, write_file
 from .status import CaseloadStatus, CaseManager, PlanStatus, plan_status
 
 #: Plans per worker job: few enough that the first pages come back quickly.
@@ -33,26 +34,33 @@ SHELL_ID = "planportal_page_shell"
 
 
 def client_page_uri(client_id: str) -> str:
-    return f"clients/{client_id}/index.md"
+    return f"{client_folder(client_id)}/index.md"
 
 
-def client_page_file(site: Path, client_id: str) -> Path:
-    """A client's page in a built site: `clients/<id>/`."""
-    return site / "clients" / client_id / "index.html"
+def client_folder(client_id: str) -> str:
+    """A client's folder in a built site, relative to the site folder."""
+    return f"clients/{client_id}"
+
+
+def client_page_path(client_id: str) -> str:
+    """A client's page, `clients/<id>/`."""
+    return f"{client_folder(client_id)}/index.html"
+
+
+def large_print_path(client_id: str) -> str:
+    """A client's large-print copy, `clients/<id>/large-print/`."""
+    return f"{client_folder(client_id)}/large-print/index.html"
 
 
 def large_print_file(site: Path, client_id: str) -> Path:
-    """A client's large-print copy in a built site: `clients/<id>/large-print/`."""
-    return site / "clients" / client_id / "large-print" / "index.html"
+    return site / large_print_path(client_id)
 
 
 def _render_plan(status: PlanStatus, css: str, site: Path) -> str:
     """Write the plan's large-print copy and return its client page; the plan's sections,
     the same on both, are rendered once."""
     sections = render.plan_sections(status)
-    target = large_print_file(site, status.client_id)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render.large_print_page(status, css, sections), encoding="utf-8")
+    write_file(site, large_print_path(status.client_id), render.large_print_page(status, css, sections))
     return render.client_page(status, sections)
 
 
@@ -73,7 +81,7 @@ def _write_batch(files: list[PlanFile], as_of: date, css: str, site: Path, shell
         body = _render_plan(status, css, site)
         # The id goes in before the plan, so that plan text is never changed.
         page = shell.replace(SHELL_ID, status.client_id).replace(BODY_MARK, body, 1)
-        client_page_file(site, status.client_id).write_text(page, encoding="utf-8")
+        write_file(site, client_page_path(status.client_id), page)
         written.append(status.client_id)
     return written
 
@@ -162,16 +170,11 @@ class SitePages:
     def index_page(self) -> Callable[[], str]:
         return lambda: render.index_page(self._caseload, self._warnings)
 
-    def written(self) -> list[Path]:
-        """Every client page and large-print copy of this build."""
-        ids = [plan.client_id for plan in self._caseload.plans]
-        return [file(self._site, client_id) for client_id in ids for file in (client_page_file, large_print_file)]
-
     def finish(self) -> None:
         """Wait for the workers writing pages, if any, and remove MkDocs' page for SHELL_ID."""
         if self.from_shell:
             if not self._jobs:
                 raise RuntimeError("MkDocs did not render the client page the others are made from.")
-            shutil.rmtree(client_page_file(self._site, SHELL_ID).parent, ignore_errors=True)
+            remove_tree(self._site, client_folder(SHELL_ID))
         for job in self._jobs:
             job.result()

@@ -1,0 +1,165 @@
+"""Write files below a folder so that no link planted there can send a write elsewhere.
+
+The site folder and the plan folder are in a repository many people write to, and a
+committed symbolic link is a file like any other. Every folder on the way to a file is
+opened relative to the one before with O_NOFOLLOW, so a link anywhere below the root stops
+the write with an error instead of being followed; the file is written under a temporary
+name and renamed into place, so neither a symbolic nor a hard link at the file's own name is
+written through (the rename replaces the link, never its target).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import os
+import shutil
+import stat
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+
+_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+class LinkRefused(OSError):
+    """A symbolic link (or something that is not a folder) stands where a folder is needed."""
+
+    def __str__(self) -> str:
+        return f"{self.filename} is a link or not a folder; nothing is written through it"
+
+
+@contextlib.contextmanager
+def _open_folder(root: Path, parts: tuple[str, ...], *, create: bool) -> Iterator[int]:
+    """A descriptor of `root/parts...`, each folder opened without following a link."""
+    try:
+        fd = os.open(root, _FOLDER)
+    except OSError as error:
+        if error.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise LinkRefused(error.errno, error.strerror, str(root)) from None
+        raise
+    try:
+        where = root
+        for part in parts:
+            where = where / part
+            if create:
+                with contextlib.suppress(FileExistsError):
+                    os.mkdir(part, dir_fd=fd)
+            try:
+                inner = os.open(part, _FOLDER, dir_fd=fd)
+            except OSError as error:
+                if error.errno in (errno.ELOOP, errno.ENOTDIR):
+                    raise LinkRefused(error.errno, error.strerror, str(where)) from None
+                raise
+            os.close(fd)
+            fd = inner
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def _parts(relative: str) -> tuple[str, ...]:
+    parts = PurePosixPath(relative).parts
+    if not parts or any(part in ("", ".", "..") or "/" in part for part in parts) or parts[0] == "/":
+        raise ValueError(f"not a plain relative path: {relative!r}")
+    return parts
+
+
+def write_file(root: Path, relative: str, content: str | bytes) -> None:
+    """Write `root/relative` (folders made as needed), replacing whatever stood at that name."""
+    *folders, name = _parts(relative)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with _open_folder(root, tuple(folders), create=True) as folder:
+        partial = f".{name}.{os.getpid()}.partial"
+        fd = os.open(partial, _NEW_FILE, 0o644, dir_fd=folder)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(partial, name, src_dir_fd=folder, dst_dir_fd=folder)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(partial, dir_fd=folder)
+            raise
+
+
+def create_file(root: Path, relative: str, content: str) -> None:
+    """Write a new file `root/relative`; FileExistsError if anything, a link included, has that name."""
+    *folders, name = _parts(relative)
+    with _open_folder(root, tuple(folders), create=False) as folder:
+        fd = os.open(name, _NEW_FILE, 0o644, dir_fd=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(content)
+
+
+def remove_tree(root: Path, relative: str) -> None:
+    """Delete `root/relative` and what it holds, never what a link inside it points to."""
+    *folders, name = _parts(relative)
+    with contextlib.suppress(FileNotFoundError), _open_folder(root, tuple(folders), create=False) as folder:
+        if stat.S_ISDIR(os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode):
+            shutil.rmtree(name, dir_fd=folder)
+        else:
+            os.unlink(name, dir_fd=folder)
+
+
+def planted_links(root: Path, *, deep: bool) -> list[str]:
+    """What in `root` a writer would follow out of it, as paths relative to it: symbolic links
+    among its entries, and with `deep`, symbolic links and hard-linked files anywhere below.
+    Hidden entries of `root` are left out: MkDocs neither cleans nor writes them."""
+    found: list[str] = []
+
+    def scan(folder: Path, relative: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                path = f"{relative}{entry.name}"
+                if not relative and entry.name.startswith("."):
+                    continue
+                if entry.is_symlink():
+                    found.append(path)
+                elif entry.is_dir(follow_symlinks=False):
+                    if deep:
+                        scan(Path(entry.path), f"{path}/")
+                elif deep and entry.stat(follow_symlinks=False).st_nlink > 1:
+                    found.append(path)
+
+    if root.is_dir() and not root.is_symlink():
+        scan(root, "")
+    return sorted(found)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two names in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_cwd, rename_exchange = -100, 2
+    if renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), rename_exchange) == 0:
+        return True
+    if ctypes.get_errno() in (errno.EINVAL, errno.ENOSYS, errno.EPERM):
+        return False
+    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(second))
+
+
+def replace_folder(new: Path, current: Path) -> None:
+    """Put folder `new` in the place of `current` and delete the old one: readers of `current`
+    see the old folder or the new one, never a mix (one rename where the system can swap)."""
+    if not os.path.lexists(current):
+        os.rename(new, current)
+        return
+    if not _exchange(new, current):
+        previous = current.with_name(f"{current.name}.previous")
+        remove_path(previous)
+        os.rename(current, previous)
+        os.rename(new, current)
+        new = previous
+    remove_path(new)
+
+
+def remove_path(path: Path) -> None:
+    """Delete `path`: a link itself, never what it points to; a folder with all it holds."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif os.path.lexists(path):
+        path.unlink()
