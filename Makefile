@@ -21,9 +21,11 @@ $(VENV)/.test-tools: $(BIN)/planportal $(TEST_LOCK)
 	$(BIN)/pip install --quiet --require-hashes -r $(TEST_LOCK)
 	touch $@
 
+# Builds into site.building/ and swaps it in only when the build succeeds: a plan with an
+# error leaves the last good site/ in place.
 site: $(BIN)/planportal
 	$(BIN)/planportal validate plans
-	$(BIN)/mkdocs build --strict
+	$(BIN)/planportal build --strict
 
 validate: $(BIN)/planportal
 	$(BIN)/planportal validate --strict plans
@@ -60,4 +62,4 @@ lock:
 	$(PIP_COMPILE) --extra test --constraint $(SITE_LOCK) --output-file $(TEST_LOCK) pyproject.toml
 
 clean:
-	rm -rf site $(VENV) $(LOCK_VENV) .pytest_cache .hypothesis
+	rm -rf site site.building $(VENV) $(LOCK_VENV) .pytest_cache .hypothesis
