@@ -57,6 +57,14 @@ def _in_search(config: MkDocsConfig) -> bool:
     return bool(_settings(config).get("search_plan_text", False))
 
 
+def _agency(config: MkDocsConfig) -> str:
+    """The agency shown for case managers whose plans name none."""
+    agency = _settings(config).get("agency", "")
+    if not isinstance(agency, str):
+        raise PluginError("extra.planportal.agency in mkdocs.yml must be text: the agency's name.")
+    return agency.strip()
+
+
 def on_startup(*, command: str, dirty: bool) -> None:
     global _dirty
     _dirty = dirty
@@ -110,7 +118,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         raise PluginError(f"{errors} error{'s' * (errors != 1)} in the plans (listed above); "
                           "fix them and build again. A plan with an error is never published.")
 
-    status = caseload_status(caseload, as_of_from_environment())
+    status = caseload_status(caseload, as_of_from_environment(), _agency(config))
     in_search = _in_search(config)
     _pages.clear()
     _late_pages.clear()

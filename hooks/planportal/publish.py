@@ -67,17 +67,17 @@ def _render_plan(status: PlanStatus, css: str, site: Path) -> str:
 # A worker is sent the checked files, not their status: status is quick to work out again,
 # and far quicker than unpickling it.
 
-def _render_batch(files: list[PlanFile], as_of: date, css: str, site: Path) -> list[str]:
+def _render_batch(files: list[PlanFile], as_of: date, agency: str, css: str, site: Path) -> list[str]:
     """A worker's share of the client pages and large-print copies."""
-    return [_render_plan(plan_status(plan_file, as_of), css, site) for plan_file in files]
+    return [_render_plan(plan_status(plan_file, as_of, agency), css, site) for plan_file in files]
 
 
-def _write_batch(files: list[PlanFile], as_of: date, css: str, site: Path, shell: str) -> list[str]:
+def _write_batch(files: list[PlanFile], as_of: date, agency: str, css: str, site: Path, shell: str) -> list[str]:
     """A worker's share of a large caseload: each client page, made from the page MkDocs
     rendered for the stand-in id, and each large-print copy. Returns the ids written."""
     written = []
     for plan_file in files:
-        status = plan_status(plan_file, as_of)
+        status = plan_status(plan_file, as_of, agency)
         body = _render_plan(status, css, site)
         # The id goes in before the plan, so that plan text is never changed.
         page = shell.replace(SHELL_ID, status.client_id).replace(BODY_MARK, body, 1)
@@ -86,9 +86,9 @@ def _write_batch(files: list[PlanFile], as_of: date, css: str, site: Path, shell
     return written
 
 
-def _render_case_manager(files: list[PlanFile], as_of: date) -> str:
+def _render_case_manager(files: list[PlanFile], as_of: date, agency: str) -> str:
     """One case manager's page, from their plans alone: a job holds one caseload, never all."""
-    caseload = CaseloadStatus(as_of, [plan_status(plan_file, as_of) for plan_file in files])
+    caseload = CaseloadStatus(as_of, [plan_status(plan_file, as_of, agency) for plan_file in files], agency)
     (manager,) = caseload.case_managers()
     return render.case_manager_page(manager, caseload)
 
@@ -136,14 +136,16 @@ class SitePages:
         if not self.from_shell:
             self._submit_client_jobs(_render_batch)  # MkDocs asks for the client pages first
         self._manager_jobs = [workers.submit(_render_case_manager, [p.plan_file for p in manager.plans],
-                                             caseload.as_of) for manager in self._managers]
+                                             caseload.as_of, caseload.default_agency)
+                              for manager in self._managers]
         if not self.from_shell:
             workers.shutdown(wait=False)  # they exit when the jobs are done
 
     def _submit_client_jobs(self, job: Callable[..., list[str]], *arguments: str) -> None:
         assert self._workers is not None
         files = [plan.plan_file for plan in self._caseload.plans]
-        self._jobs = [self._workers.submit(job, files[start:start + BATCH], self._caseload.as_of, self._css,
+        self._jobs = [self._workers.submit(job, files[start:start + BATCH], self._caseload.as_of,
+                                           self._caseload.default_agency, self._css,
                                            self._site, *arguments)
                       for start in range(0, len(files), BATCH)]
 

@@ -89,6 +89,23 @@ def client_link(root: str, status: PlanStatus, issue_number: int | None = None) 
                                                                   name["last"], name["first"])
 
 
+#: The number a phone value starts with, if it starts with one: digits, with an optional
+#: leading + and the usual separators ("802-555-0100 ext. 12", "(802) 555-0100", "+1 802 555 0100").
+_DIALABLE = re.compile(r"\s*(\+?\(?[0-9][0-9 ().-]*)")
+
+
+def phone_link(phone: str) -> Markup:
+    """A phone as written, linked as `tel:` with just the number it starts with (its digit
+    groups joined by hyphens, a leading + kept: "tel:802-555-0100" for "(802) 555-0100 ext. 12")
+    when that number has at least three digits; any other text stays plain text."""
+    match = _DIALABLE.match(phone)
+    groups = re.findall("[0-9]+", match.group(1)) if match else []
+    if sum(map(len, groups)) < 3:
+        return Markup("{}").format(phone)
+    plus = "+" if match and match.group(1).startswith("+") else ""
+    return Markup('<a href="tel:{}{}">{}</a>').format(plus, "-".join(groups), phone)
+
+
 def greeting_name(plan: dict[str, Any]) -> str:
     client = plan["client"]
     return client.get("preferred_name") or client["name"]["first"]
@@ -124,6 +141,7 @@ ENVIRONMENT.globals["responsible_words"] = responsible_words
 ENVIRONMENT.globals["who"] = who
 ENVIRONMENT.globals["client_link"] = client_link
 ENVIRONMENT.globals["full_name"] = full_name
+ENVIRONMENT.globals["phone_link"] = phone_link
 
 
 def compile_templates() -> None:

@@ -67,9 +67,11 @@ def _parts(relative: str) -> tuple[str, ...]:
 
 
 def write_file(root: Path, relative: str, content: str | bytes) -> None:
-    """Write `root/relative` (folders made as needed), replacing whatever stood at that name."""
+    """Write `root/relative` (folders made as needed, `root` too), replacing whatever stood at
+    that name."""
     *folders, name = _parts(relative)
     data = content.encode("utf-8") if isinstance(content, str) else content
+    os.makedirs(root, exist_ok=True)
     with _open_folder(root, tuple(folders), create=True) as folder:
         partial = f".{name}.{os.getpid()}.partial"
         fd = os.open(partial, _NEW_FILE, 0o644, dir_fd=folder)

@@ -6,13 +6,17 @@ the build day) and never stored in the plan files.
 
 from __future__ import annotations
 
+import hashlib
 import os
-import re
-import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
+
+from slugify import slugify
 
 from .caseload import Caseload, PlanFile
 from .rules import parse_date, review_date
@@ -47,10 +51,40 @@ def as_of_from_environment(today: date | None = None) -> date:
     return day
 
 
-def slug(name: str) -> str:
-    """A URL-safe slug of a case manager's name: 'Marie Dubois' -> 'marie-dubois'."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or "case-manager"
+#: A case manager is one name at one agency: (name, agency).
+ManagerKey = tuple[str, str]
+
+
+def slug(text: str) -> str:
+    """ASCII letters, digits and hyphens, any script transliterated: 'Иван Петров' -> 'ivan-petrov'."""
+    return slugify(text, max_length=60, word_boundary=True)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+def case_manager_slugs(managers: Iterable[ManagerKey]) -> dict[ManagerKey, str]:
+    """Each case manager's address, `case-managers/<slug>/`: the name transliterated; where two
+    managers' slugs collide, each gets its agency as a suffix and, failing that, a short digest
+    of the exact name (and agency). Every manager gets their own, whatever the order."""
+    by_slug: dict[str, list[ManagerKey]] = defaultdict(list)
+    for manager in sorted(set(managers)):
+        by_slug[slug(manager[0]) or "case-manager"].append(manager)
+    slugs: dict[ManagerKey, str] = {}
+    for base, group in by_slug.items():
+        if len(group) == 1:
+            slugs[group[0]] = base
+            continue
+        with_agency = {manager: f"{base}-{slug(manager[1]) or 'agency'}" for manager in group}
+        names = [name for name, _ in group]
+        for manager, candidate in with_agency.items():
+            unique = list(with_agency.values()).count(candidate) == 1
+            exact = manager[0] if names.count(manager[0]) == 1 else "\n".join(manager)
+            slugs[manager] = candidate if unique else f"{base}-{_digest(exact)}"
+    taken = Counter(slugs.values())  # a suffixed slug may equal another manager's own
+    return {manager: s if taken[s] == 1 else f"{s}-{_digest(chr(10).join(manager))}"
+            for manager, s in slugs.items()}
 
 
 @dataclass(frozen=True)
@@ -68,6 +102,8 @@ class PlanStatus:
     strategies: list[StrategyStatus]
     review: date
     reasons: list[str]
+    #: The case manager's agency: the plan's, else the site's (`extra.planportal.agency`).
+    agency: str = ""
 
     @property
     def plan(self) -> dict[str, Any]:
@@ -83,8 +119,8 @@ class PlanStatus:
         return self.plan["plan"].get("status", "active")
 
     @property
-    def case_manager_slug(self) -> str:
-        return slug(self.plan["case_manager"]["name"])
+    def case_manager(self) -> ManagerKey:
+        return (self.plan["case_manager"]["name"], self.agency)
 
     @property
     def warnings(self) -> list[Any]:
@@ -122,7 +158,7 @@ def strategy_state(strategy: dict[str, Any], issue: dict[str, Any], due: date | 
     return State.ON_TRACK
 
 
-def plan_status(plan_file: PlanFile, as_of: date) -> PlanStatus:
+def plan_status(plan_file: PlanFile, as_of: date, default_agency: str = "") -> PlanStatus:
     plan = plan_file.plan
     assert plan is not None
     review = review_date(plan)
@@ -133,7 +169,7 @@ def plan_status(plan_file: PlanFile, as_of: date) -> PlanStatus:
             due = None if target == "ongoing" else review if target == "annual-review" else parse_date(target)
             strategies.append(StrategyStatus(number, issue, strategy, due,
                                              strategy_state(strategy, issue, due, as_of)))
-    status = PlanStatus(plan_file, strategies, review, [])
+    status = PlanStatus(plan_file, strategies, review, [], plan["case_manager"].get("agency") or default_agency)
     status.reasons = _reasons(status, as_of)
     return status
 
@@ -169,7 +205,7 @@ class Upcoming:
 class CaseManager:
     slug: str
     name: str
-    agencies: set[str] = field(default_factory=set)
+    agency: str
     plans: list[PlanStatus] = field(default_factory=list)
 
     @property
@@ -187,6 +223,8 @@ class CaseManager:
 class CaseloadStatus:
     as_of: date
     plans: list[PlanStatus]
+    #: The site's agency (`extra.planportal.agency`), for plans that name none.
+    default_agency: str = ""
 
     def with_state(self, state: str) -> list[PlanStatus]:
         return sorted((p for p in self.plans if p.state == state), key=PlanStatus.urgency)
@@ -209,16 +247,24 @@ class CaseloadStatus:
                 if s.state == State.DUE_SOON and s.due is not None]
         return sorted(rows, key=lambda row: (row.due, row.plan.client_id))
 
+    @cached_property
+    def manager_slugs(self) -> dict[ManagerKey, str]:
+        return case_manager_slugs(plan.case_manager for plan in self.plans)
+
+    def manager_slug(self, plan: PlanStatus) -> str:
+        """The address of the plan's case manager's page, `case-managers/<slug>/`."""
+        return self.manager_slugs[plan.case_manager]
+
     def case_managers(self) -> list[CaseManager]:
-        grouped: dict[str, CaseManager] = {}
+        grouped: dict[ManagerKey, CaseManager] = {}
         for plan in sorted(self.plans, key=PlanStatus.urgency):
-            manager = plan.plan["case_manager"]
-            entry = grouped.setdefault(plan.case_manager_slug, CaseManager(plan.case_manager_slug, manager["name"]))
-            entry.agencies.add(manager["agency"])
+            key = plan.case_manager
+            entry = grouped.setdefault(key, CaseManager(self.manager_slugs[key], *key))
             entry.plans.append(plan)
         return sorted(grouped.values(), key=lambda m: m.slug)
 
 
-def caseload_status(caseload: Caseload, as_of: date) -> CaseloadStatus:
-    return CaseloadStatus(as_of, [plan_status(f, as_of) for f in caseload.publishable])
+def caseload_status(caseload: Caseload, as_of: date, default_agency: str = "") -> CaseloadStatus:
+    return CaseloadStatus(as_of, [plan_status(f, as_of, default_agency) for f in caseload.publishable],
+                          default_agency)
 

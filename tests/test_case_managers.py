@@ -1,0 +1,96 @@
+"""Case managers' pages: one per case manager (one name at one agency), at an ASCII address
+transliterated from any script, never shared by two people; and phone links that hold only
+the number a phone value starts with."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+import pytest
+from conftest import build_site, make_project, valid_plan_text
+
+from planportal.render import phone_link
+from planportal.status import case_manager_slugs
+
+AGENCY = "Central VT Council on Aging"
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Marie Dubois", "marie-dubois"),
+    ("Иван Петров", "ivan-petrov"),
+    ("李明", "li-ming"),
+    ("Nguyễn Văn An", "nguyen-van-an"),
+    ("محمد علي", "mhmd-ly"),
+])
+def test_a_name_in_any_script_becomes_an_ascii_address(name: str, expected: str) -> None:
+    assert case_manager_slugs([(name, AGENCY)]) == {(name, AGENCY): expected}
+
+
+def test_colliding_addresses_take_the_agency_then_a_digest_and_never_merge_two_people() -> None:
+    managers = [
+        ("Marie Dubois", AGENCY), ("Marie Dubois", "Green Mountain Home Services"),
+        ("Ivan Petrov", AGENCY), ("Иван Петров", AGENCY),
+        ("🙂", AGENCY), ("🙃", AGENCY),  # nothing to transliterate
+        ("Marie Dubois Central VT Council on Aging", "Elsewhere"),  # the first one's suffixed address
+    ]
+    slugs = case_manager_slugs(managers)
+    assert len(set(slugs.values())) == len(managers)
+    assert all(SLUG.fullmatch(slug) for slug in slugs.values()), slugs
+    assert slugs[("Marie Dubois", "Green Mountain Home Services")] == "marie-dubois-green-mountain-home-services"
+    assert slugs[("Ivan Petrov", AGENCY)].startswith("ivan-petrov-")
+    assert slugs[("Иван Петров", AGENCY)].startswith("ivan-petrov-")
+    for order in itertools.permutations(managers):  # the same addresses, whatever the order
+        assert case_manager_slugs(order) == slugs
+
+
+def plan_for(client_id: str, manager: str, agency: str) -> str:
+    text = valid_plan_text(client_id)
+    text = text.replace("case_manager:\n  name: Marie Dubois\n  agency: Central VT Council on Aging",
+                        f"case_manager:\n  name: {manager}\n  agency: {agency}")
+    return text.replace("case_manager: {name: Marie Dubois,", f"case_manager: {{name: {manager},")
+
+
+def test_every_case_manager_gets_a_page_of_their_own_in_a_real_build(tmp_path: Path) -> None:
+    managers = {"CM-1": ("Иван Петров", AGENCY), "CM-2": ("Ivan Petrov", AGENCY),
+                "CM-3": ("李明", AGENCY), "CM-4": ("محمد علي", AGENCY), "CM-5": ("Nguyễn Văn An", AGENCY),
+                "CM-6": ("Marie Dubois", AGENCY), "CM-7": ("Marie Dubois", "Green Mountain Home Services")}
+    project = make_project(tmp_path / "project")
+    for client_id, (manager, agency) in managers.items():
+        text = plan_for(client_id, manager, agency)
+        assert f"name: {manager}" in text
+        (project / "plans" / f"{client_id}.yaml").write_text(text, encoding="utf-8")
+
+    build = build_site(project, "--strict")
+    assert build.returncode == 0, build.output
+    pages = sorted(path.name for path in (build.site / "case-managers").iterdir())
+    assert len(pages) == len(managers), pages
+    assert all(SLUG.fullmatch(page) for page in pages), pages
+    index = build.page("")
+    for client_id, (manager, agency) in managers.items():
+        (link,) = re.findall(rf'href="case-managers/([^/"]+)/">{re.escape(manager)}</a></td>', index.split(
+            f"clients/{client_id}/", 1)[1].split("</tr>", 1)[0])
+        page = build.page(f"case-managers/{link}/")
+        assert f"Caseload of {manager}" in page and agency in page
+        assert re.findall(r'clients/(CM-\d)/', page) and set(re.findall(r'clients/(CM-\d)/', page)) == {client_id}
+
+
+@pytest.mark.parametrize(("phone", "href"), [
+    ("802-555-0100", "tel:802-555-0100"),
+    ("(802) 555-0100 ext. 12", "tel:802-555-0100"),
+    ("+1 802 555 0100", "tel:+1-802-555-0100"),
+    ("802.555.0100 or 802.555.0199", "tel:802-555-0100"),
+    ("211", "tel:211"),
+    ("Call the front desk", None),
+    ("javascript:alert(1)", None),
+    ("12", None),
+    ("٨٠٢-٥٥٥-٠١٠٠", None),  # digits of another script are not dialled
+    ('802" onmouseover="x', "tel:802"),
+])
+def test_only_a_phone_that_starts_with_a_number_is_linked_and_only_that_number(phone: str, href: str | None) -> None:
+    html = str(phone_link(phone))
+    links = re.findall(r'href="([^"]*)"', html)
+    assert links == ([href] if href else [])
+    assert "onmouseover=\"" not in html
