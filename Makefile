@@ -38,12 +38,14 @@ serve: $(BIN)/planportal
 bench: $(BIN)/planportal
 	$(BIN)/python benchmarks/bench.py $(if $(N),--n $(N)) $(ARGS)
 
-# Debian's Chromium (driven by Playwright, never a downloaded browser) and pdftotext.
+# Debian's Chromium (driven by Playwright, never a downloaded browser), pdftotext, and Java
+# for the W3C Nu HTML checker.
 browser:
-	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null || ! command -v java >/dev/null; then \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils fonts-dejavu-core >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils fonts-dejavu-core \
+	    default-jre-headless >/dev/null; \
 	fi
 
 test: $(VENV)/.test-tools browser
