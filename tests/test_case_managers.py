@@ -94,3 +94,10 @@ def test_only_a_phone_that_starts_with_a_number_is_linked_and_only_that_number(p
     links = re.findall(r'href="([^"]*)"', html)
     assert links == ([href] if href else [])
     assert "onmouseover=\"" not in html
+
+
+def test_a_very_long_name_still_makes_an_address_a_file_system_can_hold() -> None:
+    long_names = [("Marie " * 2000 + "Dubois", AGENCY), ("Marie " * 2000 + "Durand", AGENCY)]
+    slugs = case_manager_slugs(long_names)
+    assert len(set(slugs.values())) == 2
+    assert all(SLUG.fullmatch(s) and len(s) <= 120 for s in slugs.values()), slugs
