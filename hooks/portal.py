@@ -23,7 +23,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from planportal.caseload import CaseloadCheck
-from planportal.publish import BODY_MARK, SHELL_ID, SitePages, client_page_uri, start_workers
+from planportal import layout
+from planportal.publish import BODY_MARK, SHELL_ID, SitePages, start_workers
 from planportal.safefiles import planted_links
 from planportal.status import as_of_from_environment, caseload_status
 
@@ -35,7 +36,7 @@ _pages: dict[str, Callable[[], str]] = {}
 #: theme's work on every page then overlaps with the workers rendering them.
 _late_pages: dict[str, Callable[[], str]] = {}
 #: The client page that every other is made from, for a large caseload (see SitePages).
-SHELL_PAGE = client_page_uri(SHELL_ID)
+SHELL_PAGE = layout.client(SHELL_ID).source
 GENERATOR_TAG = re.compile(r'<meta name="generator"[^>]*>\s*')
 #: This build's checking of the plans, begun in on_config so that it overlaps MkDocs'
 #: own start (cleaning the site folder, reading the theme).
@@ -75,7 +76,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _checking, _workers
     if not config.use_directory_urls:
         raise PluginError("Plan Portal needs use_directory_urls: true in mkdocs.yml "
-                          "(pages live at clients/<id>/).")
+                          f"(pages live at {layout.CLIENTS}/<id>/).")
     try:
         as_of_from_environment()
     except ValueError as error:
@@ -136,11 +137,11 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         page(SHELL_PAGE, f"Action plan {SHELL_ID}", lambda: BODY_MARK, late)  # the stand-in keeps its mark
     else:
         for plan, html in _site_pages.client_pages():
-            page(client_page_uri(plan.client_id), f"Action plan {plan.client_id}", html, late)
+            page(layout.client(plan.client_id).source, f"Action plan {plan.client_id}", html, late)
     for manager, html in _site_pages.case_manager_pages():
-        page(f"case-managers/{manager.slug}/index.md", f"Caseload of {manager.slug.replace('-', ' ').title()}",
+        page(layout.case_manager(manager.slug).source, f"Caseload of {manager.slug.replace('-', ' ').title()}",
              html, late)
-    page("index.md", "Caseload", _site_pages.index_page(), late)  # last: rendered here while the workers finish
+    page(layout.INDEX.source, "Caseload", _site_pages.index_page(), late)  # last: rendered here while the workers finish
     return files
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from . import cleanrecord
 from .caseload import load_caseload
 from .findings import render, summary
-from .pdf import PAPER_SIZES, PdfError, client_ids, print_pdfs
-from .publish import large_print_file
+from .layout import CLIENTS
+from .pdf import PAPER_SIZES, PdfError, client_ids, large_print_file, print_pdfs
 from .render import new_plan_text
 from .rules import pp010_no_ssn
 from .safefiles import LinkRefused, create_file, remove_path, replace_folder
@@ -124,14 +124,14 @@ def _build(parser: argparse.ArgumentParser, config: Path, site: Path | None, str
 
 
 def _pdf(parser: argparse.ArgumentParser, ids: list[str], site: Path, out: Path, paper: str) -> int:
-    if not (site / "clients").is_dir():
-        parser.error(f"{site}/ is not a built site with clients/: run mkdocs build first, or give --site")
+    if not (site / CLIENTS).is_dir():
+        parser.error(f"{site}/ is not a built site with {CLIENTS}/: run mkdocs build first, or give --site")
     bad = [i for i in ids if not CLIENT_ID.fullmatch(i) or not large_print_file(site, i).is_file()]
     if bad:
-        parser.error(f"no large-print copy in {site}/clients/ for: {', '.join(bad)}")
+        parser.error(f"no large-print copy in {site}/{CLIENTS}/ for: {', '.join(bad)}")
     ids = ids or client_ids(site)
     if not ids:
-        parser.error(f"{site}/clients/ holds no large-print copy: run mkdocs build first")
+        parser.error(f"{site}/{CLIENTS}/ holds no large-print copy: run mkdocs build first")
     try:
         written = print_pdfs(site, ids, out, paper)
     except (PdfError, LinkRefused) as error:

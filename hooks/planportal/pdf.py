@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from .publish import large_print_file
+from . import layout
 from .safefiles import write_file
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -23,9 +23,13 @@ class PdfError(Exception):
     """A reason no PDF can be printed, in words for the person running the command."""
 
 
+def large_print_file(site: Path, client_id: str) -> Path:
+    return site / layout.large_print(client_id).file
+
+
 def client_ids(site: Path) -> list[str]:
     """Every client of a built site that has a large-print copy, sorted."""
-    clients = site / "clients"
+    clients = site / layout.CLIENTS
     if not clients.is_dir():
         return []
     return sorted(folder.name for folder in clients.iterdir() if large_print_file(site, folder.name).is_file())

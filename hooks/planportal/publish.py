@@ -13,10 +13,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from . import render
+from . import layout, render
 from .caseload import PARALLEL_FROM, PlanFile
 from .findings import Finding
 from .safefiles import remove_tree, write_file
@@ -33,34 +34,11 @@ BODY_MARK = '<h1 data-planportal="plan"></h1>'
 SHELL_ID = "planportal_page_shell"
 
 
-def client_page_uri(client_id: str) -> str:
-    return f"{client_folder(client_id)}/index.md"
-
-
-def client_folder(client_id: str) -> str:
-    """A client's folder in a built site, relative to the site folder."""
-    return f"clients/{client_id}"
-
-
-def client_page_path(client_id: str) -> str:
-    """A client's page, `clients/<id>/`."""
-    return f"{client_folder(client_id)}/index.html"
-
-
-def large_print_path(client_id: str) -> str:
-    """A client's large-print copy, `clients/<id>/large-print/`."""
-    return f"{client_folder(client_id)}/large-print/index.html"
-
-
-def large_print_file(site: Path, client_id: str) -> Path:
-    return site / large_print_path(client_id)
-
-
 def _render_plan(status: PlanStatus, css: str, site: Path) -> str:
     """Write the plan's large-print copy and return its client page; the plan's sections,
     the same on both, are rendered once."""
     sections = render.plan_sections(status)
-    write_file(site, large_print_path(status.client_id), render.large_print_page(status, css, sections))
+    write_file(site, layout.large_print(status.client_id).file, render.large_print_page(status, css, sections))
     return render.client_page(status, sections)
 
 
@@ -81,16 +59,17 @@ def _write_batch(files: list[PlanFile], as_of: date, agency: str, css: str, site
         body = _render_plan(status, css, site)
         # The id goes in before the plan, so that plan text is never changed.
         page = shell.replace(SHELL_ID, status.client_id).replace(BODY_MARK, body, 1)
-        write_file(site, client_page_path(status.client_id), page)
+        write_file(site, layout.client(status.client_id).file, page)
         written.append(status.client_id)
     return written
 
 
-def _render_case_manager(files: list[PlanFile], as_of: date, agency: str) -> str:
-    """One case manager's page, from their plans alone: a job holds one caseload, never all."""
+def _render_case_manager(files: list[PlanFile], as_of: date, agency: str, slug: str) -> str:
+    """One case manager's page, from their plans alone: a job holds one caseload, never all
+    (so the address, which depends on every other manager's, is sent along)."""
     caseload = CaseloadStatus(as_of, [plan_status(plan_file, as_of, agency) for plan_file in files], agency)
     (manager,) = caseload.case_managers()
-    return render.case_manager_page(manager, caseload)
+    return render.case_manager_page(replace(manager, slug=slug), caseload)
 
 
 def start_workers(plans: int, *, every_core: bool) -> ProcessPoolExecutor | None:
@@ -136,7 +115,7 @@ class SitePages:
         if not self.from_shell:
             self._submit_client_jobs(_render_batch)  # MkDocs asks for the client pages first
         self._manager_jobs = [workers.submit(_render_case_manager, [p.plan_file for p in manager.plans],
-                                             caseload.as_of, caseload.default_agency)
+                                             caseload.as_of, caseload.default_agency, manager.slug)
                               for manager in self._managers]
         if not self.from_shell:
             workers.shutdown(wait=False)  # they exit when the jobs are done
@@ -177,6 +156,6 @@ class SitePages:
         if self.from_shell:
             if not self._jobs:
                 raise RuntimeError("MkDocs did not render the client page the others are made from.")
-            remove_tree(self._site, client_folder(SHELL_ID))
+            remove_tree(self._site, layout.client(SHELL_ID).folder)
         for job in self._jobs:
             job.result()

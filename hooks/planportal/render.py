@@ -15,6 +15,7 @@ import yaml
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from . import layout
 from .rules import responsible_keys
 from .status import CaseloadStatus, CaseManager, PlanStatus, State
 
@@ -80,13 +81,14 @@ ENVIRONMENT.globals["STATE_WORDS"] = STATE_WORDS
 ENVIRONMENT.globals["State"] = State
 
 
-def client_link(root: str, status: PlanStatus, issue_number: int | None = None) -> Markup:
-    """A link to a client's page (at an issue), named "Last, First", for the staff pages.
-    A function, not a template macro: the staff pages hold thousands, and a macro call is slow."""
+def client_link(here: layout.Page, status: PlanStatus, issue_number: int | None = None) -> Markup:
+    """A link from page `here` to a client's page (at an issue), named "Last, First", for the
+    staff pages. A function, not a template macro: the staff pages hold thousands, and a macro
+    call is slow."""
     name = status.plan["client"]["name"]
     anchor = f"#issue-{issue_number}" if issue_number else ""
-    return Markup('<a href="{}clients/{}/{}">{}, {}</a>').format(root, status.client_id, anchor,
-                                                                  name["last"], name["first"])
+    return Markup('<a href="{}">{}, {}</a>').format(here.link(layout.client(status.client_id), anchor),
+                                                    name["last"], name["first"])
 
 
 #: The number a phone value starts with, if it starts with one: digits, with an optional
@@ -142,6 +144,7 @@ ENVIRONMENT.globals["who"] = who
 ENVIRONMENT.globals["client_link"] = client_link
 ENVIRONMENT.globals["full_name"] = full_name
 ENVIRONMENT.globals["phone_link"] = phone_link
+ENVIRONMENT.globals["layout"] = layout
 
 
 def compile_templates() -> None:
@@ -156,7 +159,8 @@ def _render(template: str, **context: Any) -> str:
 
 def plan_context(status: PlanStatus) -> dict[str, Any]:
     plan = status.plan
-    return {"p": status, "plan": plan, "L": labels_for(plan), "hello_name": greeting_name(plan)}
+    return {"p": status, "plan": plan, "L": labels_for(plan), "hello_name": greeting_name(plan),
+            "page": layout.client(status.client_id), "copy": layout.large_print(status.client_id)}
 
 
 def plan_sections(status: PlanStatus) -> Markup:
@@ -176,11 +180,11 @@ def large_print_page(status: PlanStatus, css: str, sections: Markup | None = Non
 
 
 def index_page(caseload: CaseloadStatus, warnings: list[Any]) -> str:
-    return _render("index.html", c=caseload, warnings=warnings, root="")
+    return _render("index.html", c=caseload, warnings=warnings, here=layout.INDEX)
 
 
 def case_manager_page(manager: CaseManager, caseload: CaseloadStatus) -> str:
-    return _render("case-manager.html", m=manager, c=caseload, root="../../")
+    return _render("case-manager.html", m=manager, c=caseload, here=layout.case_manager(manager.slug))
 
 
 def new_plan_text(client_id: str, today: date, schema: str) -> str:
