@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import cleanrecord
 from .check import check_loaded
 from .findings import Finding
 from .loader import Mark, Path_, load_file
@@ -38,8 +37,6 @@ class PlanFile:
     shown_as: str
     plan: dict[str, Any] | None = None
     findings: list[Finding] = field(default_factory=list)
-    #: The file's digest when it has no finding of its own, for the record of clean files.
-    clean_digest: str | None = None
 
     @property
     def has_errors(self) -> bool:
@@ -107,32 +104,18 @@ def _unusable(path: Path, shown: str, repository: Path) -> Finding | None:
     return None
 
 
-def check_file(path: Path, shown_as: str, clean: frozenset[str] = frozenset()) -> PlanFile:
-    """Load and check one file; one whose digest is in `clean` (see cleanrecord) is only loaded."""
+def check_file(path: Path, shown_as: str) -> PlanFile:
+    """Load and check one file."""
     loaded = load_file(path, shown_as)
     document = loaded.document
-    digest = cleanrecord.digest(path.stem, loaded.text) if loaded.text is not None else None
-    if document is not None and not loaded.findings and digest in clean:
-        return PlanFile(path, shown_as, document.data, clean_digest=digest)
     outcome = PlanFile(path, shown_as, findings=check_loaded(loaded, shown_as, path.stem))
     if document is not None and not any(f.code in ("PP001", "PP002", "PP003") for f in outcome.findings):
         outcome.plan = document.data
-    if not outcome.findings:
-        outcome.clean_digest = digest
     return outcome
 
 
-#: In a worker process, the digests of the files last found clean (set as it starts).
-_clean_in_worker: frozenset[str] = frozenset()
-
-
-def _remember_clean(clean: frozenset[str]) -> None:
-    global _clean_in_worker
-    _clean_in_worker = clean
-
-
 def _check_pair(item: tuple[Path, str]) -> PlanFile:
-    return check_file(*item, clean=_clean_in_worker)
+    return check_file(*item)
 
 
 def _cache_key(path: Path, shown: str) -> CacheKey | None:
@@ -149,11 +132,10 @@ class CaseloadCheck:
     For many files the checks run in worker processes on every core, so a caller can go on
     with other work meanwhile: the site build starts them before MkDocs cleans the site
     folder and reads the theme. Unchanged files' outcomes from the last check in this process
-    are reused; given a `record` (see cleanrecord), so are clean files' from earlier runs."""
+    are reused. `_retired` is ignored: the site hooks still pass the place of the record of clean
+    files, which is gone (every run checks every plan), until they stop doing so."""
 
-    def __init__(self, roots: Iterable[Path], base: Path, record: Path | None = None) -> None:
-        self._record = record
-        self._clean = cleanrecord.read(record) if record is not None else frozenset()
+    def __init__(self, roots: Iterable[Path], base: Path, _retired: object = None) -> None:
         self._unusable: list[PlanFile] = []
         readable: list[tuple[Path, str]] = []
         for path, shown, problem in discover(roots, base):
@@ -166,11 +148,11 @@ class CaseloadCheck:
         self._pool: ProcessPoolExecutor | None = None
         self._fresh: Iterator[PlanFile]
         if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-            self._pool = ProcessPoolExecutor(initializer=_remember_clean, initargs=(self._clean,))
+            self._pool = ProcessPoolExecutor()
             self._fresh = self._pool.map(_check_pair, todo, chunksize=32)
             self._pool.shutdown(wait=False)  # the workers exit once the checks are done
         else:  # checked here, in `result()`
-            self._fresh = (check_file(path, shown, self._clean) for path, shown in todo)
+            self._fresh = (check_file(path, shown) for path, shown in todo)
 
     @property
     def size(self) -> int:
@@ -189,8 +171,6 @@ class CaseloadCheck:
             files.append(replace(outcome, findings=list(outcome.findings)))
         _checked.clear()
         _checked.update(current)
-        if self._record is not None:
-            cleanrecord.write(self._record, (f.clean_digest for f in files if f.clean_digest), self._clean)
         files.sort(key=lambda f: f.shown_as)
         _compare(files)
         return Caseload(files)
@@ -201,9 +181,9 @@ class CaseloadCheck:
             self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def load_caseload(roots: Iterable[Path], base: Path, record: Path | None = None) -> Caseload:
+def load_caseload(roots: Iterable[Path], base: Path) -> Caseload:
     """Load and check every file under `roots`; paths are shown relative to `base`."""
-    return CaseloadCheck(roots, base, record).result()
+    return CaseloadCheck(roots, base).result()
 
 
 def _compare(files: list[PlanFile]) -> None:
