@@ -158,7 +158,8 @@ def test_control_characters_in_a_file_cannot_forge_or_break_finding_lines(run_cl
     result = run_cli("validate", f"{SHOWN}/control-characters.yaml")
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202e]", result.stdout)
     assert "PP000" not in {line.split()[2] for line in result.stdout.splitlines()[:-1]}
-    assert r"'people\nplans/other.yaml:1:1: error PP000 \x1b[2J\u202e' is not a field" in result.stdout
+    assert (r"The key 'people\nplans/other.yaml:1:1: error PP000 \x1b[2J\u202e' of the plan holds the control "
+            "character U+000A.") in result.stdout
 
 
 def test_a_python_tag_is_never_run(tmp_path: Path, run_cli: RunCli) -> None:

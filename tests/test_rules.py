@@ -30,7 +30,7 @@ TABLE: list[tuple[str, str, int, int, str]] = [
     ("PP001-not-utf8.yaml", "PP001", 6, 20, "not UTF-8"),
     ("PP001-second-document.yaml", "PP001", 36, 1, "more than one YAML document"),
     ("PP001-tab-indent.yaml", "PP001", 7, 1, "Indent with spaces, not tabs."),
-    ("PP002-missing-field.yaml", "PP002", 15, 3, "case_manager is missing the field 'agency'"),
+    ("PP002-missing-field.yaml", "PP002", 15, 3, "case_manager is missing the field 'name'"),
     ("PP002-missing-last-name.yaml", "PP002", 6, 9, "missing the field 'last'"),
     ("PP002-unknown-field.yaml", "PP002", 23, 5, "Did you mean 'measure'?"),
     ("PP002-empty-text.yaml", "PP002", 22, 11, "goal is empty; it should be a text."),
