@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from .check import check_loaded
-from .findings import Finding
-from .loader import Mark, Path_, load_file
+from .findings import Finding, quote
+from .loader import Mark, Path_, load_file, not_a_file, special_file
 
 PLAN_SUFFIX = ".yaml"
+#: How many of the other files a finding that compares plans names; the rest are counted.
+NAMED_OTHERS = 3
 #: Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 200
 
@@ -71,20 +73,30 @@ def _shown(path: Path, base: Path) -> str:
 
 
 def discover(roots: Iterable[Path], base: Path) -> Iterator[tuple[Path, str, Finding | None]]:
-    """Every file under `roots`, with a finding for those that cannot be a plan."""
+    """Every file under `roots`, with a finding for those that cannot be a plan, and for
+    each folder that cannot be read (os.walk would pass over it in silence)."""
     repository = base.resolve()
     for root in roots:
+        unreadable: list[OSError] = []
         candidates = [root] if not root.is_dir() else sorted(
             Path(folder) / name
-            for folder, dirs, names in os.walk(root)
+            for folder, dirs, names in os.walk(root, onerror=unreadable.append)
             for name in names + [d for d in dirs if (Path(folder) / d).is_symlink()]
         )
         for path in candidates:
             shown = _shown(path, base)
             yield path, shown, _unusable(path, shown, repository)
+        for error in unreadable:
+            path = Path(error.filename)
+            shown = _shown(path, base)
+            yield path, shown, Finding(shown, 1, 1, "PP001",
+                                       f"This folder cannot be read ({error.strerror or error}); "
+                                       "the plans in it were not checked.",
+                                       "Let the account that runs the checks read it, or move the plans out.")
 
 
 def _unusable(path: Path, shown: str, repository: Path) -> Finding | None:
+    """Why `path` cannot be a plan, judged from its name and its kind alone, never opened."""
     if path.is_symlink():
         try:
             target = path.resolve()
@@ -97,6 +109,12 @@ def _unusable(path: Path, shown: str, repository: Path) -> Finding | None:
         if target.is_dir():
             return Finding(shown, 1, 1, "PP001", "This is a link to a folder; links to folders are not followed.",
                            "Move the plans into a real sub-folder of plans/.")
+    try:
+        what = not_a_file(path.stat().st_mode)
+    except OSError:
+        what = None  # loading says why it cannot be read
+    if what is not None:
+        return special_file(shown, what)
     if path.suffix != PLAN_SUFFIX:
         return Finding(shown, 1, 1, "PP004", f"Only files named <client id>{PLAN_SUFFIX} are plans; "
                        f"this one is not read.", f"Rename it to {path.stem}{PLAN_SUFFIX}, "
@@ -105,10 +123,17 @@ def _unusable(path: Path, shown: str, repository: Path) -> Finding | None:
 
 
 def check_file(path: Path, shown_as: str) -> PlanFile:
-    """Load and check one file."""
-    loaded = load_file(path, shown_as)
+    """Load and check one file. Should the checker itself fail on it, that is a finding on
+    this file alone: the others are still checked and reported."""
+    try:
+        loaded = load_file(path, shown_as)
+        outcome = PlanFile(path, shown_as, findings=check_loaded(loaded, shown_as, path.stem))
+    except Exception:  # the last resort: every fault known in a file has its own finding
+        return PlanFile(path, shown_as, findings=[Finding(
+            shown_as, 1, 1, "PP001", "The checker failed on this file; please report it to whoever looks "
+            "after Plan Portal, with the file if you may share it.",
+            "Until it is fixed, this plan is not published; the other files were checked as usual.")])
     document = loaded.document
-    outcome = PlanFile(path, shown_as, findings=check_loaded(loaded, shown_as, path.stem))
     if document is not None and not any(f.code in ("PP001", "PP002", "PP003") for f in outcome.findings):
         outcome.plan = document.data
     return outcome
@@ -195,20 +220,31 @@ def _compare(files: list[PlanFile]) -> None:
             by_id[client["id"].casefold()].append(plan_file)
             by_name[(client["name"]["first"].casefold(), client["name"]["last"].casefold())].append(plan_file)
     _name_each_other(by_id.values(), "PP004", ("client", "id"),
-                     "Another file, {others}, has the same client id.",
-                     "Each person has one plan file; merge the two or correct the id.")
+                     "{others} the same client id.",
+                     "Each person has one plan file; merge them or correct the id.")
     _name_each_other(by_name.values(), "PP104", ("client", "name"),
-                     "Another plan, {others}, is for someone with the same first and last name.",
+                     "{others} for someone with the same first and last name.",
                      "If it is the same person, keep one plan; if not, no change is needed.")
 
 
 def _name_each_other(groups: Iterable[list[PlanFile]], code: str, value: Path_, message: str,
                      hint: str) -> None:
-    """A finding on each file of a group of two or more, naming the others."""
+    """A finding on each file of a group of two or more, naming a few of the others and
+    counting the rest, so that the findings grow with the group, not with its square."""
     for group in groups:
+        if len(group) < 2:
+            continue
         for plan_file in group:
-            others = ", ".join(o.shown_as for o in group if o is not plan_file)
-            if others:
-                where = plan_file.mark(value)
-                plan_file.findings.append(Finding(plan_file.shown_as, where.line, where.column, code,
-                                                  message.format(others=others), hint))
+            where = plan_file.mark(value)
+            plan_file.findings.append(Finding(plan_file.shown_as, where.line, where.column, code,
+                                              message.format(others=_others(group, plan_file)), hint))
+
+
+def _others(group: list[PlanFile], plan_file: PlanFile) -> str:
+    """`Another file, a.yaml, has` or `3 other files, a.yaml, b.yaml, c.yaml and 997 others, have`."""
+    named = [quote(o.shown_as) for o in group[: NAMED_OTHERS + 1] if o is not plan_file][:NAMED_OTHERS]
+    rest = len(group) - 1 - len(named)
+    if len(group) == 2:
+        return f"Another file, {named[0]}, has"
+    listed = ", ".join(named) + (f" and {rest} other{'s' * (rest != 1)}" if rest else "")
+    return f"{len(group) - 1} other files, {listed}, have"

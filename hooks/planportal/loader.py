@@ -11,7 +11,9 @@ keys and second documents are findings (PP001), never guesses.
 from __future__ import annotations
 
 import bisect
+import os
 import re
+import stat
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -123,14 +125,40 @@ def _span(event: Any) -> tuple[Mark, Mark]:
     return _mark(event), Mark(event.end_mark.line + 1, event.end_mark.column + 1)
 
 
+def not_a_file(mode: int) -> str | None:
+    """What a path with this `stat` mode is when it is no regular file, in words."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a folder" if stat.S_ISDIR(mode) else "no regular file"
+
+
+def special_file(shown_as: str, what: str) -> Finding:
+    return Finding(shown_as, 1, 1, "PP001", f"This is {what}, not a file; it is not read.",
+                   "Remove it from the plan folder: a plan is a plain text file.")
+
+
 def load_file(path: Path, shown_as: str) -> Loaded:
-    """Load `path`; findings name it `shown_as` (the path as the user gave it)."""
+    """Load `path`; findings name it `shown_as` (the path as the user gave it).
+
+    Opened without blocking and without following a last link (links were resolved and
+    judged before), then read only if it is a regular file: a named pipe would otherwise
+    wait for a writer for ever, and a device could be read without end."""
     try:
-        with path.open("rb") as handle:
+        descriptor = os.open(path.resolve(), os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+        with os.fdopen(descriptor, "rb") as handle:
+            what = not_a_file(os.fstat(descriptor).st_mode)
+            if what is not None:
+                return Loaded(None, None, [special_file(shown_as, what)])
             raw = handle.read(MAX_BYTES + 1)
-    except OSError as error:
+    except (OSError, RuntimeError) as error:  # RuntimeError: a loop of links, before Python 3.13
         return Loaded(None, None, [Finding(shown_as, 1, 1, "PP001",
-                      f"The file cannot be read ({error.strerror or error}).",
+                      f"The file cannot be read ({getattr(error, 'strerror', None) or error}).",
                       "Check that it exists and that you may read it.")])
     return load_bytes(raw, shown_as)
 
