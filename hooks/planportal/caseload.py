@@ -223,7 +223,7 @@ def _compare(files: list[PlanFile]) -> None:
                      "{others} the same client id.",
                      "Each person has one plan file; merge them or correct the id.")
     _name_each_other(by_name.values(), "PP104", ("client", "name"),
-                     "{others} for someone with the same first and last name.",
+                     "{others} a plan for someone with the same first and last name.",
                      "If it is the same person, keep one plan; if not, no change is needed.")
 
 
