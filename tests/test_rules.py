@@ -435,7 +435,7 @@ def test_pp010_counts_each_occurrence_once() -> None:
 
 
 @pytest.mark.parametrize("payload", ["1" * 500_000, "1-" * 250_000, "-" * 500_000, "\u2011" * 500_000,
-                                     "1 " * 250_000, "12-34-" * 80_000, "SSN " + "123456789 " * 50_000,
+                                     "1 " * 250_000, "12-34-" * 80_000, "SSN " + "900123456 " * 50_000,
                                      "ssn " * 125_000])
 def test_pp010_takes_time_in_proportion_to_the_text(payload: str) -> None:
     started = time.perf_counter()
