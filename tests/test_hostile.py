@@ -16,27 +16,37 @@ Decisions recorded here:
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import re
 import shutil
+import socket
+import subprocess
+import threading
 import time
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_PLANS, REPOSITORY, Build, RunCli, build_site, make_project, valid_plan_text
+from conftest import EXAMPLE_PLANS, PLANPORTAL, REPOSITORY, Build, RunCli, build_site, make_project, valid_plan_text
 
 from planportal import rules
 from planportal.caseload import load_caseload
 from planportal.check import check_loaded
-from planportal.findings import RULE_LEVELS, Finding
-from planportal.loader import MAX_BYTES, MAX_VALUES, load_bytes, load_file
+from planportal.findings import RULE_LEVELS, Finding, render
+from planportal.loader import MAX_BYTES, MAX_VALUES, Loaded, load_bytes, load_file
 
 HOSTILE = REPOSITORY / "tests" / "fixtures" / "hostile"
 SHOWN = HOSTILE.relative_to(REPOSITORY).as_posix()
 RANDOM_SEED = 20261120
 
+#: Where the parser itself finds the fault, the column is the parser's (libyaml 0.2.6 stops
+#: over-deep flow nesting itself, at another column than our own depth limit did): the
+#: project guarantees the file, the code and the line, so PARSER leaves the column out.
+PARSER = None
+
 # file (under tests/fixtures/hostile/), the finding it must give: code, line, column
-TABLE: list[tuple[str, str, int, int]] = [
+TABLE: list[tuple[str, str, int, int | None]] = [
     ("random-bytes.yaml", "PP001", 1, 6),
     ("utf16-with-bom.yaml", "PP001", 1, 1),
     ("nul-byte.yaml", "PP001", 22, 12),
@@ -50,11 +60,11 @@ TABLE: list[tuple[str, str, int, int]] = [
     ("merge-key.yaml", "PP001", 15, 3),
     ("duplicate-key-top.yaml", "PP001", 8, 1),
     ("duplicate-key-deep.yaml", "PP001", 28, 9),
-    ("nesting-flow.yaml", "PP001", 2, 72),
+    ("nesting-flow.yaml", "PP001", 2, PARSER),
     ("nesting-block-sequence.yaml", "PP001", 1, 129),
     ("nesting-block-mapping.yaml", "PP001", 65, 65),
     ("long-number.yaml", "PP002", 3, 17),
-    ("tab-indent.yaml", "PP001", 15, 1),
+    ("tab-indent.yaml", "PP001", 15, PARSER),
     ("too-many-values.yaml", "PP001", 20, 29863),
     ("control-characters.yaml", "PP002", 18, 1),
     ("complex-key.yaml", "PP001", 18, 3),
@@ -107,7 +117,7 @@ def test_the_corpus_keeps_its_bytes() -> None:
 
 @pytest.mark.parametrize(("name", "code", "line", "column"), TABLE, ids=[row[0] for row in TABLE])
 def test_each_file_gets_its_finding_within_a_second(warmed_up: None, name: str, code: str, line: int,
-                                                    column: int) -> None:
+                                                    column: int | None) -> None:
     """Timed: loading and checking the file alone. Then its finding, from the caseload step the
     validator and the build run (for the two files that share an id, over their folder)."""
     started = time.perf_counter()
@@ -116,7 +126,8 @@ def test_each_file_gets_its_finding_within_a_second(warmed_up: None, name: str, 
     assert elapsed < 1.0, f"{name} took {elapsed:.2f} s"
     caseload = load_caseload([HOSTILE / Path(name).parts[0]], REPOSITORY)
     found = [f for f in caseload.findings if f.path == f"{SHOWN}/{name}"]
-    assert (code, line, column) in {(f.code, f.line, f.column) for f in found}, [f.text() for f in found]
+    assert (code, line, column) in {(f.code, f.line, column if column is PARSER else f.column)
+                                    for f in found}, [f.text() for f in found]
     assert all(f.code in RULE_LEVELS for f in found)
 
 
@@ -130,7 +141,8 @@ def test_the_validator_names_every_file_and_fails(run_cli: RunCli) -> None:
     named = {line.split(":", 1)[0] for line in lines[:-1]}
     assert named == {f"{SHOWN}/{row[0]}" for row in TABLE}
     for name, code, line, column in TABLE:
-        assert f"{SHOWN}/{name}:{line}:{column}: error {code} " in result.stdout, name
+        where = rf"{re.escape(f'{SHOWN}/{name}')}:{line}:{column or '[0-9]+'}: error {code} "
+        assert re.search(where, result.stdout), name
     assert lines[-1].startswith(f"Checked {len(TABLE) + len(VALID)} plan files: ")
 
 
@@ -151,7 +163,8 @@ def test_control_characters_in_a_file_cannot_forge_or_break_finding_lines(run_cl
     result = run_cli("validate", f"{SHOWN}/control-characters.yaml")
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202e]", result.stdout)
     assert "PP000" not in {line.split()[2] for line in result.stdout.splitlines()[:-1]}
-    assert r"'people\nplans/other.yaml:1:1: error PP000 \x1b[2J\u202e' is not a field" in result.stdout
+    assert (r"The key 'people\nplans/other.yaml:1:1: error PP000 \x1b[2J\u202e' of the plan holds the control "
+            "character U+000A.") in result.stdout
 
 
 def test_a_python_tag_is_never_run(tmp_path: Path, run_cli: RunCli) -> None:
@@ -319,3 +332,196 @@ def test_with_only_the_good_plans_the_build_makes_all_their_pages(tmp_path: Path
         assert (build.site / "clients" / client_id / "index.html").is_file()
         assert (build.site / "clients" / client_id / "large-print" / "index.html").is_file()
     assert "I want to work in my garden" in build.page("clients/T-huge/")
+
+
+# --- issue 11: a checker fault, special files, unreadable folders -------------------------------------
+
+GUARD = "The checker failed on this file"
+#: Payloads of issue 11, made at test time: what each file holds after the valid plan's goal line.
+PAYLOADS = {
+    "T-esc": r'goal: "I want \e[2J\x1b\0\u202e to paint."',
+    "T-invisible": r'goal: "\u200b\u3164\u2800\u0301"',
+    "T-ssn-escaped": r'goal: "\x30\x37\x38-05-1120 and 078\u201105\u20111120"',
+    "T-long": "goal: " + "\u202e" * 5000,
+    "T-rtl": 'goal: "\u05e9\u05dc\u05d5\u05dd \u200f!"',  # a direction mark beside visible text: valid
+}
+
+
+def payload_files(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for stem, goal in PAYLOADS.items():
+        text = valid_plan_text(stem).replace("goal: I want to enjoy my hobbies again.", goal)
+        (folder / f"{stem}.yaml").write_text(text, encoding="utf-8")
+    edges = valid_plan_text("T-edges").replace('date: "2007-04-12"', 'date: "9999-12-31"')
+    (folder / "T-edges.yaml").write_text(edges.replace("  review_date: 2008-04-12\n", ""), encoding="utf-8")
+    return folder
+
+
+def test_a_fault_in_the_checker_is_a_finding_on_that_file_alone(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Simulates an internal bug: a rule that raises on one plan."""
+    def broken(plan: dict[str, object]) -> list[rules.Violation]:
+        if plan["client"]["id"] == "T-crash":  # type: ignore[index]
+            raise ZeroDivisionError("a bug")
+        return []
+
+    monkeypatch.setattr(rules, "PER_PLAN_RULES", (*rules.PER_PLAN_RULES, broken))
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "T-crash.yaml").write_text(valid_plan_text("T-crash"), encoding="utf-8")
+    (plans / "T-other.yaml").write_text(valid_plan_text("T-other").replace("    measure: I work in the garden "
+                                        "two times a week by July.\n", ""), encoding="utf-8")
+    found = {(f.path, f.line, f.column, f.code) for f in load_caseload([plans], tmp_path).findings}
+    assert found == {("plans/T-crash.yaml", 1, 1, "PP001"), ("plans/T-other.yaml", 22, 11, "PP101")}
+    (crash,) = [f for f in load_caseload([plans], tmp_path).findings if f.code == "PP001"]
+    assert crash.message.startswith(GUARD) and "report" in crash.message
+
+
+def test_no_file_of_the_corpora_reaches_the_last_resort(tmp_path: Path) -> None:
+    folders = [HOSTILE, REPOSITORY / "tests" / "fixtures" / "rules", payload_files(tmp_path / "payloads")]
+    findings = load_caseload(folders, REPOSITORY).findings
+    assert findings and not [f.text() for f in findings if f.message.startswith(GUARD)]
+    assert all(f.code in RULE_LEVELS for f in findings)
+    payloads = {f.path.rsplit("/", 1)[1]: f.code for f in findings if "payloads" in f.path}
+    assert payloads == {"T-esc.yaml": "PP002", "T-invisible.yaml": "PP002", "T-ssn-escaped.yaml": "PP010",
+                        "T-long.yaml": "PP002", "T-edges.yaml": "PP003"}
+
+
+def test_a_named_pipe_socket_or_device_is_pp001_at_once(tmp_path: Path, run_cli: RunCli) -> None:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    os.mkfifo(plans / "T-fifo.yaml")
+    (plans / "T-link.yaml").symlink_to("T-fifo.yaml")
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(plans / "T-socket.yaml"))
+        (plans / "T-null.yaml").symlink_to("/dev/null")  # leaves the repository: refused as such
+        started = time.perf_counter()
+        result = run_cli("validate", "plans", cwd=tmp_path)
+        assert time.perf_counter() - started < 10
+    lines = result.stdout.splitlines()[:-1]
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert [line.split(" PP001 ")[0] for line in lines] == [
+        "plans/T-fifo.yaml:1:1: error", "plans/T-link.yaml:1:1: error", "plans/T-null.yaml:1:1: error",
+        "plans/T-socket.yaml:1:1: error"]
+    assert "named pipe" in lines[0] and "named pipe" in lines[1] and "socket" in lines[3]
+
+
+def test_loading_a_named_pipe_directly_never_blocks(tmp_path: Path) -> None:
+    """In a thread, so that a load that blocks (as a plain open would) fails the test, not the run."""
+    os.mkfifo(tmp_path / "T-fifo.yaml")
+    outcome: list[Loaded] = []
+    worker = threading.Thread(target=lambda: outcome.append(load_file(tmp_path / "T-fifo.yaml", "T-fifo.yaml")),
+                              daemon=True)
+    worker.start()
+    worker.join(timeout=5)
+    assert outcome, "loading a named pipe blocked"
+    (loaded,) = outcome
+    assert [(f.code, f.line, f.column) for f in loaded.findings] == [("PP001", 1, 1)]
+    assert "named pipe" in loaded.findings[0].message
+
+
+def test_a_folder_that_cannot_be_read_is_named(tmp_path: Path) -> None:
+    """Run without root's power to read anything (the tests run as root): setpriv drops it."""
+    plans = tmp_path / "plans"
+    (plans / "locked").mkdir(parents=True)
+    (plans / "T-1.yaml").write_text(valid_plan_text("T-1"), encoding="utf-8")
+    (plans / "locked" / "T-2.yaml").write_text(valid_plan_text("T-2"), encoding="utf-8")
+    (plans / "locked").chmod(0)
+    try:
+        result = subprocess.run(
+            ["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+             "--bounding-set=-dac_override,-dac_read_search", str(PLANPORTAL), "validate", "plans"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    finally:
+        (plans / "locked").chmod(0o755)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.splitlines()[0].startswith("plans/locked:1:1: error PP001 This folder cannot be read")
+    assert result.stdout.splitlines()[-1] == "Checked 2 plan files: 1 error, 0 warnings."
+
+
+# --- issue 11: output that other programs read ---------------------------------------------------------
+
+FORGING_NAMES = ["T-a,line=1,title=PP000::forged.yaml", "T-b::error file=x.yaml::forged.yaml",
+                 "T-c%0Aforged.yaml", "T-d\nx.yaml:1:1: error PP000 forged.yaml",
+                 "T-e\u2028x.yaml:1:1: error PP000.yaml", "T-f\u202egnp.yaml", "T-g\x85x.yaml", "T-h\ry.yaml",
+                 "T-i\u2029\x1b[2J.yaml"]
+
+
+def _github_properties(line: str) -> tuple[dict[str, str], str]:
+    """A workflow command parsed as the runner parses it."""
+    match = re.fullmatch(r"::(\w+) ([^:]*)::(.*)", line)
+    assert match, line
+    properties = dict(part.split("=", 1) for part in match[2].split(","))
+    return properties, match[3]
+
+
+def _unescape(value: str) -> str:
+    return (value.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",")
+            .replace("%25", "%"))
+
+
+@pytest.mark.parametrize("name", FORGING_NAMES)
+def test_a_file_name_cannot_forge_an_annotation_or_a_finding_line(tmp_path: Path, run_cli: RunCli,
+                                                                   name: str) -> None:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / name).write_text("schema_version: 1\n", encoding="utf-8")
+    # The runner reads a command to the line feed; Python's splitlines would also split at NEL.
+    github = run_cli("validate", "--format", "github", "plans", cwd=tmp_path).stdout.split("\n")[:-2]
+    assert len(github) >= 1
+    for line in github:
+        properties, _ = _github_properties(line)
+        assert set(properties) == {"file", "line", "col", "title"}
+        assert _unescape(properties["file"]) == f"plans/{name}"
+        assert properties["title"] != "PP000"
+    text = run_cli("validate", "plans", cwd=tmp_path).stdout.splitlines()
+    assert len(text) == len(github) + 1
+    assert all(line.startswith(f"plans/{name[:3]}") and " error PP002 " in line for line in text[:-1]), text
+    assert not re.search("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]", "".join(text))
+    result = run_cli("validate", "--format", "json", "plans", cwd=tmp_path)
+    assert {f["path"] for f in json.loads(result.stdout)} == {f"plans/{name}"}
+
+
+def test_a_message_quotes_at_most_80_characters_of_a_value_key_or_name(tmp_path: Path) -> None:
+    plans = tmp_path / "plans"
+    for folder in ("z" * 200, "w" * 200):
+        (plans / folder).mkdir(parents=True)
+        (plans / folder / "T-s.yaml").write_text(valid_plan_text("T-s"), encoding="utf-8")
+    (plans / ("T-" + "y" * 200 + ".yaml")).write_text(valid_plan_text("T-x"), encoding="utf-8")
+    key = "k" * 300
+    text = valid_plan_text("T-b").replace("  rosa: {", f"  {key}: {{").replace(
+        "    goal: I want", f"    {key}: 1\n    goal: I want").replace("type: initial", f"type: {'t' * 300}")
+    (plans / "T-b.yaml").write_text(text, encoding="utf-8")
+    findings = load_caseload([plans], tmp_path).findings
+    assert {f.code for f in findings} == {"PP002", "PP004", "PP104"}
+    for finding in findings:
+        said = finding.message + finding.hint
+        assert not re.search(r"([kyzwt])\1{80}", said), finding.text()
+
+
+def test_a_thousand_plans_of_one_name_give_findings_in_proportion(tmp_path: Path) -> None:
+    """PP104 on each of 1,000 drafts names three others and counts the rest: a few hundred
+    kilobytes of output, not one file name per pair (20 MB)."""
+    plans = tmp_path / "plans"
+    for n in range(1000):
+        folder = plans / f"team-{n % 10}"
+        folder.mkdir(parents=True, exist_ok=True)
+        text = valid_plan_text(f"T-{n:04d}").replace(f"last: T-{n:04d}", "last: Same")
+        (folder / f"T-{n:04d}.yaml").write_text(text, encoding="utf-8")
+    for team in ("a", "b", "c", "d", "e"):
+        (plans / team).mkdir()
+        (plans / team / "T-twin.yaml").write_text(valid_plan_text("T-twin"), encoding="utf-8")
+    started = time.perf_counter()
+    findings = load_caseload([plans], tmp_path).findings
+    assert time.perf_counter() - started < 60
+    assert [f.code for f in findings].count("PP104") == 1005
+    assert [f.code for f in findings].count("PP004") == 5
+    output = render(findings, "text")
+    assert len(output.encode()) < 1000 * 600
+    first = next(f for f in findings if f.code == "PP104" and f.path == "plans/team-0/T-0000.yaml")
+    assert first.message == ("999 other files, plans/team-0/T-0010.yaml, plans/team-0/T-0020.yaml, "
+                             "plans/team-0/T-0030.yaml and 996 others, have a plan for someone with the same "
+                             "first and last name.")
+    twin = next(f for f in findings if f.code == "PP004")
+    assert twin.message.startswith("4 other files, plans/b/T-twin.yaml, plans/c/T-twin.yaml, plans/d/T-twin.yaml "
+                                   "and 1 other, have the same client id.")

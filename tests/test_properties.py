@@ -7,6 +7,7 @@ every small way. Each property feeds such input to `load_bytes` + `check_loaded`
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import yaml
@@ -14,6 +15,7 @@ from conftest import valid_plan_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planportal import rules
 from planportal.check import check_loaded
 from planportal.findings import RULE_LEVELS, Finding
 from planportal.loader import load_bytes
@@ -185,3 +187,43 @@ def test_a_duplicated_key_line_is_pp001() -> None:
     at = next(n for n, line in enumerate(LINES) if line.startswith("  language:"))
     findings = check("".join(mutate(LINES, ("duplicate", at, 0, ""))).encode("utf-8"))
     assert [(f.code, f.line) for f in findings] == [("PP001", at + 2)]
+
+
+# --- text from every Unicode category -------------------------------------------------------------
+
+def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        data = data[step]
+    return data
+
+
+TEXT_PATHS = [path for path in PLAN_PATHS if isinstance(_value_at(PLAN, path), str)]
+#: What the contract singles out, drawn often; any other character (every category but the
+#: surrogates, which a YAML file cannot hold) drawn too.
+SINGLED_OUT = list("\x00\x07\t\n\r\x1b\x7f\x85\xa0\xad\u0301\u0903\u20dd\u061c\u115f\u1160\u200b\u200d\u200e"
+                   "\u200f\u2028\u2029\u202a\u202e\u2066\u2069\u2800\u3164\ufeff\uffa0\ue000\U000e0041 a.1")
+characters = st.characters(exclude_categories=["Cs"]) | st.sampled_from(SINGLED_OUT)
+
+
+def refused(text: str) -> bool:
+    """What the contract refuses in a text: nothing visible, or a control other than a line
+    break or tab, or a bidirectional embedding, override or isolate."""
+    controls = [c for c in text if unicodedata.category(c) == "Cc" and c not in "\n\t"]
+    bidi = [c for c in text if "\u202a" <= c <= "\u202e" or "\u2066" <= c <= "\u2069"]
+    return bool(controls or bidi or not any(rules.is_visible(c) for c in text))
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.sampled_from(TEXT_PATHS), st.text(characters, min_size=1, max_size=12)),
+                min_size=1, max_size=4, unique_by=lambda change: change[0]))
+def test_text_from_every_category_in_every_text_field(changes: list[tuple[tuple[Any, ...], str]]) -> None:
+    plan = yaml.safe_load(VALID)
+    for path, text in changes:
+        replace(plan, path, text)
+    raw = yaml.safe_dump(plan, allow_unicode=False, sort_keys=False, width=10**6).encode("ascii")
+    loaded = load_bytes(raw, SHOWN)
+    assert loaded.document is not None, loaded.findings
+    assert [_value_at(loaded.document.data, path) for path, _ in changes] == [text for _, text in changes]
+    findings = check(raw)
+    if any(refused(text) for _, text in changes):
+        assert "PP002" in {f.code for f in findings}, (changes, [f.text() for f in findings])

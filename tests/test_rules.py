@@ -8,11 +8,17 @@ other rules in fails here.
 
 from __future__ import annotations
 
+import json
 import re
+import sys
+import time
+import unicodedata
+from datetime import date
 from functools import cache
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import REPOSITORY, RULE_FIXTURES, valid_plan_text
 
 from planportal import rules
@@ -30,7 +36,7 @@ TABLE: list[tuple[str, str, int, int, str]] = [
     ("PP001-not-utf8.yaml", "PP001", 6, 20, "not UTF-8"),
     ("PP001-second-document.yaml", "PP001", 36, 1, "more than one YAML document"),
     ("PP001-tab-indent.yaml", "PP001", 7, 1, "Indent with spaces, not tabs."),
-    ("PP002-missing-field.yaml", "PP002", 15, 3, "case_manager is missing the field 'agency'"),
+    ("PP002-missing-field.yaml", "PP002", 15, 3, "case_manager is missing the field 'name'"),
     ("PP002-missing-last-name.yaml", "PP002", 6, 9, "missing the field 'last'"),
     ("PP002-unknown-field.yaml", "PP002", 23, 5, "Did you mean 'measure'?"),
     ("PP002-empty-text.yaml", "PP002", 22, 11, "goal is empty; it should be a text."),
@@ -253,3 +259,185 @@ def test_pp010_leaves_other_numbers_alone(text: str) -> None:
 ])
 def test_date_hint_shows_the_iso_form(written: str, iso: str) -> None:
     assert iso in rules.date_hint(written)
+
+
+# --- issue 11: the format's additions ------------------------------------------------------------
+
+def test_the_additions_are_valid() -> None:
+    """client.phone, acknowledged warnings and a case manager with no agency."""
+    text = _variant(("  language: en\n", "  language: en\n  phone: 802-555-0177 (daughter's cell)\n"),
+                    ("  agency: Central VT Council on Aging\n", ""))
+    text += "acknowledged:\n  - code: PP104\n    reason: Two different people named Ada; the other is T-0311.\n"
+    assert check_text(text) == []
+
+
+@pytest.mark.parametrize("code", ["PP001", "PP010", "PP100", "PP108", "pp104", "PP104\n"])
+def test_only_warning_codes_can_be_acknowledged(code: str) -> None:
+    text = valid_plan_text() + f"acknowledged:\n  - {{code: {code!r}, reason: Looked at it.}}\n".replace("'", '"')
+    assert [(f.code, f.line, f.column) for f in check_text(text)] == [("PP002", 37, 12)]
+
+
+def test_an_acknowledgement_needs_a_reason() -> None:
+    findings = check_text(valid_plan_text() + "acknowledged:\n  - {code: PP101}\n")
+    assert [(f.code, f.line) for f in findings] == [("PP002", 37)] and "'reason'" in findings[0].message
+
+
+# --- issue 11: what a text may hold ----------------------------------------------------------------
+
+GOAL = "goal: I want to enjoy my hobbies again."
+
+
+@pytest.mark.parametrize("goal", [
+    r"\u200b", r"\u200b\u200d\u2060\ufeff", r"\u3164", r"\u115f\u1160", r"\uffa0", r"\u2800\u2800",
+    r"\u0301\u0301", r"\u0903", r"\u20dd", r"\u00ad", r" \u200e ", r"\u2028", r"\ue000", r"\U000e0041",
+], ids=["zwsp", "zero-widths", "hangul-filler", "choseong-jungseong-fillers", "halfwidth-filler",
+        "braille-blank", "combining-only", "spacing-mark-only", "enclosing-mark-only", "soft-hyphen", "lrm",
+        "line-separator", "private-use", "tag-character"])
+def test_a_text_with_nothing_visible_is_pp002_at_the_value(goal: str) -> None:
+    findings = check_text(_variant((GOAL, f'goal: "{goal}"')))
+    assert [(f.code, f.line, f.column) for f in findings] == [("PP002", 22, 11)], findings
+    assert "no visible character" in findings[0].message or "is empty" in findings[0].message  # U+2028 is a space
+
+
+@pytest.mark.parametrize("goal", ["Café", "e\u0301", "\u05e9\u05dc\u05d5\u05dd \u200f!", "李明", "Иван", "😀",
+                                  "line one\nline two", "a\ttab"])
+def test_visible_text_in_any_script_is_text(goal: str) -> None:
+    assert check_text(_variant((GOAL, f"goal: {yaml.safe_dump(goal, allow_unicode=True).splitlines()[0]}"
+                                if "\n" not in goal else "goal: |\n      line one\n      line two"))) == []
+
+
+@pytest.mark.parametrize("escape", [r"\0", r"\a", r"\e[2J", r"\x1b", r"\x7f", r"\x85", r"\N", r"\r", r"\v",
+                                    r"\u202a", r"\u202b", r"\u202c", r"\u202d", r"\u202E",
+                                    r"\u2066", r"\u2067", r"\u2068", r"\u2069"])
+def test_a_control_or_bidi_override_in_a_value_is_pp002_however_written(escape: str) -> None:
+    findings = check_text(_variant((GOAL, f'goal: "I want{escape} to paint."')))
+    assert [(f.code, f.line, f.column) for f in findings] == [("PP002", 22, 11)], findings
+    assert "U+" in findings[0].message
+
+
+@pytest.mark.parametrize("escape", [r"\n", r"\t", r"\x1b", r"\u202e", r"\u2066"])
+def test_a_control_or_bidi_override_in_a_key_is_pp002_at_the_key(escape: str) -> None:
+    findings = check_text(_variant(("    goal:", f'    "goal{escape}":')))
+    assert [(f.code, f.line, f.column) for f in findings if "The key 'goal" in f.message] == [("PP002", 22, 5)]
+    assert not any("is not a field" in f.message for f in findings)  # said once, as what to retype
+
+
+def test_a_raw_control_character_the_parser_lets_through_is_refused() -> None:
+    """libyaml refuses most raw controls itself (PP001); the bidi override it lets in."""
+    findings = check_text(_variant((GOAL, "goal: I want \u202eto paint.")))
+    assert [(f.code, f.line, f.column) for f in findings] == [("PP002", 22, 11)]
+
+
+def test_the_direction_marks_stay_in_text() -> None:
+    """LRM, RLM and ALM only settle the direction of the text beside them (names in Hebrew
+    or Arabic need them), unlike the overrides and isolates, which reorder it."""
+    assert check_text(_variant((GOAL, 'goal: "\u05e9\u05dc\u05d5\u05dd 2 \u200e\u200f\u061c!"'))) == []
+
+
+# --- issue 11: ids, keys, languages, e-mail addresses and dates matched whole -----------------------
+
+@pytest.mark.parametrize(("old", "new", "line", "column"), [
+    ("  id: OK-valid", '  id: "OK-valid\\n"', 5, 7),
+    ("  id: OK-valid", "  id: |\n    OK-valid", 5, 7),
+    ("  language: en", '  language: "en\\n"', 7, 13),
+    ("responsible: client\n", 'responsible: "client\\n"\n', 26, 22),
+    ("  rosa: {name", '  "rosa\\n": {name', 19, 3),
+    ('date: "2007-04-12"', 'date: "2007-04-12\\n"', 9, 9),
+    ("  phone: 802-555-0100\n", '  phone: 802-555-0100\n  email: "marie@example.org\\n"\n', 18, 10),
+])
+def test_a_trailing_line_break_never_passes_an_anchored_pattern(old: str, new: str, line: int, column: int) -> None:
+    findings = check_text(_variant((old, new)))
+    assert (line, column) in [(f.line, f.column) for f in findings if f.code in ("PP002", "PP003")], findings
+
+
+@pytest.mark.parametrize("email", ["a@b.org?cc=x@y.org", "a@b.org&x", "a@b.org,c@d.org", "a@b.org;c@d.org",
+                                   "a b@c.org", "<a@b.org>", "Ann <a@b.org>", '"a"@b.org', "mailto:a@b.org",
+                                   "a@b", "a@-b.org", "a@b-.org", "a@b..org", "ann@bücher.de", "a@b.org\x1b"])
+def test_an_email_address_is_a_plain_address(email: str) -> None:
+    findings = check_text(_variant(("  phone: 802-555-0100\n",
+                                    f"  phone: 802-555-0100\n  email: {json.dumps(email)}\n")))
+    assert [(f.code, f.line) for f in findings] == [("PP002", 18)], findings
+
+
+@pytest.mark.parametrize("email", ["marie@example.org", "m.dubois+plans@cvcoa.example.org", "o'brien@x-y.example",
+                                   "a!#$%*/=^_`{|}~-@example.org", "m@xn--bcher-kva.example"])
+def test_plain_email_addresses_pass(email: str) -> None:
+    text = _variant(("  phone: 802-555-0100\n", f"  phone: 802-555-0100\n  email: {json.dumps(email)}\n"))
+    assert check_text(text) == []
+
+
+@pytest.mark.parametrize(("old", "new", "line", "column"), [
+    ('date: "2007-04-12"', 'date: "9999-12-31"', 9, 9),
+    ('date: "2007-04-12"', 'date: "0001-01-01"', 9, 9),
+    ("review_date: 2008-04-12", "review_date: 9999-12-31", 12, 16),
+    ("assessment_date: 2007-04-05", "assessment_date: 0001-01-01", 11, 20),
+    ("target_date: 2007-05-01", "target_date: 9999-12-31", 27, 22),
+    ("target_date: 2007-05-01", "target_date: 0001-01-01", 27, 22),
+    ("client: {name: Ada OK-valid, date: 2007-04-12}", "client: {name: Ada OK-valid, date: 9999-12-31}", 34, 38),
+])
+def test_dates_at_the_ends_of_the_calendar_are_pp003(old: str, new: str, line: int, column: int) -> None:
+    findings = check_text(_variant((old, new)))
+    assert ("PP003", line, column) in [(f.code, f.line, f.column) for f in findings], findings
+    assert any("outside the years" in f.message for f in findings)
+
+
+def test_the_last_plan_date_with_no_review_date_is_pp003_not_an_overflow() -> None:
+    text = _variant(('date: "2007-04-12"', 'date: "9999-12-31"'), ("  review_date: 2008-04-12\n", ""))
+    findings = check_text(text)
+    assert ("PP003", 9, 9) in [(f.code, f.line, f.column) for f in findings]
+    assert {f.code for f in findings} == {"PP003"}
+
+
+def test_the_edge_years_pass_and_leave_room_for_a_year_of_plan() -> None:
+    """2199-12-31 plus the default year of review, and status's steps around it, stay on the calendar."""
+    last = valid_plan_text().replace("2007-", "2199-").replace("2008-04-12", "2199-12-31")
+    assert check_text(last) == []
+    assert rules.review_date({"plan": {"date": "2199-12-31"}}) == date(2200, 12, 31)
+
+
+# --- issue 11: PP010's wider net --------------------------------------------------------------------
+
+def test_the_separators_hold_every_dash_and_space_of_this_python() -> None:
+    every = {chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) in ("Pd", "Zs")}
+    separator = re.compile(f"[{rules.SSN_SEPARATORS}]")
+    assert [f"U+{ord(c):04X}" for c in sorted(every) if not separator.fullmatch(c)] == []
+
+
+@pytest.mark.parametrize("text", [
+    "078\u201105\u20111120", "078\u221205\u22121120", "078\uff0d05\uff0d1120", "078\u201405\u20141120",
+    "078.05.1120", "078/05/1120", "078\u00a005\u00a01120", "078\u202f05\u202f1120", "078\u200905\u20091120",
+    "078\u300005\u30001120", "\uff10\uff17\uff18-\uff10\uff15-\uff11\uff11\uff12\uff10",
+    "\u0660\u0667\u0668-\u0660\u0665-\u0661\u0661\u0662\u0660", "S.S.N. 078051120", "soc. sec. 078051120",
+    "SOCIAL SECURITY 078051120", "ss# 078051120", "SSN078051120", "SS #900123456",
+])
+def test_pp010_finds_ssn_shapes_written_every_way(text: str) -> None:
+    assert len(list(rules.pp010_no_ssn(text))) == 1
+
+
+@pytest.mark.parametrize(("goal", "column"), [
+    (r'"\x30\x37\x38-05-1120"', 11), (r'"078\u201105\u20111120"', 11), (r'"SSN \x30\x37\x38051120"', 11),
+    (r'"078-05-1120"', 12), ("078-05-1120", 11),
+])
+def test_pp010_reads_the_values_as_yaml_decodes_them_and_reports_once(goal: str, column: int) -> None:
+    findings = check_text(_variant((GOAL, f"goal: {goal}")))
+    assert [(f.code, f.line, f.column) for f in findings] == [("PP010", 22, column)], findings
+
+
+def test_pp010_reads_keys_as_decoded_too() -> None:
+    findings = check_text(_variant(("  rosa: {name", r'  "\x30\x37\x38-05-1120": {name')))
+    assert ("PP010", 19, 3) in [(f.code, f.line, f.column) for f in findings]
+
+
+def test_pp010_counts_each_occurrence_once() -> None:
+    """The same number written plainly and as escapes, in one value: two occurrences."""
+    findings = check_text(_variant((GOAL, r'goal: "078-05-1120 or \x30\x37\x38-05-1120"')))
+    assert sorted((f.code, f.line, f.column) for f in findings) == [("PP010", 22, 11), ("PP010", 22, 12)]
+
+
+@pytest.mark.parametrize("payload", ["1" * 500_000, "1-" * 250_000, "-" * 500_000, "\u2011" * 500_000,
+                                     "1 " * 250_000, "12-34-" * 80_000, "SSN " + "900123456 " * 50_000,
+                                     "ssn " * 125_000])
+def test_pp010_takes_time_in_proportion_to_the_text(payload: str) -> None:
+    started = time.perf_counter()
+    list(rules.pp010_no_ssn(payload))
+    assert time.perf_counter() - started < 0.5

@@ -40,3 +40,17 @@ def test_due_soon_is_within_fourteen_days_and_the_review_within_thirty(tmp_path:
     assert plan.reasons == ["1 overdue strategy"]
     late = _caseload(tmp_path, {}, date(2008, 3, 20)).plans[0]  # review 2008-04-12, 23 days on
     assert late.reasons[-1] == "review due April 12, 2008"
+
+
+def test_plans_at_the_ends_of_the_years_allowed_get_a_status_without_overflow(tmp_path: Path) -> None:
+    """The checks keep dates within 1900-2199 (PP003), so every plan that passes them has a
+    review a year on and status steps of days around it that stay on the calendar."""
+    first = valid_plan_text("EDGE-1").replace("2007-", "1900-").replace("2008-04-12", "1900-12-31")
+    last = valid_plan_text("EDGE-2").replace("Ada", "Bea").replace("2007-", "2199-").replace(
+        "  review_date: 2008-04-12\n", "").replace("target_date: 2199-07-12", "target_date: annual-review")
+    last = last.replace('date: "2199-04-12"', 'date: "2199-12-31"').replace("2199-05-01", "2199-12-31")
+    last = last.replace("date: 2199-04-12}", "date: 2199-12-31}")
+    for as_of in (date(1900, 1, 1), date(2199, 12, 31)):
+        status = _caseload(tmp_path, {"EDGE-1": first, "EDGE-2": last}, as_of)
+        assert [p.review for p in status.plans] == [date(1900, 12, 31), date(2200, 12, 31)]
+        assert status.counts and status.upcoming() is not None and status.case_managers()

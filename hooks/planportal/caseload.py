@@ -15,12 +15,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import cleanrecord
 from .check import check_loaded
-from .findings import Finding
-from .loader import Mark, Path_, load_file
+from .findings import Finding, quote
+from .loader import Mark, Path_, load_file, not_a_file, special_file
 
 PLAN_SUFFIX = ".yaml"
+#: How many of the other files a finding that compares plans names; the rest are counted.
+NAMED_OTHERS = 3
 #: Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 200
 
@@ -38,8 +39,6 @@ class PlanFile:
     shown_as: str
     plan: dict[str, Any] | None = None
     findings: list[Finding] = field(default_factory=list)
-    #: The file's digest when it has no finding of its own, for the record of clean files.
-    clean_digest: str | None = None
 
     @property
     def has_errors(self) -> bool:
@@ -74,20 +73,30 @@ def _shown(path: Path, base: Path) -> str:
 
 
 def discover(roots: Iterable[Path], base: Path) -> Iterator[tuple[Path, str, Finding | None]]:
-    """Every file under `roots`, with a finding for those that cannot be a plan."""
+    """Every file under `roots`, with a finding for those that cannot be a plan, and for
+    each folder that cannot be read (os.walk would pass over it in silence)."""
     repository = base.resolve()
     for root in roots:
+        unreadable: list[OSError] = []
         candidates = [root] if not root.is_dir() else sorted(
             Path(folder) / name
-            for folder, dirs, names in os.walk(root)
+            for folder, dirs, names in os.walk(root, onerror=unreadable.append)
             for name in names + [d for d in dirs if (Path(folder) / d).is_symlink()]
         )
         for path in candidates:
             shown = _shown(path, base)
             yield path, shown, _unusable(path, shown, repository)
+        for error in unreadable:
+            path = Path(error.filename)
+            shown = _shown(path, base)
+            yield path, shown, Finding(shown, 1, 1, "PP001",
+                                       f"This folder cannot be read ({error.strerror or error}); "
+                                       "the plans in it were not checked.",
+                                       "Let the account that runs the checks read it, or move the plans out.")
 
 
 def _unusable(path: Path, shown: str, repository: Path) -> Finding | None:
+    """Why `path` cannot be a plan, judged from its name and its kind alone, never opened."""
     if path.is_symlink():
         try:
             target = path.resolve()
@@ -100,6 +109,12 @@ def _unusable(path: Path, shown: str, repository: Path) -> Finding | None:
         if target.is_dir():
             return Finding(shown, 1, 1, "PP001", "This is a link to a folder; links to folders are not followed.",
                            "Move the plans into a real sub-folder of plans/.")
+    try:
+        what = not_a_file(path.stat().st_mode)
+    except OSError:
+        what = None  # loading says why it cannot be read
+    if what is not None:
+        return special_file(shown, what)
     if path.suffix != PLAN_SUFFIX:
         return Finding(shown, 1, 1, "PP004", f"Only files named <client id>{PLAN_SUFFIX} are plans; "
                        f"this one is not read.", f"Rename it to {path.stem}{PLAN_SUFFIX}, "
@@ -107,32 +122,25 @@ def _unusable(path: Path, shown: str, repository: Path) -> Finding | None:
     return None
 
 
-def check_file(path: Path, shown_as: str, clean: frozenset[str] = frozenset()) -> PlanFile:
-    """Load and check one file; one whose digest is in `clean` (see cleanrecord) is only loaded."""
-    loaded = load_file(path, shown_as)
+def check_file(path: Path, shown_as: str) -> PlanFile:
+    """Load and check one file. Should the checker itself fail on it, that is a finding on
+    this file alone: the others are still checked and reported."""
+    try:
+        loaded = load_file(path, shown_as)
+        outcome = PlanFile(path, shown_as, findings=check_loaded(loaded, shown_as, path.stem))
+    except Exception:  # the last resort: every fault known in a file has its own finding
+        return PlanFile(path, shown_as, findings=[Finding(
+            shown_as, 1, 1, "PP001", "The checker failed on this file; please report it to whoever looks "
+            "after Plan Portal, with the file if you may share it.",
+            "Until it is fixed, this plan is not published; the other files were checked as usual.")])
     document = loaded.document
-    digest = cleanrecord.digest(path.stem, loaded.text) if loaded.text is not None else None
-    if document is not None and not loaded.findings and digest in clean:
-        return PlanFile(path, shown_as, document.data, clean_digest=digest)
-    outcome = PlanFile(path, shown_as, findings=check_loaded(loaded, shown_as, path.stem))
     if document is not None and not any(f.code in ("PP001", "PP002", "PP003") for f in outcome.findings):
         outcome.plan = document.data
-    if not outcome.findings:
-        outcome.clean_digest = digest
     return outcome
 
 
-#: In a worker process, the digests of the files last found clean (set as it starts).
-_clean_in_worker: frozenset[str] = frozenset()
-
-
-def _remember_clean(clean: frozenset[str]) -> None:
-    global _clean_in_worker
-    _clean_in_worker = clean
-
-
 def _check_pair(item: tuple[Path, str]) -> PlanFile:
-    return check_file(*item, clean=_clean_in_worker)
+    return check_file(*item)
 
 
 def _cache_key(path: Path, shown: str) -> CacheKey | None:
@@ -149,11 +157,10 @@ class CaseloadCheck:
     For many files the checks run in worker processes on every core, so a caller can go on
     with other work meanwhile: the site build starts them before MkDocs cleans the site
     folder and reads the theme. Unchanged files' outcomes from the last check in this process
-    are reused; given a `record` (see cleanrecord), so are clean files' from earlier runs."""
+    are reused. `_retired` is ignored: the site hooks still pass the place of the record of clean
+    files, which is gone (every run checks every plan), until they stop doing so."""
 
-    def __init__(self, roots: Iterable[Path], base: Path, record: Path | None = None) -> None:
-        self._record = record
-        self._clean = cleanrecord.read(record) if record is not None else frozenset()
+    def __init__(self, roots: Iterable[Path], base: Path, _retired: object = None) -> None:
         self._unusable: list[PlanFile] = []
         readable: list[tuple[Path, str]] = []
         for path, shown, problem in discover(roots, base):
@@ -166,11 +173,11 @@ class CaseloadCheck:
         self._pool: ProcessPoolExecutor | None = None
         self._fresh: Iterator[PlanFile]
         if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-            self._pool = ProcessPoolExecutor(initializer=_remember_clean, initargs=(self._clean,))
+            self._pool = ProcessPoolExecutor()
             self._fresh = self._pool.map(_check_pair, todo, chunksize=32)
             self._pool.shutdown(wait=False)  # the workers exit once the checks are done
         else:  # checked here, in `result()`
-            self._fresh = (check_file(path, shown, self._clean) for path, shown in todo)
+            self._fresh = (check_file(path, shown) for path, shown in todo)
 
     @property
     def size(self) -> int:
@@ -189,8 +196,6 @@ class CaseloadCheck:
             files.append(replace(outcome, findings=list(outcome.findings)))
         _checked.clear()
         _checked.update(current)
-        if self._record is not None:
-            cleanrecord.write(self._record, (f.clean_digest for f in files if f.clean_digest), self._clean)
         files.sort(key=lambda f: f.shown_as)
         _compare(files)
         return Caseload(files)
@@ -201,9 +206,9 @@ class CaseloadCheck:
             self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def load_caseload(roots: Iterable[Path], base: Path, record: Path | None = None) -> Caseload:
+def load_caseload(roots: Iterable[Path], base: Path) -> Caseload:
     """Load and check every file under `roots`; paths are shown relative to `base`."""
-    return CaseloadCheck(roots, base, record).result()
+    return CaseloadCheck(roots, base).result()
 
 
 def _compare(files: list[PlanFile]) -> None:
@@ -215,20 +220,31 @@ def _compare(files: list[PlanFile]) -> None:
             by_id[client["id"].casefold()].append(plan_file)
             by_name[(client["name"]["first"].casefold(), client["name"]["last"].casefold())].append(plan_file)
     _name_each_other(by_id.values(), "PP004", ("client", "id"),
-                     "Another file, {others}, has the same client id.",
-                     "Each person has one plan file; merge the two or correct the id.")
+                     "{others} the same client id.",
+                     "Each person has one plan file; merge them or correct the id.")
     _name_each_other(by_name.values(), "PP104", ("client", "name"),
-                     "Another plan, {others}, is for someone with the same first and last name.",
+                     "{others} a plan for someone with the same first and last name.",
                      "If it is the same person, keep one plan; if not, no change is needed.")
 
 
 def _name_each_other(groups: Iterable[list[PlanFile]], code: str, value: Path_, message: str,
                      hint: str) -> None:
-    """A finding on each file of a group of two or more, naming the others."""
+    """A finding on each file of a group of two or more, naming a few of the others and
+    counting the rest, so that the findings grow with the group, not with its square."""
     for group in groups:
+        if len(group) < 2:
+            continue
         for plan_file in group:
-            others = ", ".join(o.shown_as for o in group if o is not plan_file)
-            if others:
-                where = plan_file.mark(value)
-                plan_file.findings.append(Finding(plan_file.shown_as, where.line, where.column, code,
-                                                  message.format(others=others), hint))
+            where = plan_file.mark(value)
+            plan_file.findings.append(Finding(plan_file.shown_as, where.line, where.column, code,
+                                              message.format(others=_others(group, plan_file)), hint))
+
+
+def _others(group: list[PlanFile], plan_file: PlanFile) -> str:
+    """`Another file, a.yaml, has` or `3 other files, a.yaml, b.yaml, c.yaml and 997 others, have`."""
+    named = [quote(o.shown_as) for o in group[: NAMED_OTHERS + 1] if o is not plan_file][:NAMED_OTHERS]
+    rest = len(group) - 1 - len(named)
+    if len(group) == 2:
+        return f"Another file, {named[0]}, has"
+    listed = ", ".join(named) + (f" and {rest} other{'s' * (rest != 1)}" if rest else "")
+    return f"{len(group) - 1} other files, {listed}, have"

@@ -10,7 +10,6 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import cleanrecord
 from .caseload import load_caseload
 from .findings import render, summary
 from .layout import CLIENTS
@@ -69,7 +68,7 @@ def _validate(parser: argparse.ArgumentParser, paths: list[Path], fmt: str, stri
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         parser.error(f"no such file or folder: {', '.join(missing)}")
-    caseload = load_caseload(paths, Path.cwd(), Path.cwd() / cleanrecord.RECORD)
+    caseload = load_caseload(paths, Path.cwd())
     findings = caseload.findings
     output = render(findings, fmt)
     if output:

@@ -48,24 +48,45 @@ class Finding:
         """A GitHub Actions workflow command, so the finding shows on the pull request."""
         sentence = f"{self.message} {self.hint}" if self.hint else self.message
         return (
-            f"::{self.level} file={_escape_github(self.path)},line={self.line},col={self.column},"
-            f"title={self.code}::{_escape_github(sentence)}"
+            f"::{self.level} file={_github_property(self.path)},line={self.line},col={self.column},"
+            f"title={_github_property(self.code)}::{_github_data(sentence)}"
         )
 
     def as_dict(self) -> dict[str, object]:
         return {**asdict(self), "level": self.level}
 
 
+#: How much of a value, key or file name a message quotes.
+QUOTE_LENGTH = 80
+
+
+def quote(value: object) -> str:
+    """`value` as a message quotes it: at most QUOTE_LENGTH characters, so one long paste or
+    file name cannot make the output of a check grow without bound."""
+    text = str(value)
+    return text if len(text) <= QUOTE_LENGTH else text[: QUOTE_LENGTH - 1] + "\u2026"
+
+
+_ESCAPED = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
 def _visible(text: str) -> str:
-    """Control and invisible characters written out (`\\n`, `\\x1b`, `\\u202e`): text quoted
-    from a plan or a file name can never break a finding's line, drive the terminal or
-    reorder what the line shows."""
-    return "".join(ascii(character)[1:-1] if unicodedata.category(character)[0] == "C" else character
+    """Control, format and private characters and the line and paragraph separators written
+    out (`\\n`, `\\x1b`, `\\u202e`, `\\u2028`): text quoted from a plan or a file name can never
+    break a finding's line, drive the terminal or reorder what the line shows."""
+    return "".join(ascii(character)[1:-1] if unicodedata.category(character) in _ESCAPED else character
                    for character in text)
 
 
-def _escape_github(data: str) -> str:
+def _github_data(data: str) -> str:
+    """A workflow command's message, escaped as the runner unescapes it."""
     return data.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(value: str) -> str:
+    """A workflow command's property (file, title): `:` and `,` end a property, so a file name
+    holding `,line=1` or `::` could forge one were they not escaped too."""
+    return _github_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
 def summary(findings: Iterable[Finding], files: int) -> str:

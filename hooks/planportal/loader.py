@@ -11,7 +11,9 @@ keys and second documents are findings (PP001), never guesses.
 from __future__ import annotations
 
 import bisect
+import os
 import re
+import stat
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from .findings import Finding
+from .findings import Finding, quote
 
 try:  # libyaml parses a plan about twenty times faster than the pure-Python parser.
     from yaml import CSafeLoader as _Parser
@@ -41,6 +43,8 @@ _NULLS = {"", "~", "null"}
 _BOOLEANS = {"true": True, "false": False}
 
 Path_ = tuple[str | int, ...]
+#: A scalar's path and whether it is a key: the key of a path and its value are two texts.
+Text_ = tuple[Path_, bool]
 
 
 class Mark(NamedTuple):
@@ -61,21 +65,25 @@ class Document:
     text: str
 
     @cached_property
-    def _positions(self) -> tuple[dict[Path_, Mark], dict[Path_, Mark]]:
-        marks: dict[Path_, Mark] = {}
-        key_marks: dict[Path_, Mark] = {}
-        _build(self.text, marks, key_marks)
-        return marks, key_marks
+    def _positions(self) -> _Positions:
+        positions = _Positions({}, {}, {})
+        _build(self.text, positions)
+        return positions
 
     @property
     def marks(self) -> dict[Path_, Mark]:
         """The mark of each value by its path."""
-        return self._positions[0]
+        return self._positions.marks
 
     @property
     def key_marks(self) -> dict[Path_, Mark]:
         """The mark of each key by the path of its value."""
-        return self._positions[1]
+        return self._positions.key_marks
+
+    @property
+    def spans(self) -> dict[Text_, tuple[Mark, Mark]]:
+        """Where each scalar, value or key, begins and ends (just after it)."""
+        return self._positions.spans
 
     def mark(self, path: Path_) -> Mark:
         """The mark of the value at `path`, or of its nearest written ancestor."""
@@ -101,18 +109,56 @@ class _Refused(Exception):
         self.mark, self.message, self.hint = mark, message, hint
 
 
+class _Positions(NamedTuple):
+    """Where each value, each key and each scalar's whole text was written."""
+
+    marks: dict[Path_, Mark]
+    key_marks: dict[Path_, Mark]
+    spans: dict[Text_, tuple[Mark, Mark]]
+
+
 def _mark(event: Any) -> Mark:
     return Mark(event.start_mark.line + 1, event.start_mark.column + 1)
 
 
+def _span(event: Any) -> tuple[Mark, Mark]:
+    return _mark(event), Mark(event.end_mark.line + 1, event.end_mark.column + 1)
+
+
+def not_a_file(mode: int) -> str | None:
+    """What a path with this `stat` mode is when it is no regular file, in words."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a folder" if stat.S_ISDIR(mode) else "no regular file"
+
+
+def special_file(shown_as: str, what: str) -> Finding:
+    return Finding(shown_as, 1, 1, "PP001", f"This is {what}, not a file; it is not read.",
+                   "Remove it from the plan folder: a plan is a plain text file.")
+
+
 def load_file(path: Path, shown_as: str) -> Loaded:
-    """Load `path`; findings name it `shown_as` (the path as the user gave it)."""
+    """Load `path`; findings name it `shown_as` (the path as the user gave it).
+
+    Opened without blocking and without following a last link (links were resolved and
+    judged before), then read only if it is a regular file: a named pipe would otherwise
+    wait for a writer for ever, and a device could be read without end."""
     try:
-        with path.open("rb") as handle:
+        descriptor = os.open(path.resolve(), os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+        with os.fdopen(descriptor, "rb") as handle:
+            what = not_a_file(os.fstat(descriptor).st_mode)
+            if what is not None:
+                return Loaded(None, None, [special_file(shown_as, what)])
             raw = handle.read(MAX_BYTES + 1)
-    except OSError as error:
+    except (OSError, RuntimeError) as error:  # RuntimeError: a loop of links, before Python 3.13
         return Loaded(None, None, [Finding(shown_as, 1, 1, "PP001",
-                      f"The file cannot be read ({error.strerror or error}).",
+                      f"The file cannot be read ({getattr(error, 'strerror', None) or error}).",
                       "Check that it exists and that you may read it.")])
     return load_bytes(raw, shown_as)
 
@@ -160,7 +206,7 @@ def _yaml_error(error: yaml.YAMLError, text: str) -> tuple[Mark, str]:
     mark = getattr(error, "problem_mark", None)
     if isinstance(error, yaml.MarkedYAMLError) and mark is not None:
         where = Mark(mark.line + 1, mark.column + 1)
-        return where, (error.problem or "unexpected text").strip()
+        return where, quote((error.problem or "unexpected text").strip())
     position = getattr(error, "position", None)
     if isinstance(position, int):
         return _offset_mark(text, position), ("it holds a character that YAML does not allow "
@@ -178,19 +224,17 @@ def _yaml_hint(text: str, mark: Mark) -> str:
     return "Check the indentation and that text with a colon or # in it is in quotes."
 
 
-def _build(text: str, marks: dict[Path_, Mark] | None = None,
-           key_marks: dict[Path_, Mark] | None = None) -> Any:
-    """Turn the parser's events into dicts, lists and scalars; given `marks` and `key_marks`,
-    record where each value and each key was written, by path."""
+def _build(text: str, positions: _Positions | None = None) -> Any:
+    """Turn the parser's events into dicts, lists and scalars; given `positions`, record
+    where each value and each key was written, by path."""
     parser = _Parser(text)
     try:
-        return _values(parser.get_event, marks, key_marks)
+        return _values(parser.get_event, positions)
     finally:
         parser.dispose()
 
 
-def _values(next_event: Callable[[], Any], marks: dict[Path_, Mark] | None,
-            key_marks: dict[Path_, Mark] | None) -> Any:
+def _values(next_event: Callable[[], Any], positions: _Positions | None) -> Any:
     """The loop at the heart of loading: it runs for every value of every plan, so its state
     lives in local variables rather than in objects."""
     data: Any = None
@@ -210,8 +254,9 @@ def _values(next_event: Callable[[], Any], marks: dict[Path_, Mark] | None,
                 _refuse_node(event)
             if is_map and key is None:
                 key = _key(event, container)
-                if key_marks is not None:
-                    key_marks[(*path, key)] = _mark(event)
+                if positions is not None:
+                    positions.key_marks[(*path, key)] = _mark(event)
+                    positions.spans[((*path, key), True)] = _span(event)
                 continue
             value = event.value
             if not event.style:  # quoted and block scalars are always text
@@ -258,8 +303,10 @@ def _values(next_event: Callable[[], Any], marks: dict[Path_, Mark] | None,
         else:
             value_path = ()
             data = value
-        if marks is not None:
-            marks[value_path] = _mark(event)
+        if positions is not None:
+            positions.marks[value_path] = _mark(event)
+            if kind is yaml.ScalarEvent:
+                positions.spans[(value_path, False)] = _span(event)
         values += 1
         if values > MAX_VALUES:
             raise _Refused(_mark(event), f"The file holds more than {MAX_VALUES} values; a plan is far smaller.",
@@ -274,14 +321,14 @@ def _key(event: yaml.ScalarEvent, mapping: dict[str, Any]) -> str:
     if key == "<<":
         raise _Refused(_mark(event), "Merge keys (<<) are not allowed in a plan.", "Write the fields out in full.")
     if key in mapping:
-        raise _Refused(_mark(event), f"The key '{key}' appears twice in the same mapping.",
-                       f"Keep one '{key}' and merge what the two say.")
+        raise _Refused(_mark(event), f"The key '{quote(key)}' appears twice in the same mapping.",
+                       f"Keep one '{quote(key)}' and merge what the two say.")
     return sys.intern(key)  # thousands of plans then share one copy of each field name
 
 
 def _refuse_node(event: Any) -> None:
     if event.anchor is not None:
-        raise _Refused(_mark(event), f"Anchors (&{event.anchor}) are not allowed in a plan.",
+        raise _Refused(_mark(event), f"Anchors (&{quote(event.anchor)}) are not allowed in a plan.",
                        "Remove the anchor and write values out in full.")
-    raise _Refused(_mark(event), f"Tags ({event.tag}) are not allowed in a plan.",
+    raise _Refused(_mark(event), f"Tags ({quote(event.tag)}) are not allowed in a plan.",
                    "Remove the tag; write plain values, quoted if needed.")
