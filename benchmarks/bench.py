@@ -218,6 +218,8 @@ def synthetic_plan(index: int, case_managers: int, seed: int = SEED) -> dict[str
                               "language": "en" if index % 5 else "en-US"}
     if index % 3 == 0:
         client["preferred_name"] = first[:3]
+    if index % 2:
+        client["phone"] = f"802-555-{index % 10000:04d}"
     if has_representative:
         client["representative"] = {"name": f"{rng.choice(FIRST_NAMES)} {last}",
                                     "relationship": f"{rng.choice(RELATIONS)} and guardian"}
@@ -269,6 +271,8 @@ def synthetic_plan(index: int, case_managers: int, seed: int = SEED) -> dict[str
     plan["sharing"] = rng.sample(helpers, 2)
     if plan_state != "draft" or index % 2:
         plan["signatures"] = _signatures(index, rng, client, manager, made)
+    if index % 9 == 0:
+        plan["acknowledged"] = [{"code": "PP104", "reason": "Checked: not the same person as the other plan."}]
     return plan
 
 

@@ -101,3 +101,23 @@ def test_a_very_long_name_still_makes_an_address_a_file_system_can_hold() -> Non
     slugs = case_manager_slugs(long_names)
     assert len(set(slugs.values())) == 2
     assert all(SLUG.fullmatch(s) and len(s) <= 120 for s in slugs.values()), slugs
+
+
+def test_a_plan_without_an_agency_shows_the_sites_and_the_clients_phone_is_on_the_staff_pages(
+        tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    text = valid_plan_text("AG-1").replace("  agency: Central VT Council on Aging\n", "")
+    text = text.replace("  name: {first: Ada, last: AG-1}", "  name: {first: Ada, last: AG-1}\n  phone: 802-555-0177 (cell)")
+    assert "agency" not in text and "802-555-0177 (cell)" in text
+    (project / "plans" / "AG-1.yaml").write_text(text, encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(re.sub(r"(?m)^    agency: .*$", "    agency: Northeast Kingdom Elder Services",
+                             config.read_text(encoding="utf-8")), encoding="utf-8")
+
+    build = build_site(project, "--strict")
+    assert build.returncode == 0, build.output
+    assert "Marie Dubois, Northeast Kingdom Elder Services" in build.page("clients/AG-1/")
+    (manager,) = (build.site / "case-managers").iterdir()
+    for page in (build.page(""), build.page(f"case-managers/{manager.name}/")):
+        assert '<a href="tel:802-555-0177">802-555-0177 (cell)</a>' in page
+    assert "Northeast Kingdom Elder Services" in build.page(f"case-managers/{manager.name}/")

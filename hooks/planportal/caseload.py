@@ -160,7 +160,7 @@ class CaseloadCheck:
     are reused. `_retired` is ignored: the site hooks still pass the place of the record of clean
     files, which is gone (every run checks every plan), until they stop doing so."""
 
-    def __init__(self, roots: Iterable[Path], base: Path, _retired: object = None) -> None:
+    def __init__(self, roots: Iterable[Path], base: Path) -> None:
         self._unusable: list[PlanFile] = []
         readable: list[tuple[Path, str]] = []
         for path, shown, problem in discover(roots, base):
