@@ -174,14 +174,14 @@ def test_index_counts_equal_the_plans_counted_by_hand(example_site: Build) -> No
 def test_active_plans_are_listed_most_urgent_first(example_site: Build) -> None:
     active = table(content(example_site, ""), "Active plans")
     assert [row[0] for row in rows(active)] == [
-        "Cornell, Michael CVCOA-0042",   # 12 overdue, review overdue
+        "Cornell, Michael CVCOA-0042 802-555-0177",  # 12 overdue, review overdue; the phone under the name
         "Lavoie, Beatrice NEK-2031",     # 1 overdue, review April 8, 2027
         "Thibault, Agnes CVCOA-0107",    # 1 overdue, review June 18, 2027
         "Marín, Rosa GMHS-0302",         # review due
         "Woodbury, Harlan NEK-2044",     # nothing: by review date
         "Fairbanks, Raymond CVCOA-0115",
     ]
-    by_id = {row[0].split()[-1]: row for row in rows(active)}
+    by_id = {re.search(r"[A-Z]+-\d+", row[0]).group(): row for row in rows(active)}
     # Client, case manager, program, plan date, next review, overdue, due soon, reasons.
     assert by_id["CVCOA-0042"][1:] == [
         "Marie Dubois", "Choices for Care - Highest Needs", "April 12, 2007", "April 12, 2008", "12", "0",
@@ -191,7 +191,7 @@ def test_active_plans_are_listed_most_urgent_first(example_site: Build) -> None:
     assert by_id["GMHS-0302"][4:] == ["December 10, 2026", "0", "2", "review due December 10, 2026"]
     assert by_id["NEK-2044"][4:] == ["February 19, 2027", "0", "1", "nothing"]
     assert by_id["CVCOA-0115"][4:] == ["March 3, 2027", "0", "1", "nothing"]
-    assert row_links(active)[0] == ["clients/CVCOA-0042/", "case-managers/marie-dubois/"]
+    assert row_links(active)[0] == ["clients/CVCOA-0042/", "tel:802-555-0177", "case-managers/marie-dubois/"]
 
 
 def test_drafts_and_closed_plans_have_their_own_sections(example_site: Build) -> None:
