@@ -255,3 +255,16 @@ def test_planportal_pdf_refuses_an_output_folder_that_is_a_link(tmp_path: Path, 
     assert result.returncode == 1, result.stdout
     assert "is a link" in result.stderr and "Traceback" not in result.stderr
     assert files_under(outside) == before
+
+
+@pytest.mark.parametrize("target", ["outside", "inside"])
+def test_a_plan_folder_that_is_a_link_is_reported_not_followed(tmp_path: Path, target: str) -> None:
+    project = project_of(tmp_path / "project")
+    real = tmp_path / "outside" if target == "outside" else project / "real-plans"
+    shutil.move(project / "plans", real)
+    (project / "plans").symlink_to(real)
+
+    build = build_site(project)
+    assert build.returncode != 0
+    assert "plans:1:1: error PP001" in build.output and "Traceback" not in build.output
+    assert not (build.site / "clients").exists()

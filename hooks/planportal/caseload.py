@@ -77,6 +77,10 @@ def discover(roots: Iterable[Path], base: Path) -> Iterator[tuple[Path, str, Fin
     each folder that cannot be read (os.walk would pass over it in silence)."""
     repository = base.resolve()
     for root in roots:
+        if root.is_symlink():  # a plan folder committed as a link is judged as any link is
+            shown = _shown(root, base)
+            yield root, shown, _unusable(root, shown, repository)
+            continue
         unreadable: list[OSError] = []
         candidates = [root] if not root.is_dir() else sorted(
             Path(folder) / name
