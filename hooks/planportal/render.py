@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from . import layout
-from .rules import responsible_keys
+from .plan import REPRESENTATIVE, Plan, Strategy
 from .status import CaseloadStatus, CaseManager, PlanStatus, State
 
 ENVIRONMENT = Environment(
@@ -43,9 +43,9 @@ def _all_labels() -> dict[str, dict[str, Any]]:
     return yaml.safe_load(source)
 
 
-def labels_for(plan: dict[str, Any]) -> dict[str, Any]:
+def labels_for(plan: Plan) -> dict[str, Any]:
     """The person's page words in the plan's language, English when there is no translation."""
-    language = plan["client"].get("language", "en").split("-")[0].lower()
+    language = plan.language.split("-")[0].lower()
     return _all_labels().get(language, _all_labels()["en"])
 
 
@@ -76,7 +76,6 @@ ENVIRONMENT.filters["long_date"] = long_date
 ENVIRONMENT.filters["fill"] = _fill
 ENVIRONMENT.filters["css_string"] = css_string
 ENVIRONMENT.filters["page_counter"] = page_counter
-ENVIRONMENT.globals["date_of"] = date.fromisoformat
 ENVIRONMENT.globals["STATE_WORDS"] = STATE_WORDS
 ENVIRONMENT.globals["State"] = State
 
@@ -85,10 +84,9 @@ def client_link(here: layout.Page, status: PlanStatus, issue_number: int | None 
     """A link from page `here` to a client's page (at an issue), named "Last, First", for the
     staff pages. A function, not a template macro: the staff pages hold thousands, and a macro
     call is slow."""
-    name = status.plan["client"]["name"]
     anchor = f"#issue-{issue_number}" if issue_number else ""
     return Markup('<a href="{}">{}, {}</a>').format(here.link(layout.client(status.client_id), anchor),
-                                                    name["last"], name["first"])
+                                                    status.plan.last_name, status.plan.first_name)
 
 
 #: The number a phone value starts with, if it starts with one: digits, with an optional
@@ -108,24 +106,15 @@ def phone_link(phone: str) -> Markup:
     return Markup('<a href="tel:{}{}">{}</a>').format(plus, "-".join(groups), phone)
 
 
-def greeting_name(plan: dict[str, Any]) -> str:
-    client = plan["client"]
-    return client.get("preferred_name") or client["name"]["first"]
-
-
-def full_name(name: dict[str, str]) -> str:
-    return " ".join(name[part] for part in ("first", "middle", "last") if part in name)
-
-
-def responsible_words(plan: dict[str, Any], key: str, words: dict[str, Any]) -> str:
+def responsible_words(plan: Plan, key: str, words: dict[str, Any]) -> str:
     """Who a responsible key is, for the person: "you", "Marie Dubois (your case manager)"."""
     if key == "client":
         return words["you"]
     if key == "case_manager":
-        return f"{plan['case_manager']['name']} ({words['case_manager_role']})"
-    if key == "representative":
-        return f"{plan['client']['representative']['name']} ({words['representative_role']})"
-    person = plan.get("people", {}).get(key, {"name": key})
+        return f"{plan.case_manager['name']} ({words['case_manager_role']})"
+    if key == REPRESENTATIVE:
+        return f"{plan.client[REPRESENTATIVE]['name']} ({words['representative_role']})"
+    person = plan.people.get(key, {"name": key})
     about = person.get("relationship") or person.get("organization")
     return f"{person['name']} ({about})" if about else person["name"]
 
@@ -134,15 +123,14 @@ def responsible_words(plan: dict[str, Any], key: str, words: dict[str, Any]) -> 
 STAFF_WORDS = {"you": "the client", "case_manager_role": "case manager", "representative_role": "representative"}
 
 
-def who(plan: dict[str, Any], strategy: dict[str, Any], words: dict[str, Any] = STAFF_WORDS) -> str:
+def who(plan: Plan, strategy: Strategy, words: dict[str, Any] = STAFF_WORDS) -> str:
     """Everyone responsible for a strategy, by name."""
-    return "; ".join(responsible_words(plan, key, words) for key in responsible_keys(strategy))
+    return "; ".join(responsible_words(plan, key, words) for key in strategy.responsible)
 
 
 ENVIRONMENT.globals["responsible_words"] = responsible_words
 ENVIRONMENT.globals["who"] = who
 ENVIRONMENT.globals["client_link"] = client_link
-ENVIRONMENT.globals["full_name"] = full_name
 ENVIRONMENT.globals["phone_link"] = phone_link
 ENVIRONMENT.globals["layout"] = layout
 
@@ -159,7 +147,7 @@ def _render(template: str, **context: Any) -> str:
 
 def plan_context(status: PlanStatus) -> dict[str, Any]:
     plan = status.plan
-    return {"p": status, "plan": plan, "L": labels_for(plan), "hello_name": greeting_name(plan),
+    return {"p": status, "plan": plan, "L": labels_for(plan),
             "page": layout.client(status.client_id), "copy": layout.large_print(status.client_id)}
 
 

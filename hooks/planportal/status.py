@@ -19,7 +19,7 @@ from typing import Any
 from slugify import slugify
 
 from .caseload import Caseload, PlanFile
-from .rules import parse_date, review_date
+from .plan import AT_REVIEW, ONGOING, Issue, Plan, Strategy, parse_date
 
 DUE_SOON = timedelta(days=14)
 REVIEW_DUE = timedelta(days=30)
@@ -89,38 +89,41 @@ def case_manager_slugs(managers: Iterable[ManagerKey]) -> dict[ManagerKey, str]:
 
 @dataclass(frozen=True)
 class StrategyStatus:
-    issue_number: int  # 1-based, as the person reads it
-    issue: dict[str, Any]
-    strategy: dict[str, Any]
+    issue: Issue
+    strategy: Strategy
     due: date | None  # None for ongoing
     state: State
+
+    @property
+    def issue_number(self) -> int:
+        """1-based, as the person reads it."""
+        return self.issue.number
 
 
 @dataclass
 class PlanStatus:
+    plan: Plan
     plan_file: PlanFile
     strategies: list[StrategyStatus]
-    review: date
     reasons: list[str]
     #: The case manager's agency: the plan's, else the site's (`extra.planportal.agency`).
     agency: str = ""
 
     @property
-    def plan(self) -> dict[str, Any]:
-        assert self.plan_file.plan is not None
-        return self.plan_file.plan
+    def client_id(self) -> str:
+        return self.plan.client_id
 
     @property
-    def client_id(self) -> str:
-        return self.plan["client"]["id"]
+    def review(self) -> date:
+        return self.plan.review
 
     @property
     def state(self) -> str:
-        return self.plan["plan"].get("status", "active")
+        return self.plan.state
 
     @property
     def case_manager(self) -> ManagerKey:
-        return (self.plan["case_manager"]["name"], self.agency)
+        return (self.plan.case_manager["name"], self.agency)
 
     @property
     def warnings(self) -> list[Any]:
@@ -135,19 +138,17 @@ class PlanStatus:
 
     def urgency(self) -> tuple[Any, ...]:
         """Sort key: the plans that need attention first, the most overdue first among them."""
-        client = self.plan["client"]["name"]
         return (not self.needs_attention, -self.count(State.OVERDUE), self.review,
-                -self.count(State.DUE_SOON), client["last"].casefold(), client["first"].casefold(),
+                -self.count(State.DUE_SOON), self.plan.last_name.casefold(), self.plan.first_name.casefold(),
                 self.client_id)
 
 
-def strategy_state(strategy: dict[str, Any], issue: dict[str, Any], due: date | None, as_of: date) -> State:
-    status = strategy.get("status", "planned")
-    if status == "done":
+def strategy_state(strategy: Strategy, issue: Issue, due: date | None, as_of: date) -> State:
+    if strategy.status == "done":
         return State.DONE
-    if status == "cancelled":
+    if strategy.status == "cancelled":
         return State.CANCELLED
-    if issue.get("status", "open") != "open":
+    if not issue.is_open:
         return State.CLOSED
     if due is None:
         return State.ONGOING
@@ -158,18 +159,21 @@ def strategy_state(strategy: dict[str, Any], issue: dict[str, Any], due: date | 
     return State.ON_TRACK
 
 
+def due_date(plan: Plan, strategy: Strategy) -> date | None:
+    """When a step is due: its day, the review date for `annual-review`, none when ongoing."""
+    if strategy.target == ONGOING:
+        return None
+    return plan.review if strategy.target == AT_REVIEW else parse_date(strategy.target)
+
+
 def plan_status(plan_file: PlanFile, as_of: date, default_agency: str = "") -> PlanStatus:
-    plan = plan_file.plan
-    assert plan is not None
-    review = review_date(plan)
+    assert plan_file.plan is not None
+    plan = Plan(plan_file.plan)
     strategies = []
-    for number, issue in enumerate(plan["issues"], start=1):
-        for strategy in issue["strategies"]:
-            target = strategy["target_date"]
-            due = None if target == "ongoing" else review if target == "annual-review" else parse_date(target)
-            strategies.append(StrategyStatus(number, issue, strategy, due,
-                                             strategy_state(strategy, issue, due, as_of)))
-    status = PlanStatus(plan_file, strategies, review, [], plan["case_manager"].get("agency") or default_agency)
+    for issue, strategy in plan.strategies():
+        due = due_date(plan, strategy)
+        strategies.append(StrategyStatus(issue, strategy, due, strategy_state(strategy, issue, due, as_of)))
+    status = PlanStatus(plan, plan_file, strategies, [], plan.case_manager.get("agency") or default_agency)
     status.reasons = _reasons(status, as_of)
     return status
 
