@@ -1,93 +1,123 @@
 """MkDocs hooks: publish the plans under plans/ as the caseload site.
 
-Only glue lives here; loading, checking, status and rendering are the `planportal` package.
-Every plan is checked on every build; any error stops the build (strict or not), warnings
-are logged so that `--strict` counts them. Pages are added with `File.generated` and their
-HTML, rendered from templates with autoescape, replaces the page content as one block:
-plan text never passes through Markdown. The standalone large-print copies are written
-into the site by `planportal.publish`, which never writes through a link. A site folder
-that is a link, or holds one that MkDocs' cleaning would leave or follow, stops the build.
+Glue only: the settings under `extra.planportal` are read and checked here, the day status is
+computed for is decided here, and each MkDocs event is handed to the `planportal` package:
+`caseload` checks every plan (any error stops the build, strict or not; warnings are logged,
+so `--strict` counts them) and `publish` makes the pages. Their HTML, rendered from templates
+with autoescape, goes in as one block: plan text never passes through Markdown.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
+from mkdocs.config import base
+from mkdocs.config import config_options as options
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from planportal.caseload import CaseloadCheck
 from planportal import layout
-from planportal.publish import BODY_MARK, SHELL_ID, SitePages, start_workers
+from planportal.caseload import CaseloadCheck
+from planportal.plan import parse_date
+from planportal.publish import PageProducer
 from planportal.safefiles import planted_links
-from planportal.status import as_of_from_environment, caseload_status
+from planportal.status import caseload_status
 
 log = logging.getLogger("mkdocs.plugins.planportal")
 
-#: The HTML of each generated page by its source path, rendered when MkDocs reaches it.
-_pages: dict[str, Callable[[], str]] = {}
-#: Pages whose HTML goes in after the theme has rendered them, in place of BODY_MARK: the
-#: theme's work on every page then overlaps with the workers rendering them.
-_late_pages: dict[str, Callable[[], str]] = {}
-#: The client page that every other is made from, for a large caseload (see SitePages).
-SHELL_PAGE = layout.client(SHELL_ID).source
+#: The day status is computed for, when set; else the day of the build.
+AS_OF_VARIABLE = "PLANPORTAL_AS_OF"
 GENERATOR_TAG = re.compile(r'<meta name="generator"[^>]*>\s*')
-#: This build's checking of the plans, begun in on_config so that it overlaps MkDocs'
-#: own start (cleaning the site folder, reading the theme).
-_checking: CaseloadCheck | None = None
-#: Worker processes for the pages of a large caseload, started in on_config too.
-_workers: ProcessPoolExecutor | None = None
-#: This build's generated pages and large-print copies.
-_site_pages: SitePages | None = None
-#: Whether MkDocs keeps the last build's files (`--dirty`) rather than emptying the site first.
-_dirty = False
 
 
-def _settings(config: MkDocsConfig) -> dict[str, object]:
-    return dict(config.extra.get("planportal", {}))
+class Settings(base.Config):
+    """`extra.planportal` in mkdocs.yml."""
 
-
-def _in_search(config: MkDocsConfig) -> bool:
-    """Whether plan text goes in the search index, which MkDocs makes from its own pages."""
-    return bool(_settings(config).get("search_plan_text", False))
-
-
-def _agency(config: MkDocsConfig) -> str:
+    plans = options.Type(str, default="plans")
+    """The folder of plan files, relative to mkdocs.yml."""
+    agency = options.Type(str, default="")
     """The agency shown for case managers whose plans name none."""
-    agency = _settings(config).get("agency", "")
-    if not isinstance(agency, str):
-        raise PluginError("extra.planportal.agency in mkdocs.yml must be text: the agency's name.")
-    return agency.strip()
+    search_plan_text = options.Type(bool, default=False)
+    """Whether plan text (names, issues, steps) goes in the search index."""
+
+
+def _settings(config: MkDocsConfig) -> Settings:
+    """The settings, checked: a misspelt or mistyped key stops the build, naming it."""
+    written = config.extra.get("planportal", {})
+    if not isinstance(written, dict):
+        raise PluginError("extra.planportal in mkdocs.yml must be a set of settings (plans, agency, "
+                          "search_plan_text); see the Publishing page of the help.")
+    settings = Settings(config_file_path=config.config_file_path)
+    settings.load_dict(written)
+    failed, warned = settings.validate()
+    problems = [f"extra.planportal.{key}: {problem}" for key, problem in [*failed, *warned]]
+    if problems:
+        raise PluginError("; ".join(problems) + ". Correct mkdocs.yml: the settings are plans, agency "
+                          "and search_plan_text.")
+    return settings
+
+
+def _as_of() -> date:
+    """The day status is computed for: PLANPORTAL_AS_OF when set, else today."""
+    written = os.environ.get(AS_OF_VARIABLE, "").strip()
+    if not written:
+        return date.today()
+    day = parse_date(written)
+    if day is None:
+        raise PluginError(f"{AS_OF_VARIABLE}={written!r} is not a day written YYYY-MM-DD, like 2026-11-20.")
+    return day
+
+
+@dataclass
+class _Build:
+    """One build: its settings and day, the checking of the plans and the page producer."""
+
+    settings: Settings
+    as_of: date
+    checking: CaseloadCheck
+    producer: PageProducer
+
+
+class _Portal:
+    """The hooks' state: whether MkDocs keeps the last build's files (from on_startup, once
+    per `mkdocs build` or `serve`), and the build under way, made anew by each on_config."""
+
+    dirty = False
+    build: _Build | None = None
+
+    def current(self) -> _Build:
+        assert self.build is not None, "MkDocs runs on_config first"
+        return self.build
+
+
+_portal = _Portal()
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
-    global _dirty
-    _dirty = dirty
+    _portal.dirty = dirty
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Check the settings, then start checking the plans and the workers that render their pages."""
-    global _checking, _workers
     if not config.use_directory_urls:
         raise PluginError("Plan Portal needs use_directory_urls: true in mkdocs.yml "
                           f"(pages live at {layout.CLIENTS}/<id>/).")
-    try:
-        as_of_from_environment()
-    except ValueError as error:
-        raise PluginError(str(error)) from error
-    base = Path(config.config_file_path).parent
-    plans_dir = base / str(_settings(config).get("plans", "plans"))
-    if not plans_dir.is_dir():
-        raise PluginError(f"There is no plan folder at {plans_dir.name}/; create it or set "
+    settings, as_of = _settings(config), _as_of()
+    base_folder = Path(config.config_file_path).parent
+    plans = base_folder / settings.plans
+    if not plans.is_dir():
+        raise PluginError(f"There is no plan folder at {settings.plans}/; create it or set "
                           "extra.planportal.plans in mkdocs.yml.")
-    _checking = CaseloadCheck([plans_dir], base)
-    _workers = start_workers(_checking.size, every_core=not _in_search(config))
+    checking = CaseloadCheck([plans], base_folder)
+    producer = PageProducer(Path(config.site_dir), checking.size, search_plan_text=settings.search_plan_text)
+    _portal.build = _Build(settings, as_of, checking, producer)
     return config
 
 
@@ -100,7 +130,7 @@ def on_pre_build(*, config: MkDocsConfig) -> None:
     if site.is_symlink():
         raise PluginError(f"The site folder {site.name}/ is a symbolic link; the build would empty and "
                           "write what it points to. Remove the link and build again.")
-    links = planted_links(site, deep=_dirty)
+    links = planted_links(site, deep=_portal.dirty)
     if links:
         more = f" (and {len(links) - 1} more)" if len(links) > 1 else ""
         raise PluginError(f"{site.name}/{links[0]}{more} is a link in the site folder; the build never "
@@ -108,9 +138,8 @@ def on_pre_build(*, config: MkDocsConfig) -> None:
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    global _site_pages
-    assert _checking is not None, "MkDocs runs on_config before on_files"
-    caseload = _checking.result()
+    build = _portal.current()
+    caseload = build.checking.result()
     findings = caseload.findings  # gathered and sorted anew on each access
     for finding in findings:
         (log.error if finding.is_error else log.warning)(finding.text())
@@ -118,30 +147,13 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     if errors:
         raise PluginError(f"{errors} error{'s' * (errors != 1)} in the plans (listed above); "
                           "fix them and build again. A plan with an error is never published.")
-
-    status = caseload_status(caseload, as_of_from_environment(), _agency(config))
-    in_search = _in_search(config)
-    _pages.clear()
-    _late_pages.clear()
-
-    def page(src_uri: str, title: str, html: Callable[[], str], late: bool) -> None:
-        if files.get_file_from_path(src_uri) is not None:
-            raise PluginError(f"docs/{src_uri} would hide a generated page; remove or rename it.")
-        files.append(File.generated(config, src_uri, content=_front_matter(title, in_search)))
-        (_late_pages if late else _pages)[src_uri] = html
-
+    status = caseload_status(caseload, build.as_of, build.settings.agency)
     warnings = [f for f in findings if not f.is_error]
-    _site_pages = SitePages(status, warnings, Path(config.site_dir), _workers, from_shell=not in_search)
-    late = not in_search  # the search index reads a page's content before the theme runs
-    if _site_pages.from_shell:
-        page(SHELL_PAGE, f"Action plan {SHELL_ID}", lambda: BODY_MARK, late)  # the stand-in keeps its mark
-    else:
-        for plan, html in _site_pages.client_pages():
-            page(layout.client(plan.client_id).source, f"Action plan {plan.client_id}", html, late)
-    for manager, html in _site_pages.case_manager_pages():
-        page(layout.case_manager(manager.slug).source, f"Caseload of {manager.slug.replace('-', ' ').title()}",
-             html, late)
-    page(layout.INDEX.source, "Caseload", _site_pages.index_page(), late)  # last: rendered here while the workers finish
+    for page in build.producer.pages(status, warnings):
+        if files.get_file_from_path(page.source) is not None:
+            raise PluginError(f"docs/{page.source} would hide a generated page; remove or rename it.")
+        files.append(File.generated(config, page.source,
+                                    content=_front_matter(page.title, build.settings.search_plan_text)))
     return files
 
 
@@ -152,21 +164,14 @@ def _front_matter(title: str, in_search: bool) -> str:
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    if page.file.src_uri in _late_pages:
-        return BODY_MARK
-    render_page = _pages.get(page.file.src_uri)
-    return render_page() if render_page else html
+    return _portal.current().producer.content(page.file.src_uri, html)
 
 
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
-    """Put in a client page's plan, or have the workers make every client page from this one;
-    drop the theme's generator tag, which names its versions."""
+    """Put in a generated page's HTML (and make every client page from the stand-in); drop
+    the theme's generator tag, which names its versions."""
     output = GENERATOR_TAG.sub("", output, count=1)
-    render_page = _late_pages.get(page.file.src_uri)
-    output = output.replace(BODY_MARK, render_page(), 1) if render_page else output
-    if page.file.src_uri == SHELL_PAGE and _site_pages is not None and _site_pages.from_shell:
-        _site_pages.write_client_pages(output)
-    return output
+    return _portal.current().producer.post_page(page.file.src_uri, output)
 
 
 def on_post_template(output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
@@ -177,15 +182,13 @@ def on_post_template(output_content: str, *, template_name: str, config: MkDocsC
 def on_post_build(*, config: MkDocsConfig) -> None:
     """Wait for the pages the workers write. No sitemap: the site is internal and must not be
     indexed."""
-    if _site_pages is not None:
-        _site_pages.finish()
+    _portal.current().producer.finish()
     for name in ("sitemap.xml", "sitemap.xml.gz"):
         (Path(config.site_dir) / name).unlink(missing_ok=True)
 
 
 def on_build_error(*, error: Exception) -> None:
     """A failed build stops checking plans and rendering their pages."""
-    if _checking is not None:
-        _checking.cancel()
-    if _workers is not None:
-        _workers.shutdown(wait=False, cancel_futures=True)
+    if _portal.build is not None:
+        _portal.build.checking.cancel()
+        _portal.build.producer.close()

@@ -1,19 +1,25 @@
-"""Where the generated pages go in the site, and rendering them on the other cores when there are many.
+"""The generated pages of one build, made one way chosen when the build starts.
 
-The large-print copies are standalone files MkDocs never reads, so they are written straight
-into the site rather than held in memory as MkDocs files, through `safefiles`: a link planted
-in the site folder is never written through. So are the client pages of a large
-caseload: the theme's part of a client page is the same on every one but for the client's id
-(all sit at the same depth, out of the navigation, with no table of contents), so MkDocs
-renders it once, for a stand-in id, and the workers put each plan's id and body into it.
+The theme's part of a client page is the same on every one but for the client's id (all sit
+at the same depth, out of the navigation, with no table of contents), so MkDocs renders one
+client page, for a stand-in id, and each client page is made from it: the id put in, then
+the plan. The large-print copies are standalone files MkDocs never reads. Both are written
+straight into the site through `safefiles`, so a link planted there is never written through.
+Only when plan text goes in the search index, which MkDocs makes from the pages it renders,
+does MkDocs render every client page itself.
+
+With many plans and more than one core, worker processes render the pages; they are started
+with the forkserver method, so that they never inherit the threads of `mkdocs serve` nor the
+memory of a process holding every plan.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -32,6 +38,7 @@ BODY_MARK = '<h1 data-planportal="plan"></h1>'
 #: The stand-in id of the one client page MkDocs renders for a large caseload. Never a client's:
 #: ids hold no '_'.
 SHELL_ID = "planportal_page_shell"
+SHELL_PAGE = layout.client(SHELL_ID).source
 
 
 def _render_plan(status: PlanStatus, css: str, site: Path) -> str:
@@ -72,90 +79,126 @@ def _render_case_manager(files: list[PlanFile], as_of: date, agency: str, slug: 
     return render.case_manager_page(replace(manager, slug=slug), caseload)
 
 
-def start_workers(plans: int, *, every_core: bool) -> ProcessPoolExecutor | None:
-    """Worker processes for the pages of a large caseload, or None for a small one: one on
-    each core but MkDocs' when MkDocs renders every client page (`every_core` false), on
-    every core when MkDocs renders one (see SitePages).
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A page MkDocs is told about: where it lives, its title, and whether the producer puts
+    its HTML in after the theme has rendered the page (`late`) or as its content."""
 
-    Start them before loading the plans: a process forked from one that holds every plan
-    copies each page of that memory it touches (its garbage collector touches them all),
-    which cost seconds. The first job compiles the templates while the plans are checked."""
+    source: str
+    title: str
+    late: bool
+
+
+def _workers(plans: int, every_core: bool) -> ProcessPoolExecutor | None:
+    """Worker processes for the pages of a large caseload, or None for a small one (or one
+    core): on every core when MkDocs renders one client page, on each but MkDocs' when it
+    renders them all. The first job compiles the templates while the plans are checked."""
     cores = os.cpu_count() or 1
     if plans < PARALLEL_FROM or cores < 2:
         return None
-    pool = ProcessPoolExecutor(max_workers=cores if every_core else cores - 1)
-    pool.submit(render.compile_templates)  # with the fork start method, workers start on the first job
+    pool = ProcessPoolExecutor(max_workers=cores if every_core else cores - 1,
+                               mp_context=multiprocessing.get_context("forkserver"))
+    pool.submit(render.compile_templates)
     return pool
 
 
-class SitePages:
-    """The HTML of one build's generated pages: a page per client, per case manager and the
-    caseload index; and each client's large-print copy, written into the site.
+class PageProducer:
+    """Every generated page of one build: a page per client, per case manager and the
+    caseload index, and each client's large-print copy. `pages()` says what MkDocs must
+    render, `content()` and `post_page()` fill them in, `finish()` waits for the last page
+    written, and `close()` (also on a failed build) stops the workers."""
 
-    Without workers, each page is rendered when MkDocs asks for it. The workers of
-    `start_workers` render the case-manager pages, the client pages and the large-print
-    copies, while MkDocs builds the rest of the site:
-    - `from_shell`: MkDocs renders one client page, for SHELL_ID, and `write_client_pages`
-      has the workers write every client page from it into the site;
-    - otherwise (plan text goes in the search index, which MkDocs makes from its pages)
-      MkDocs renders every client page, then the case-manager pages, with the HTML the
-      workers send back.
-    The index, which needs every plan, is rendered in place when MkDocs asks for it."""
-
-    def __init__(self, caseload: CaseloadStatus, warnings: list[Finding], site: Path,
-                 workers: ProcessPoolExecutor | None, *, from_shell: bool) -> None:
-        self._caseload, self._warnings, self._site, self._workers = caseload, warnings, site, workers
+    def __init__(self, site: Path, plans: int, *, search_plan_text: bool) -> None:
+        self._site = site
+        #: MkDocs renders every client page (the search index reads them) or only the stand-in.
+        self.every_page = search_plan_text
+        self._pool = _workers(plans, every_core=not search_plan_text)
         self._css = LARGE_PRINT_CSS.read_text(encoding="utf-8")
-        self._managers = caseload.case_managers()
-        self.from_shell = from_shell and workers is not None
-        self._jobs: list[Future[list[str]]] = []
-        self._manager_jobs: list[Future[str]] = []
-        if workers is None:
-            return
-        if not self.from_shell:
-            self._submit_client_jobs(_render_batch)  # MkDocs asks for the client pages first
-        self._manager_jobs = [workers.submit(_render_case_manager, [p.plan_file for p in manager.plans],
-                                             caseload.as_of, caseload.default_agency, manager.slug)
-                              for manager in self._managers]
-        if not self.from_shell:
-            workers.shutdown(wait=False)  # they exit when the jobs are done
+        self._html: dict[str, Callable[[], str]] = {}
+        self._late: set[str] = set()
+        self._client_jobs: list[Future[list[str]]] = []
+        self._shell_seen = False
 
-    def _submit_client_jobs(self, job: Callable[..., list[str]], *arguments: str) -> None:
-        assert self._workers is not None
-        files = [plan.plan_file for plan in self._caseload.plans]
-        self._jobs = [self._workers.submit(job, files[start:start + BATCH], self._caseload.as_of,
-                                           self._caseload.default_agency, self._css,
-                                           self._site, *arguments)
-                      for start in range(0, len(files), BATCH)]
+    def pages(self, caseload: CaseloadStatus, warnings: list[Finding]) -> list[GeneratedPage]:
+        """The pages MkDocs must render, in the order it should: client pages first, the index
+        (which needs every plan, rendered here while the workers finish) last. Where the HTML
+        goes in late, the theme's work on a page overlaps with the workers rendering it."""
+        self._caseload = caseload
+        late = not self.every_page  # the search index reads a page's content before the theme runs
+        listed: list[tuple[str, str, Callable[[], str]]] = []
+        if self.every_page:
+            for plan, html in self._client_pages():
+                listed.append((layout.client(plan.client_id).source, f"Action plan {plan.client_id}", html))
+        else:
+            listed.append((SHELL_PAGE, f"Action plan {SHELL_ID}", lambda: BODY_MARK))
+        for manager, html in self._case_manager_pages():
+            listed.append((layout.case_manager(manager.slug).source,
+                           f"Caseload of {manager.slug.replace('-', ' ').title()}", html))
+        listed.append((layout.INDEX.source, "Caseload", lambda: render.index_page(caseload, warnings)))
+        self._html = {source: html for source, _, html in listed}
+        self._late = set(self._html) if late else set()
+        return [GeneratedPage(source, title, late) for source, title, _ in listed]
 
-    def client_pages(self) -> list[tuple[PlanStatus, Callable[[], str]]]:
+    def _client_pages(self) -> list[tuple[PlanStatus, Callable[[], str]]]:
         """Each plan with a function that gives its client page's HTML when MkDocs needs it."""
         plans = self._caseload.plans
-        if not self._jobs:  # rendered, and its copy written, when MkDocs reaches the page
+        if self._pool is None:  # rendered, and its copy written, when MkDocs reaches the page
             return [(plan, lambda plan=plan: _render_plan(plan, self._css, self._site)) for plan in plans]
-        return [(plan, lambda job=self._jobs[n // BATCH], at=n % BATCH: job.result()[at])
+        self._client_jobs = self._submit(_render_batch)
+        return [(plan, lambda job=self._client_jobs[n // BATCH], at=n % BATCH: job.result()[at])
                 for n, plan in enumerate(plans)]
 
-    def write_client_pages(self, shell: str) -> None:
-        """Have the workers write every client page from `shell`, MkDocs' page for SHELL_ID."""
-        assert self._workers is not None and self.from_shell
-        self._submit_client_jobs(_write_batch, shell)
-        self._workers.shutdown(wait=False)
+    def _submit(self, job: Callable[..., list[str]], *arguments: str) -> list[Future[list[str]]]:
+        assert self._pool is not None
+        files = [plan.plan_file for plan in self._caseload.plans]
+        return [self._pool.submit(job, files[start:start + BATCH], self._caseload.as_of,
+                                  self._caseload.default_agency, self._css, self._site, *arguments)
+                for start in range(0, len(files), BATCH)]
 
-    def case_manager_pages(self) -> list[tuple[CaseManager, Callable[[], str]]]:
-        if not self._manager_jobs:
+    def _case_manager_pages(self) -> list[tuple[CaseManager, Callable[[], str]]]:
+        managers = self._caseload.case_managers()
+        if self._pool is None:
             return [(manager, lambda manager=manager: render.case_manager_page(manager, self._caseload))
-                    for manager in self._managers]
-        return [(manager, job.result) for manager, job in zip(self._managers, self._manager_jobs, strict=True)]
+                    for manager in managers]
+        jobs = [self._pool.submit(_render_case_manager, [p.plan_file for p in manager.plans], self._caseload.as_of,
+                                  self._caseload.default_agency, manager.slug) for manager in managers]
+        return [(manager, job.result) for manager, job in zip(managers, jobs, strict=True)]
 
-    def index_page(self) -> Callable[[], str]:
-        return lambda: render.index_page(self._caseload, self._warnings)
+    def content(self, source: str, html: str) -> str:
+        """A page's content as the theme gets it: its HTML, or the mark it goes in at later."""
+        if source in self._late:
+            return BODY_MARK
+        make = self._html.get(source)
+        return make() if make else html
+
+    def post_page(self, source: str, output: str) -> str:
+        """A page as MkDocs writes it: late HTML put in; from the stand-in page, every client
+        page is made and written (by the workers, or here)."""
+        if source in self._late:
+            output = output.replace(BODY_MARK, self._html[source](), 1)
+        if source == SHELL_PAGE and not self.every_page:
+            self._shell_seen = True
+            if self._pool is None:
+                _write_batch([p.plan_file for p in self._caseload.plans], self._caseload.as_of,
+                             self._caseload.default_agency, self._css, self._site, output)
+            else:
+                self._client_jobs = self._submit(_write_batch, output)
+        return output
 
     def finish(self) -> None:
-        """Wait for the workers writing pages, if any, and remove MkDocs' page for SHELL_ID."""
-        if self.from_shell:
-            if not self._jobs:
-                raise RuntimeError("MkDocs did not render the client page the others are made from.")
-            remove_tree(self._site, layout.client(SHELL_ID).folder)
-        for job in self._jobs:
-            job.result()
+        """Wait for every page the workers write, and remove MkDocs' page for SHELL_ID."""
+        try:
+            for job in self._client_jobs:
+                job.result()
+            if not self.every_page:
+                if not self._shell_seen:
+                    raise RuntimeError("MkDocs did not render the client page the others are made from.")
+                remove_tree(self._site, layout.client(SHELL_ID).folder)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the workers: at the end of a build, or at once when it failed."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None

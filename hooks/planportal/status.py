@@ -7,7 +7,6 @@ the build day) and never stored in the plan files.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,7 +22,6 @@ from .plan import AT_REVIEW, ONGOING, Issue, Plan, Strategy, parse_date
 
 DUE_SOON = timedelta(days=14)
 REVIEW_DUE = timedelta(days=30)
-AS_OF_VARIABLE = "PLANPORTAL_AS_OF"
 
 
 class State(StrEnum):
@@ -38,17 +36,6 @@ class State(StrEnum):
     @property
     def is_open(self) -> bool:
         return self not in (State.DONE, State.CANCELLED, State.CLOSED)
-
-
-def as_of_from_environment(today: date | None = None) -> date:
-    """The day status is computed for; a malformed PLANPORTAL_AS_OF is a ValueError."""
-    written = os.environ.get(AS_OF_VARIABLE, "").strip()
-    if not written:
-        return today or date.today()
-    day = parse_date(written)
-    if day is None:
-        raise ValueError(f"{AS_OF_VARIABLE}={written!r} is not a day written YYYY-MM-DD, like 2026-11-20.")
-    return day
 
 
 #: A case manager is one name at one agency: (name, agency).
