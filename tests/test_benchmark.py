@@ -10,12 +10,10 @@ copies written by worker processes) must never change a finding or a page.
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import os
 import re
 import shutil
-import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -24,7 +22,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from conftest import AS_OF, REPOSITORY, RULE_FIXTURES, build_site, files_under, make_project
+from conftest import AS_OF, RULE_FIXTURES, build_site, files_under, make_project
 
 from planportal import caseload, render
 from planportal.caseload import PARALLEL_FROM, load_caseload
@@ -33,29 +31,25 @@ from planportal.fastschema import compile_schema
 from planportal.loader import load_file
 from planportal.publish import LARGE_PRINT_CSS
 from planportal.status import caseload_status
-
-_spec = importlib.util.spec_from_file_location("bench", REPOSITORY / "benchmarks" / "bench.py")
-assert _spec is not None and _spec.loader is not None
-bench = sys.modules["bench"] = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
+from support import plans as synthetic
 
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
 def generated(count: int) -> list[dict[str, Any]]:
-    return [bench.synthetic_plan(index, max(1, count // 40)) for index in range(1, count + 1)]
+    return [synthetic.synthetic_plan(index, max(1, count // 40)) for index in range(1, count + 1)]
 
 
 def test_generated_plans_are_valid_with_no_finding(tmp_path: Path) -> None:
-    bench.write_plans(tmp_path / "plans", 30)
+    synthetic.write_plans(tmp_path / "plans", 30)
     checked = load_caseload([tmp_path / "plans"], tmp_path)
     assert len(checked.files) == 30
     assert checked.findings == []
 
 
 def test_a_plan_is_the_same_for_the_same_index() -> None:
-    assert bench.plan_text(bench.synthetic_plan(7, 3)) == bench.plan_text(bench.synthetic_plan(7, 3))
-    assert bench.synthetic_plan(7, 3) != bench.synthetic_plan(8, 3)
+    assert synthetic.plan_text(synthetic.synthetic_plan(7, 3)) == synthetic.plan_text(synthetic.synthetic_plan(7, 3))
+    assert synthetic.synthetic_plan(7, 3) != synthetic.synthetic_plan(8, 3)
 
 
 # --- every field of the format ------------------------------------------------------------
@@ -139,7 +133,7 @@ def test_the_schema_compiles_to_fast_checks() -> None:
 
 
 def test_fast_schema_check_agrees_with_jsonschema_on_every_mutation() -> None:
-    small = bench.synthetic_plan(1, 1)  # with a representative, a signature `as` them, every field
+    small = synthetic.synthetic_plan(1, 1)  # with a representative, a signature `as` them, every field
     small["issues"] = small["issues"][:1]
     small["issues"][0]["strategies"] = small["issues"][0]["strategies"][:2]
     fixtures = [load_file(path, path.name).document for path in sorted(RULE_FIXTURES.rglob("*.yaml"))]
@@ -171,7 +165,7 @@ def _has_float(value: Any) -> bool:
 @given(st.data())
 def test_fast_schema_check_never_accepts_what_jsonschema_rejects(data: st.DataObject) -> None:
     """Any value anywhere in a plan: the same answer, or "not sure" (False) for floats."""
-    plan = bench.synthetic_plan(3, 2)
+    plan = synthetic.synthetic_plan(3, 2)
     holder, key = plan, data.draw(st.sampled_from(sorted(plan)))
     while isinstance(holder[key], dict | list) and data.draw(st.booleans()):
         holder = holder[key]
@@ -191,7 +185,7 @@ def test_fast_schema_check_never_accepts_what_jsonschema_rejects(data: st.DataOb
 
 def test_unchanged_files_are_not_checked_again_and_changes_are_seen(tmp_path: Path) -> None:
     folder = tmp_path / "plans"
-    bench.write_plans(folder, 4)
+    synthetic.write_plans(folder, 4)
     plans = sorted(folder.rglob("*.yaml"))
     twin = plans[0].with_name("BENCH-00009.yaml")
     twin.write_text(plans[0].read_text(encoding="utf-8").replace("BENCH-00001", "BENCH-00009"), encoding="utf-8")
@@ -223,18 +217,18 @@ def test_a_large_caseload_builds_every_page_with_worker_processes(tmp_path: Path
         config = project / "mkdocs.yml"
         text = config.read_text(encoding="utf-8")
         config.write_text(text.replace("search_plan_text: false", "search_plan_text: true"), encoding="utf-8")
-    bench.write_plans(project / "plans", count)
+    synthetic.write_plans(project / "plans", count)
     build = build_site(project, "--strict")
     assert build.returncode == 0, build.output
     for index in (1, count // 2, count):
-        client_id = bench.client_id(index)
-        first, last = bench.person_name(index)
+        client_id = synthetic.client_id(index)
+        first, last = synthetic.person_name(index)
         large_print = build.page(f"clients/{client_id}/large-print/")
         assert re.search(rf"<title>[^<]*{client_id}</title>", large_print)
         assert client_id in build.page(f"clients/{client_id}/") and last in large_print
     assert len(list((build.site / "clients").glob("*/large-print/index.html"))) == count
     assert sorted(path.name for path in (build.site / "clients").iterdir()) == sorted(
-        bench.client_id(index) for index in range(1, count + 1))
+        synthetic.client_id(index) for index in range(1, count + 1))
     # The workers' pages are those rendered in place, as a small caseload has them.
     status = caseload_status(load_caseload([project / "plans"], project), date.fromisoformat(AS_OF))
     assert render.index_page(status, []) in build.page("")
@@ -262,12 +256,12 @@ def test_a_large_caseload_rebuilt_has_the_pages_it_writes_and_drops_the_rest(tmp
     """The workers write the client pages, not MkDocs: a rebuild over the last site must have
     every one of them again, and lose only the pages of a plan that left."""
     project = make_project(tmp_path / "project")
-    bench.write_plans(project / "plans", PARALLEL_FROM + 10)
+    synthetic.write_plans(project / "plans", PARALLEL_FROM + 10)
     first = build_site(project)
     assert first.returncode == 0, first.output
     clients = first.site / "clients"
     before = files_under(clients)
-    gone = bench.client_id(2)
+    gone = synthetic.client_id(2)
     next((project / "plans").rglob(f"{gone}.yaml")).unlink()
 
     second = build_site(project)
