@@ -10,7 +10,6 @@ import contextlib
 import functools
 import http.server
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -22,6 +21,7 @@ import pytest
 from hypothesis import settings
 
 from planportal.pdf import CHROMIUM, CHROMIUM_ARGS
+from support.project import REPOSITORY, make_project
 
 # CI replays the same examples every run, so a red build always means a change broke
 # something; on a developer's machine hypothesis keeps exploring new inputs.
@@ -29,7 +29,6 @@ settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
-REPOSITORY = Path(__file__).resolve().parents[1]
 EXAMPLE_PLANS = REPOSITORY / "plans"
 #: Every site test computes status as of this day, so pages are reproducible.
 AS_OF = "2026-11-20"
@@ -47,19 +46,6 @@ class Build:
     def page(self, url: str) -> str:
         """The HTML of a built page, by its URL (`clients/X/`)."""
         return (self.site / url / "index.html").read_text(encoding="utf-8")
-
-
-def make_project(folder: Path, plans: Path | None = None) -> Path:
-    """A project folder like the repository's, with its own plans (copied from `plans`)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPOSITORY / "mkdocs.yml", folder / "mkdocs.yml")
-    for shared in ("hooks", "docs", "schema"):
-        (folder / shared).symlink_to(REPOSITORY / shared, target_is_directory=True)
-    if plans is not None:
-        shutil.copytree(plans, folder / "plans", symlinks=True)
-    else:
-        (folder / "plans").mkdir()
-    return folder
 
 
 def files_under(folder: Path) -> dict[str, bytes]:

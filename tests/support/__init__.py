@@ -1,0 +1,1 @@
+"""What the tests and the benchmark share: generated plans and project folders to hold them."""

@@ -1,0 +1,68 @@
+"""Project folders like the repository's, for real `mkdocs build`s in tests and the benchmark.
+
+Each shares the repository's hooks and schema (and docs, but for the floor) through links, so
+a build uses the code under test, and has a plans folder of its own.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from support.plans import client_id, write_plans
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+def make_project(folder: Path, plans: Path | None = None) -> Path:
+    """A project folder like the repository's, with its own plans (copied from `plans`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPOSITORY / "mkdocs.yml", folder / "mkdocs.yml")
+    for shared in ("hooks", "docs", "schema"):
+        (folder / shared).symlink_to(REPOSITORY / shared, target_is_directory=True)
+    if plans is not None:
+        shutil.copytree(plans, folder / "plans", symlinks=True)
+    else:
+        (folder / "plans").mkdir()
+    return folder
+
+
+def generated_project(folder: Path, count: int) -> Path:
+    """A project like the repository's holding `count` generated plans."""
+    project = make_project(folder)
+    write_plans(project / "plans", count)
+    return project
+
+
+def _config_without_hooks(text: str) -> str:
+    """mkdocs.yml with its top-level `hooks:` entry (and the list under it) removed."""
+    kept, in_hooks = [], False
+    for line in text.splitlines(keepends=True):
+        if line.startswith("hooks:"):
+            in_hooks = True
+            continue
+        if in_hooks and (line.startswith((" ", "-", "\t")) or not line.strip()):
+            continue
+        in_hooks = False
+        kept.append(line)
+    return "".join(kept)
+
+
+def floor_project(folder: Path, count: int) -> Path:
+    """The theme alone: no hooks, and `count` one-line pages at clients/<id>/ off the nav.
+
+    What MkDocs with the theme costs for that many pages: the floor a build is measured against.
+    """
+    folder.mkdir(parents=True)
+    config = (REPOSITORY / "mkdocs.yml").read_text(encoding="utf-8")
+    (folder / "mkdocs.yml").write_text(_config_without_hooks(config), encoding="utf-8")
+    shutil.copytree(REPOSITORY / "docs", folder / "docs")
+    for shared in ("hooks", "schema"):
+        (folder / shared).symlink_to(REPOSITORY / shared, target_is_directory=True)
+    (folder / "plans").mkdir()  # watched by mkdocs.yml, so it must exist
+    (folder / "docs" / "index.md").write_text("# Caseload\n", encoding="utf-8")
+    for index in range(1, count + 1):
+        page = folder / "docs" / "clients" / client_id(index) / "index.md"
+        page.parent.mkdir(parents=True)
+        page.write_text(f"# Action plan {client_id(index)}\n", encoding="utf-8")
+    return folder

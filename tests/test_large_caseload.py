@@ -1,0 +1,112 @@
+"""The speed-ups for a large caseload never change a finding or a page.
+
+`benchmarks/bench.py` led to them: `mkdocs serve` reuses the outcome of each unchanged file,
+and from PARALLEL_FROM plans on, worker processes write the client pages and large-print
+copies from one page MkDocs rendered. Each must give what checking and rendering every plan
+afresh gives.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import AS_OF, build_site, files_under, make_project
+
+from planportal import caseload, render
+from planportal.caseload import PARALLEL_FROM, load_caseload
+from planportal.publish import LARGE_PRINT_CSS
+from planportal.status import caseload_status
+from support import plans as synthetic
+from support.project import generated_project
+
+
+# --- reusing unchanged files between rebuilds ---------------------------------------------
+
+def test_unchanged_files_are_not_checked_again_and_changes_are_seen(tmp_path: Path) -> None:
+    folder = tmp_path / "plans"
+    synthetic.write_plans(folder, 4)
+    plans = sorted(folder.rglob("*.yaml"))
+    twin = plans[0].with_name("BENCH-00009.yaml")
+    twin.write_text(plans[0].read_text(encoding="utf-8").replace("BENCH-00001", "BENCH-00009"), encoding="utf-8")
+
+    first = load_caseload([folder], tmp_path)
+    outcomes = dict(caseload._checked)
+    assert [f.code for f in first.findings] == ["PP104", "PP104"]  # the twin has the same name
+    second = load_caseload([folder], tmp_path)
+    assert [f.code for f in second.findings] == ["PP104", "PP104"], "comparisons must not pile up"
+    assert all(caseload._checked[key] is outcome for key, outcome in outcomes.items())
+
+    edited = plans[1]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("type: ", "type: bogus-", 1), encoding="utf-8")
+    os.utime(edited, ns=(1, 1))  # another mtime, whatever the clock's resolution
+    third = load_caseload([folder], tmp_path)
+    assert [(f.path, f.code) for f in third.findings if f.is_error] == [(edited.relative_to(tmp_path).as_posix(), "PP002")]
+    unchanged = [key for key in caseload._checked if key[0] != str(edited)]
+    assert unchanged and all(caseload._checked[key] is outcomes[key] for key in unchanged)
+    assert len(caseload._checked) == 5
+
+
+# --- a caseload large enough for worker processes -----------------------------------------
+
+@pytest.mark.parametrize("in_search", [False, True], ids=["pages-from-one", "every-page-by-mkdocs"])
+def test_a_large_caseload_builds_every_page_with_worker_processes(tmp_path: Path, in_search: bool) -> None:
+    count = PARALLEL_FROM + 10
+    project = generated_project(tmp_path / "project", count)
+    if in_search:  # MkDocs must then render every client page, for the search index
+        config = project / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8")
+        config.write_text(text.replace("search_plan_text: false", "search_plan_text: true"), encoding="utf-8")
+    build = build_site(project, "--strict")
+    assert build.returncode == 0, build.output
+    for index in (1, count // 2, count):
+        client_id = synthetic.client_id(index)
+        first, last = synthetic.person_name(index)
+        large_print = build.page(f"clients/{client_id}/large-print/")
+        assert re.search(rf"<title>[^<]*{client_id}</title>", large_print)
+        assert client_id in build.page(f"clients/{client_id}/") and last in large_print
+    assert len(list((build.site / "clients").glob("*/large-print/index.html"))) == count
+    assert sorted(path.name for path in (build.site / "clients").iterdir()) == sorted(
+        synthetic.client_id(index) for index in range(1, count + 1))
+    # The workers' pages are those rendered in place, as a small caseload has them.
+    status = caseload_status(load_caseload([project / "plans"], project), date.fromisoformat(AS_OF))
+    assert render.index_page(status, []) in build.page("")
+    managers = status.case_managers()
+    assert len(managers) > 1
+    for manager in (managers[0], managers[-1]):
+        assert render.case_manager_page(manager, status) in build.page(f"case-managers/{manager.slug}/")
+    plan = status.plans[count // 2]
+    assert render.client_page(plan) in build.page(f"clients/{plan.client_id}/")
+    large_print = render.large_print_page(plan, LARGE_PRINT_CSS.read_text(encoding="utf-8"))
+    assert (build.site / f"clients/{plan.client_id}/large-print/index.html").read_text(encoding="utf-8") == large_print
+    # Made from one page of the theme or not, each client page is the very page MkDocs makes
+    # for a caseload small enough to render each itself.
+    if not in_search:
+        small = make_project(tmp_path / "small")
+        some = sorted((project / "plans").rglob("*.yaml"))[:: count // 3]
+        for path in some:
+            shutil.copy(path, small / "plans" / path.name)
+        small_build = build_site(small, "--strict")
+        assert small_build.returncode == 0, small_build.output
+        for path in some:
+            assert build.page(f"clients/{path.stem}/") == small_build.page(f"clients/{path.stem}/")
+
+
+def test_a_large_caseload_rebuilt_has_the_pages_it_writes_and_drops_the_rest(tmp_path: Path) -> None:
+    """The workers write the client pages, not MkDocs: a rebuild over the last site must have
+    every one of them again, and lose only the pages of a plan that left."""
+    project = generated_project(tmp_path / "project", PARALLEL_FROM + 10)
+    first = build_site(project)
+    assert first.returncode == 0, first.output
+    clients = first.site / "clients"
+    before = files_under(clients)
+    gone = synthetic.client_id(2)
+    next((project / "plans").rglob(f"{gone}.yaml")).unlink()
+
+    second = build_site(project)
+    assert second.returncode == 0, second.output
+    assert files_under(clients) == {name: text for name, text in before.items() if not name.startswith(f"{gone}/")}
