@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator, ValidationError
 
 from . import rules
 from .fastschema import compile_schema
-from .findings import Finding, Message, Schema, Violation, quote
+from .findings import WARNING_CODES, Finding, Message, Schema, Violation, quote
 from .loader import Document, Loaded, Mark, Path_
 from .rules import field_name
 
@@ -28,7 +28,10 @@ SCHEMA_PATH = Path(__file__).parent / "plan.schema.json"
 
 @cache
 def _schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    # The codes `acknowledged` takes are the rules' warnings; the file lists them too, for editors.
+    schema["$defs"]["acknowledgement"]["properties"]["code"]["enum"] = list(WARNING_CODES)
+    return schema
 
 
 @cache
