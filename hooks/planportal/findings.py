@@ -195,7 +195,6 @@ class Rule:
         return {name: value for name, value in vars(cls).items() if isinstance(value, Message)}
 
 
-_RETYPE = "Retype the text without it; a YAML escape such as \\e, \\x1b or \\u202e writes one too."
 _NOT_YAML = "This is not valid YAML: {problem}."
 _WRONG_TYPE = "{name} should be {wanted}, not {kind} ({value})."
 _UNKNOWN_FIELD = "'{field}' is not a field of {name}."
@@ -228,7 +227,8 @@ class Unreadable(Rule, code="PP001", level="error", title="Not readable as a pla
     not_yaml_invisible = Message(_NOT_YAML, "Remove the invisible character; retype the line if unsure.")
     second_document = Message("The file holds more than one YAML document.",
                               "Keep one plan per file and remove the extra '---'.")
-    yaml_anchor = Message("Anchors (&{anchor}) are not allowed in a plan.", "Remove the anchor and write values out in full.")
+    yaml_anchor = Message("Anchors (&{anchor}) are not allowed in a plan.",
+                          "Remove the anchor and write values out in full.")
     alias = Message("Aliases (*name) are not allowed in a plan.", "Write the value out in full where it is needed.")
     tag = Message("Tags ({tag}) are not allowed in a plan.", "Remove the tag; write plain values, quoted if needed.")
     merge_key = Message("Merge keys (<<) are not allowed in a plan.", "Write the fields out in full.")
@@ -251,7 +251,9 @@ class Schema(Rule, code="PP002", level="error", title="Not what the schema allow
                          "Start a plan with `planportal new CLIENT-ID`, or copy an example from plans/.")
     not_a_mapping = Message("A plan is a set of fields (a mapping), but this file holds {kind}.",
                             "Start from `planportal new CLIENT-ID`: the first line is schema_version: 1.")
-    refused_character = Message("{what} holds {character}.", _RETYPE)
+    refused_character = Message("{what} holds {character}.",
+                                "Retype the text without it; a YAML escape such as \\e, \\x1b or \\u202e "
+                                "writes one too.")
     nothing_visible = Message("{name} holds no visible character, only spaces, invisible marks or fillers.",
                               "Write the text, or remove the field.")
     bad_key = Message("'{key}' cannot be a key of {name}.",
@@ -279,7 +281,8 @@ class Dates(Rule, code="PP003", level="error", title="Not a date"):
 class OneFilePerClient(Rule, code="PP004", level="error", title="One file per client, named after the id"):
     id_differs = Message("The client id '{id}' differs from the file name '{stem}'.",
                          "Rename the file to {id}.yaml, or correct the id.")
-    shared_id = Message("{others} the same client id.", "Each person has one plan file; merge them or correct the id.")
+    shared_id = Message("{others} the same client id.",
+                        "Each person has one plan file; merge them or correct the id.")
     not_a_plan_name = Message("Only files named <client id>{suffix} are plans; this one is not read.",
                               "Rename it to {stem}{suffix}, or move it out of plans/.")
 
