@@ -2,7 +2,7 @@
 
 Nothing is lost: a file that is not `<id>.yaml`, a link that leaves the repository or a file
 that cannot be read is reported, never skipped. Plans that compare badly with another
-(a shared client id, PP004; the same person's name twice, PP104) are reported on both files.
+(a shared client id; the same person's name twice) are reported on both files.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .check import check_loaded
-from .findings import Finding, quote
+from .findings import Dates, Finding, Message, OneFilePerClient, SameName, Schema, Unreadable, quote
 from .loader import Mark, Path_, load_file, not_a_file, special_file
 
 PLAN_SUFFIX = ".yaml"
@@ -93,10 +93,7 @@ def discover(roots: Iterable[Path], base: Path) -> Iterator[tuple[Path, str, Fin
         for error in unreadable:
             path = Path(error.filename)
             shown = _shown(path, base)
-            yield path, shown, Finding(shown, 1, 1, "PP001",
-                                       f"This folder cannot be read ({error.strerror or error}); "
-                                       "the plans in it were not checked.",
-                                       "Let the account that runs the checks read it, or move the plans out.")
+            yield path, shown, Unreadable.folder_unreadable.finding(shown, reason=error.strerror or error)
 
 
 def _unusable(path: Path, shown: str, repository: Path) -> Finding | None:
@@ -105,14 +102,11 @@ def _unusable(path: Path, shown: str, repository: Path) -> Finding | None:
         try:
             target = path.resolve()
         except (OSError, RuntimeError):  # a loop of links: RuntimeError before Python 3.13
-            return Finding(shown, 1, 1, "PP001", "This link leads round in a circle and reaches no file.",
-                           "Remove the link and put the plan itself in plans/.")
+            return Unreadable.link_loop.finding(shown)
         if not target.is_relative_to(repository):
-            return Finding(shown, 1, 1, "PP001", "This is a link to a file outside the repository.",
-                           "Move the plan itself into plans/; the site only publishes what the repository holds.")
+            return Unreadable.link_outside.finding(shown)
         if target.is_dir():
-            return Finding(shown, 1, 1, "PP001", "This is a link to a folder; links to folders are not followed.",
-                           "Move the plans into a real sub-folder of plans/.")
+            return Unreadable.link_to_folder.finding(shown)
     try:
         what = not_a_file(path.stat().st_mode)
     except OSError:
@@ -120,10 +114,12 @@ def _unusable(path: Path, shown: str, repository: Path) -> Finding | None:
     if what is not None:
         return special_file(shown, what)
     if path.suffix != PLAN_SUFFIX:
-        return Finding(shown, 1, 1, "PP004", f"Only files named <client id>{PLAN_SUFFIX} are plans; "
-                       f"this one is not read.", f"Rename it to {path.stem}{PLAN_SUFFIX}, "
-                       "or move it out of plans/.")
+        return OneFilePerClient.not_a_plan_name.finding(shown, suffix=PLAN_SUFFIX, stem=path.stem)
     return None
+
+
+#: A plan with a finding of these is not the plan the schema describes: never compared with others.
+_UNPUBLISHABLE = frozenset(rule.code for rule in (Unreadable, Schema, Dates))
 
 
 def check_file(path: Path, shown_as: str) -> PlanFile:
@@ -133,12 +129,9 @@ def check_file(path: Path, shown_as: str) -> PlanFile:
         loaded = load_file(path, shown_as)
         outcome = PlanFile(path, shown_as, findings=check_loaded(loaded, shown_as, path.stem))
     except Exception:  # the last resort: every fault known in a file has its own finding
-        return PlanFile(path, shown_as, findings=[Finding(
-            shown_as, 1, 1, "PP001", "The checker failed on this file; please report it to whoever looks "
-            "after Plan Portal, with the file if you may share it.",
-            "Until it is fixed, this plan is not published; the other files were checked as usual.")])
+        return PlanFile(path, shown_as, findings=[Unreadable.checker_failed.finding(shown_as)])
     document = loaded.document
-    if document is not None and not any(f.code in ("PP001", "PP002", "PP003") for f in outcome.findings):
+    if document is not None and not any(f.code in _UNPUBLISHABLE for f in outcome.findings):
         outcome.plan = document.data
     return outcome
 
@@ -223,25 +216,19 @@ def _compare(files: list[PlanFile]) -> None:
             client = plan_file.plan["client"]
             by_id[client["id"].casefold()].append(plan_file)
             by_name[(client["name"]["first"].casefold(), client["name"]["last"].casefold())].append(plan_file)
-    _name_each_other(by_id.values(), "PP004", ("client", "id"),
-                     "{others} the same client id.",
-                     "Each person has one plan file; merge them or correct the id.")
-    _name_each_other(by_name.values(), "PP104", ("client", "name"),
-                     "{others} a plan for someone with the same first and last name.",
-                     "If it is the same person, keep one plan; if not, no change is needed.")
+    _name_each_other(by_id.values(), OneFilePerClient.shared_id, ("client", "id"))
+    _name_each_other(by_name.values(), SameName.other_plan, ("client", "name"))
 
 
-def _name_each_other(groups: Iterable[list[PlanFile]], code: str, value: Path_, message: str,
-                     hint: str) -> None:
+def _name_each_other(groups: Iterable[list[PlanFile]], message: Message, value: Path_) -> None:
     """A finding on each file of a group of two or more, naming a few of the others and
     counting the rest, so that the findings grow with the group, not with its square."""
     for group in groups:
         if len(group) < 2:
             continue
         for plan_file in group:
-            where = plan_file.mark(value)
-            plan_file.findings.append(Finding(plan_file.shown_as, where.line, where.column, code,
-                                              message.format(others=_others(group, plan_file)), hint))
+            plan_file.findings.append(message.finding(plan_file.shown_as, plan_file.mark(value),
+                                                      others=_others(group, plan_file)))
 
 
 def _others(group: list[PlanFile], plan_file: PlanFile) -> str:

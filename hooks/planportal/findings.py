@@ -1,8 +1,23 @@
-"""Findings: what every stage reports, and the three ways they are printed.
+"""Findings: every rule of the plan format, what each says, and how findings are printed.
 
 A finding names the file, the line and column (1-based) of the offending value,
 the rule code from the plan format and a sentence a case manager can act on,
 followed by a hint saying how to fix it.
+
+Every rule is declared once, below, as a class: its code, level and short title, and the
+sentences it says (`Message`s: a text and a hint, templates filled by name). A finding is
+only ever made from one of them: `Message.at(path, ...)` where the value's path is known
+(`check` turns the path into a line and column), `Message.finding(shown_as, mark, ...)`
+where the line is. So a code, a level and a sentence each live in one place, and a rule's
+row in docs/rules.md (its `anchor`) and `acknowledged` (warnings only) follow the same table.
+
+A new rule: (1) its class below, with the next free code of its level and its messages;
+(2) its detector, in `rules` for one plan (listed in `rules.PER_PLAN_RULES`) or in
+`caseload` when it compares plans; (3) its row in docs/rules.md, whose `id` is the anchor;
+(4) a fixture under tests/fixtures/rules/ and its row in tests/test_rules.py, so the rule
+cannot be removed unnoticed. A warning can be acknowledged as soon as it is declared: the
+schema's list of warning codes (schema/plan.schema.json, for editors) must name it too.
+A rule declared before its detector exists says `checked=False`.
 """
 
 from __future__ import annotations
@@ -11,15 +26,12 @@ import json
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+if TYPE_CHECKING:
+    from .loader import Path_
 
 Level = Literal["error", "warning"]
-
-#: The level of every rule of the plan format; a finding's level comes from here.
-RULE_LEVELS: dict[str, Level] = {
-    **{f"PP{n:03d}": "error" for n in range(1, 12)},
-    **{f"PP{n:03d}": "warning" for n in range(101, 106)},
-}
 
 
 @dataclass(frozen=True, order=True)
@@ -33,7 +45,7 @@ class Finding:
 
     @property
     def level(self) -> Level:
-        return RULE_LEVELS[self.code]
+        return RULES[self.code].level
 
     @property
     def is_error(self) -> bool:
@@ -107,3 +119,262 @@ def render(findings: Iterable[Finding], fmt: str) -> str:
         return json.dumps([f.as_dict() for f in found], indent=2, ensure_ascii=False)
     line = Finding.github if fmt == "github" else Finding.text
     return "\n".join(line(f) for f in found)
+
+
+# --- the rules ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Violation:
+    """A finding before its line is known: it names the path of the offending value."""
+
+    path: Path_
+    code: str
+    message: str
+    hint: str = ""
+    at_key: bool = False  # point at the key itself (an unknown field), not at its value
+
+
+class Message:
+    """One thing a rule says: a text and a hint, templates whose `{fields}` are filled by name."""
+
+    __slots__ = ("text", "hint", "rule", "name")
+
+    def __init__(self, text: str, hint: str) -> None:
+        self.text, self.hint = text, hint
+        self.rule: type[Rule]  # both set when the rule that says it is declared
+        self.name = ""
+
+    def _words(self, fields: dict[str, Any]) -> tuple[str, str]:
+        # A hint that ends in a field left empty (a field with no description) ends there.
+        return self.text.format(**fields), self.hint.format(**fields).rstrip()
+
+    def at(self, path: Path_, *, at_key: bool = False, **fields: Any) -> Violation:
+        """Said of the value at `path` in a plan, or of its key."""
+        text, hint = self._words(fields)
+        return Violation(path, self.rule.code, text, hint, at_key)
+
+    def finding(self, shown_as: str, mark: tuple[int, int] = (1, 1), **fields: Any) -> Finding:
+        """Said of the file `shown_as`, at `mark` (line, column)."""
+        text, hint = self._words(fields)
+        return Finding(shown_as, mark[0], mark[1], self.rule.code, text, hint)
+
+    def __repr__(self) -> str:
+        return f"{self.rule.__name__}.{self.name}"
+
+
+#: Every rule of the plan format by its code, in the order declared.
+RULES: dict[str, type[Rule]] = {}
+
+
+class Rule:
+    """A rule of the plan format: a class per rule, never instantiated, declared as
+    `class Name(Rule, code=..., level=..., title=...)` with its `Message`s as attributes."""
+
+    code: ClassVar[str]
+    level: ClassVar[Level]
+    title: ClassVar[str]
+    #: The `id` of the rule's row in docs/rules.md, for links to what the rule means.
+    anchor: ClassVar[str]
+    #: False for a rule of the format that no check reports yet.
+    checked: ClassVar[bool]
+
+    def __init_subclass__(cls, *, code: str, level: Level, title: str, checked: bool = True) -> None:
+        super().__init_subclass__()
+        if code in RULES:
+            raise ValueError(f"{code} is declared twice: {RULES[code].__name__} and {cls.__name__}")
+        messages = cls.messages()
+        if clash := set(messages) & {*vars(Rule), *Rule.__annotations__}:
+            raise ValueError(f"{cls.__name__} names a message like an attribute of every rule: {clash}")
+        cls.code, cls.level, cls.title, cls.anchor, cls.checked = code, level, title, code.lower(), checked
+        for name, message in messages.items():
+            message.rule, message.name = cls, name
+        RULES[code] = cls
+
+    @classmethod
+    def messages(cls) -> dict[str, Message]:
+        return {name: value for name, value in vars(cls).items() if isinstance(value, Message)}
+
+
+_NOT_YAML = "This is not valid YAML: {problem}."
+_WRONG_TYPE = "{name} should be {wanted}, not {kind} ({value})."
+_UNKNOWN_FIELD = "'{field}' is not a field of {name}."
+_UNDEFINED_RESPONSIBLE = "'{key}' is named as responsible but is not defined."
+_UNDEFINED_SHARING = "'{key}' may receive a copy but is not defined."
+_DEFINE_KEY = "Add '{key}' under people, or use one of: {listed}."
+_DEFINE_REPRESENTATIVE = "Add client.representative first, or name someone else."
+
+
+class Unreadable(Rule, code="PP001", level="error", title="Not readable as a plan"):
+    # what the file is, before it is read
+    special_file = Message("This is {what}, not a file; it is not read.",
+                           "Remove it from the plan folder: a plan is a plain text file.")
+    link_loop = Message("This link leads round in a circle and reaches no file.",
+                        "Remove the link and put the plan itself in plans/.")
+    link_outside = Message("This is a link to a file outside the repository.",
+                           "Move the plan itself into plans/; the site only publishes what the repository holds.")
+    link_to_folder = Message("This is a link to a folder; links to folders are not followed.",
+                             "Move the plans into a real sub-folder of plans/.")
+    folder_unreadable = Message("This folder cannot be read ({reason}); the plans in it were not checked.",
+                                "Let the account that runs the checks read it, or move the plans out.")
+    file_unreadable = Message("The file cannot be read ({reason}).", "Check that it exists and that you may read it.")
+    # its bytes
+    too_large = Message("The file is over 1 MiB; a plan is far smaller.",
+                        "Split it or remove what does not belong in a plan.")
+    not_utf8 = Message("The file is not UTF-8 text.", "Save it as UTF-8 in your editor.")
+    # its YAML
+    not_yaml = Message(_NOT_YAML, "Check the indentation and that text with a colon or # in it is in quotes.")
+    not_yaml_tab = Message(_NOT_YAML, "Indent with spaces, not tabs.")
+    not_yaml_invisible = Message(_NOT_YAML, "Remove the invisible character; retype the line if unsure.")
+    second_document = Message("The file holds more than one YAML document.",
+                              "Keep one plan per file and remove the extra '---'.")
+    yaml_anchor = Message("Anchors (&{anchor}) are not allowed in a plan.",
+                          "Remove the anchor and write values out in full.")
+    alias = Message("Aliases (*name) are not allowed in a plan.", "Write the value out in full where it is needed.")
+    tag = Message("Tags ({tag}) are not allowed in a plan.", "Remove the tag; write plain values, quoted if needed.")
+    merge_key = Message("Merge keys (<<) are not allowed in a plan.", "Write the fields out in full.")
+    repeated_key = Message("The key '{key}' appears twice in the same mapping.",
+                           "Keep one '{key}' and merge what the two say.")
+    key_not_a_word = Message("A key must be a plain word, not a list or a mapping.",
+                             "Write the key as a word followed by a colon.")
+    too_deep = Message("The file is nested far deeper than any plan.", "Check the indentation.")
+    too_many_values = Message("The file holds more than {most} values; a plan is far smaller.",
+                              "Check for text pasted many times over, or split what does not belong in a plan.")
+    # the last resort
+    checker_failed = Message("The checker failed on this file; please report it to whoever looks after Plan Portal, "
+                             "with the file if you may share it.",
+                             "Until it is fixed, this plan is not published; the other files were checked as usual.")
+
+
+class Schema(Rule, code="PP002", level="error", title="Not what the schema allows"):
+    # `about` is the schema's description of the field: the words the editor shows on hover.
+    empty_file = Message("The file is empty.",
+                         "Start a plan with `planportal new CLIENT-ID`, or copy an example from plans/.")
+    not_a_mapping = Message("A plan is a set of fields (a mapping), but this file holds {kind}.",
+                            "Start from `planportal new CLIENT-ID`: the first line is schema_version: 1.")
+    refused_character = Message("{what} holds {character}.",
+                                "Retype the text without it; a YAML escape such as \\e, \\x1b or \\u202e "
+                                "writes one too.")
+    nothing_visible = Message("{name} holds no visible character, only spaces, invisible marks or fillers.",
+                              "Write the text, or remove the field.")
+    bad_key = Message("'{key}' cannot be a key of {name}.",
+                      "Keys are short lowercase words (letters, digits, - or _); client, representative "
+                      "and case_manager are built in and need no entry.")
+    missing_field = Message("{name} is missing the field '{field}'.", "Add {field}: {about}")
+    unknown_field = Message(_UNKNOWN_FIELD, "The fields here are: {fields}.")
+    unknown_field_like = Message(_UNKNOWN_FIELD, "Did you mean '{close}'?")
+    empty = Message("{name} is empty; it should be {wanted}.", "{about}")
+    wrong_type = Message(_WRONG_TYPE, "{about}")
+    number_for_text = Message(_WRONG_TYPE, 'Put it in quotes, "{written}", so it stays text.')
+    not_allowed = Message("{name} is '{value}', which is not allowed here.", "Use one of: {allowed}.")
+    no_entry = Message("{name} needs at least one entry.", "{about}")
+    repeated_entry = Message("{name} lists the same entry twice.", "Keep each entry once.")
+    signature_choice = Message("The client's signature must give exactly one of name, declined or unable.", "{about}")
+    wrong_form = Message("{name} has a value of the wrong form: '{value}'.", "{about}")
+
+
+class Dates(Rule, code="PP003", level="error", title="Not a date"):
+    # `how` says how to write the value as a date (rules.date_hint).
+    not_a_date = Message("{name}: '{value}' is not a date written YYYY-MM-DD.", "{how}")
+    outside_years = Message("{name}: {day} is outside the years a plan's dates may use ({first} to {last}).", "{how}")
+
+
+class OneFilePerClient(Rule, code="PP004", level="error", title="One file per client, named after the id"):
+    id_differs = Message("The client id '{id}' differs from the file name '{stem}'.",
+                         "Rename the file to {id}.yaml, or correct the id.")
+    shared_id = Message("{others} the same client id.",
+                        "Each person has one plan file; merge them or correct the id.")
+    not_a_plan_name = Message("Only files named <client id>{suffix} are plans; this one is not read.",
+                              "Rename it to {stem}{suffix}, or move it out of plans/.")
+
+
+class Undefined(Rule, code="PP005", level="error", title="Someone named who is not defined"):
+    responsible = Message(_UNDEFINED_RESPONSIBLE, _DEFINE_KEY)
+    responsible_representative = Message(_UNDEFINED_RESPONSIBLE, _DEFINE_REPRESENTATIVE)
+    sharing = Message(_UNDEFINED_SHARING, _DEFINE_KEY)
+    sharing_representative = Message(_UNDEFINED_SHARING, _DEFINE_REPRESENTATIVE)
+
+
+class Ongoing(Rule, code="PP006", level="error", title="Ongoing target on a goal of change"):
+    not_maintain = Message("'ongoing' is a target only for a goal that maintains something.",
+                           "Give a specific date, or set the issue's kind: maintain if the goal is to keep a skill.")
+
+
+class TargetDates(Rule, code="PP007", level="error", title="Target date outside the plan's year"):
+    before_plan = Message("The target date {target} is before the plan date {made}.",
+                          "Choose a day on or after the plan date.")
+    after_review = Message("The target date {target} is after the next review on {review}.",
+                           "Choose a day on or before the review date, or use annual-review.")
+
+
+class ReviewDate(Rule, code="PP008", level="error", title="Review or assessment date out of place"):
+    before_plan = Message("The review date {review} is before the plan date {made}.",
+                          "Set a review date after the plan date.")
+    too_late = Message("The review date {review} is more than a year after the plan date {made}.",
+                       "Review the plan by {latest} at the latest.")
+    assessment_after_plan = Message("The assessment date {assessed} is after the plan date {made}.",
+                                    "The plan is made from the assessment: check both dates.")
+
+
+class DatedBeforePlan(Rule, code="PP009", level="error", title="Dated before the plan, or completed but not done"):
+    before_plan = Message("The {what} date {written} is before the plan date {made}.",
+                          "Check the year; a plan cannot be signed or worked on before it is made.")
+    completed_not_done = Message("This strategy has a completed date but its status is not done.",
+                                 "Set status: done, or remove the completed date.")
+
+
+class SocialSecurityNumber(Rule, code="PP010", level="error", title="A Social Security number"):
+    found = Message("This looks like a Social Security number; plans must never hold one.",
+                    "Remove it. Identify the person by the agency's client id only.")
+
+
+class Signatures(Rule, code="PP011", level="error", title="An active plan not signed"):
+    no_client = Message("This active plan has no client signature.",
+                        "Add signatures.client with the person's (or representative's) name and date, "
+                        "or record why they declined or were unable; or mark the plan a draft.")
+    no_case_manager = Message("This active plan has no case manager signature.",
+                              "Add signatures.case_manager with your name and the date.")
+
+
+class TemplateText(Rule, code="PP012", level="error", title="Text left from the new-plan template", checked=False):
+    pass
+
+
+class Measure(Rule, code="PP101", level="warning", title="A goal without a measure"):
+    missing = Message("This goal has no measure.", "Add measure: how you and the person will know the goal is met.")
+
+
+class PersonResponsible(Rule, code="PP102", level="warning", title="The person responsible for nothing"):
+    for_nothing = Message("The person is responsible for no strategy in this plan.",
+                          "Give the person a part in their plan: add client to a strategy's responsible.")
+
+
+class DatesChosen(Rule, code="PP103", level="warning", title="Target dates left at the review date"):
+    defaulted = Message("{defaulted} of {targets} target dates are the review date.",
+                        "Choose a specific day for each strategy, when it can really be done.")
+
+
+class SameName(Rule, code="PP104", level="warning", title="Another plan with the same name"):
+    other_plan = Message("{others} a plan for someone with the same first and last name.",
+                         "If it is the same person, keep one plan; if not, no change is needed.")
+
+
+class PlainWords(Rule, code="PP105", level="warning", title="Harder to read than grade 8"):
+    above_grade_8 = Message("The plan's text reads at grade {grade:.1f}; the person should be able to read it "
+                            "at grade 8 or below.",
+                            "Use short sentences and everyday words, in the person's own words.")
+
+
+class ChangedSinceSigned(Rule, code="PP106", level="warning", title="Changed since the person signed",
+                         checked=False):
+    pass
+
+
+class NumberInHistory(Rule, code="PP107", level="warning", title="A Social Security number in the history",
+                      checked=False):
+    pass
+
+
+#: The level of every rule the checks report (a rule not checked yet reports nothing).
+RULE_LEVELS: dict[str, Level] = {code: rule.level for code, rule in RULES.items() if rule.checked}
+#: The codes `acknowledged` accepts: the warnings.
+WARNING_CODES: tuple[str, ...] = tuple(code for code, rule in RULES.items() if rule.level == "warning")

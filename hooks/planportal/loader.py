@@ -5,7 +5,7 @@ and `2007-04-12` into a date object, and follow aliases and tags. A plan is a re
 a person, so this loader builds values from the parser's events itself and refuses all of
 that: only `true`/`false` are booleans, only plain decimal digits are integers, every other
 scalar stays text (dates are checked later), and anchors, aliases, merge keys, tags, repeated
-keys and second documents are findings (PP001), never guesses.
+keys and second documents are findings (`Unreadable`), never guesses.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from .findings import Finding, quote
+from .findings import Finding, Message, Unreadable, quote
 
 try:  # libyaml parses a plan about twenty times faster than the pure-Python parser.
     from yaml import CSafeLoader as _Parser
@@ -104,9 +104,9 @@ class Loaded:
 
 
 class _Refused(Exception):
-    def __init__(self, mark: Mark, message: str, hint: str) -> None:
+    def __init__(self, mark: Mark, message: Message, **fields: object) -> None:
         super().__init__(message)
-        self.mark, self.message, self.hint = mark, message, hint
+        self.mark, self.message, self.fields = mark, message, fields
 
 
 class _Positions(NamedTuple):
@@ -139,8 +139,7 @@ def not_a_file(mode: int) -> str | None:
 
 
 def special_file(shown_as: str, what: str) -> Finding:
-    return Finding(shown_as, 1, 1, "PP001", f"This is {what}, not a file; it is not read.",
-                   "Remove it from the plan folder: a plan is a plain text file.")
+    return Unreadable.special_file.finding(shown_as, what=what)
 
 
 def load_file(path: Path, shown_as: str) -> Loaded:
@@ -157,33 +156,27 @@ def load_file(path: Path, shown_as: str) -> Loaded:
                 return Loaded(None, None, [special_file(shown_as, what)])
             raw = handle.read(MAX_BYTES + 1)
     except (OSError, RuntimeError) as error:  # RuntimeError: a loop of links, before Python 3.13
-        return Loaded(None, None, [Finding(shown_as, 1, 1, "PP001",
-                      f"The file cannot be read ({getattr(error, 'strerror', None) or error}).",
-                      "Check that it exists and that you may read it.")])
+        reason = getattr(error, "strerror", None) or error
+        return Loaded(None, None, [Unreadable.file_unreadable.finding(shown_as, reason=reason)])
     return load_bytes(raw, shown_as)
 
 
 def load_bytes(raw: bytes, shown_as: str) -> Loaded:
-    def refuse(mark: Mark, message: str, hint: str) -> list[Finding]:
-        return [Finding(shown_as, mark.line, mark.column, "PP001", message, hint)]
-
     if len(raw) > MAX_BYTES:
-        return Loaded(None, None, refuse(Mark(1, 1), "The file is over 1 MiB; a plan is far smaller.",
-                                         "Split it or remove what does not belong in a plan."))
+        return Loaded(None, None, [Unreadable.too_large.finding(shown_as)])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         before = raw[: error.start].decode("utf-8", "replace")
         mark = _offset_mark(before, len(before))
-        return Loaded(None, None, refuse(mark, "The file is not UTF-8 text.",
-                                         "Save it as UTF-8 in your editor."))
+        return Loaded(None, None, [Unreadable.not_utf8.finding(shown_as, mark)])
     try:
         document = Document(_build(text), text)
     except _Refused as refusal:
-        return Loaded(None, text, refuse(refusal.mark, refusal.message, refusal.hint))
+        return Loaded(None, text, [refusal.message.finding(shown_as, refusal.mark, **refusal.fields)])
     except yaml.YAMLError as error:
-        mark, message = _yaml_error(error, text)
-        return Loaded(None, text, refuse(mark, f"This is not valid YAML: {message}.", _yaml_hint(text, mark)))
+        mark, problem = _yaml_error(error, text)
+        return Loaded(None, text, [_not_yaml(text, mark).finding(shown_as, mark, problem=problem)])
     return Loaded(document, text, [])
 
 
@@ -214,14 +207,15 @@ def _yaml_error(error: yaml.YAMLError, text: str) -> tuple[Mark, str]:
     return Mark(1, 1), str(error).splitlines()[0] if str(error) else "unexpected text"
 
 
-def _yaml_hint(text: str, mark: Mark) -> str:
+def _not_yaml(text: str, mark: Mark) -> Message:
+    """What to say of text that is not YAML, by what its line at `mark` holds."""
     lines = _LINE_BREAK.split(text)
     line = lines[mark.line - 1] if mark.line <= len(lines) else ""
     if "\t" in line[: mark.column]:
-        return "Indent with spaces, not tabs."
+        return Unreadable.not_yaml_tab
     if any(not character.isprintable() for character in line if character != "\t"):
-        return "Remove the invisible character; retype the line if unsure."
-    return "Check the indentation and that text with a colon or # in it is in quotes."
+        return Unreadable.not_yaml_invisible
+    return Unreadable.not_yaml
 
 
 def _build(text: str, positions: _Positions | None = None) -> Any:
@@ -270,23 +264,19 @@ def _values(next_event: Callable[[], Any], positions: _Positions | None) -> Any:
             if event.anchor is not None or event.tag is not None:
                 _refuse_node(event)
             if is_map and key is None:
-                raise _Refused(_mark(event), "A key must be a plain word, not a list or a mapping.",
-                               "Write the key as a word followed by a colon.")
+                raise _Refused(_mark(event), Unreadable.key_not_a_word)
             if len(stack) >= MAX_DEPTH:
-                raise _Refused(_mark(event), "The file is nested far deeper than any plan.",
-                               "Check the indentation.")
+                raise _Refused(_mark(event), Unreadable.too_deep)
             value = {} if kind is yaml.MappingStartEvent else []
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             container, path, is_map = stack.pop()
             continue
         elif kind is yaml.AliasEvent:
-            raise _Refused(_mark(event), "Aliases (*name) are not allowed in a plan.",
-                           "Write the value out in full where it is needed.")
+            raise _Refused(_mark(event), Unreadable.alias)
         elif kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
-                raise _Refused(_mark(event), "The file holds more than one YAML document.",
-                               "Keep one plan per file and remove the extra '---'.")
+                raise _Refused(_mark(event), Unreadable.second_document)
             continue
         elif kind is yaml.StreamEndEvent:
             return data
@@ -309,8 +299,7 @@ def _values(next_event: Callable[[], Any], positions: _Positions | None) -> Any:
                 positions.spans[(value_path, False)] = _span(event)
         values += 1
         if values > MAX_VALUES:
-            raise _Refused(_mark(event), f"The file holds more than {MAX_VALUES} values; a plan is far smaller.",
-                           "Check for text pasted many times over, or split what does not belong in a plan.")
+            raise _Refused(_mark(event), Unreadable.too_many_values, most=MAX_VALUES)
         if type(value) is dict or type(value) is list:
             stack.append((container, path, is_map))
             container, path, is_map = value, value_path, type(value) is dict
@@ -319,16 +308,13 @@ def _values(next_event: Callable[[], Any], positions: _Positions | None) -> Any:
 def _key(event: yaml.ScalarEvent, mapping: dict[str, Any]) -> str:
     key: str = event.value
     if key == "<<":
-        raise _Refused(_mark(event), "Merge keys (<<) are not allowed in a plan.", "Write the fields out in full.")
+        raise _Refused(_mark(event), Unreadable.merge_key)
     if key in mapping:
-        raise _Refused(_mark(event), f"The key '{quote(key)}' appears twice in the same mapping.",
-                       f"Keep one '{quote(key)}' and merge what the two say.")
+        raise _Refused(_mark(event), Unreadable.repeated_key, key=quote(key))
     return sys.intern(key)  # thousands of plans then share one copy of each field name
 
 
 def _refuse_node(event: Any) -> None:
     if event.anchor is not None:
-        raise _Refused(_mark(event), f"Anchors (&{quote(event.anchor)}) are not allowed in a plan.",
-                       "Remove the anchor and write values out in full.")
-    raise _Refused(_mark(event), f"Tags ({quote(event.tag)}) are not allowed in a plan.",
-                   "Remove the tag; write plain values, quoted if needed.")
+        raise _Refused(_mark(event), Unreadable.yaml_anchor, anchor=quote(event.anchor))
+    raise _Refused(_mark(event), Unreadable.tag, tag=quote(event.tag))

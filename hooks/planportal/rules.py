@@ -1,35 +1,29 @@
-"""The rules beyond the schema (PP002-PP105).
+"""The rules beyond the schema: the detectors of the rules declared in `findings`.
 
-What every text may hold (PP002) and the search for Social Security numbers (PP010) run on
-any file; the other rules on a plan the schema has accepted. Each rule yields `Violation`s
-that name the path of the offending value; `check` turns the path into a line and column.
-Rules that compare plans with each other (PP004 for a shared id, PP104) live in `caseload`,
-which sees every plan at once.
+What every text may hold and the search for Social Security numbers run on any file; the
+other rules on a plan the schema has accepted. Each rule yields `Violation`s, made from its
+messages, that name the path of the offending value; `check` turns the path into a line and
+column. Rules that compare plans with each other (a shared id, the same name) live in
+`caseload`, which sees every plan at once.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from .findings import quote
-from .loader import Path_
+from .findings import (DatedBeforePlan, Dates, DatesChosen, Measure, OneFilePerClient, Ongoing, PersonResponsible,
+                       PlainWords, ReviewDate, Schema, Signatures, SocialSecurityNumber, TargetDates, Undefined,
+                       Finding, Violation, quote)
+from .loader import Document, Mark, Path_, line_starts, offset_mark
 from .readability import flesch_kincaid_grade
 
 RESERVED_KEYS = ("client", "case_manager")
-
-
-@dataclass(frozen=True)
-class Violation:
-    path: Path_
-    code: str
-    message: str
-    hint: str = ""
-    at_key: bool = False  # point at the key itself (an unknown field), not at its value
 
 
 def field_name(path: Path_) -> str:
@@ -38,7 +32,7 @@ def field_name(path: Path_) -> str:
     return " > ".join(words) if words else "the plan"
 
 
-# --- what a text may hold (PP002) ------------------------------------------------------------
+# --- what a text may hold -------------------------------------------------------------------
 
 #: Control characters, except the line break and the tab that text may hold (YAML turns every
 #: line end in a block into a line break); and the bidirectional embeddings, overrides and
@@ -78,18 +72,16 @@ def _character(character: str) -> str:
 
 
 def text_violations(data: Any) -> Iterator[Violation]:
-    """PP002 for a text with a control or a bidirectional override in it, and for a text with
-    something in it but nothing visible (blank text is the schema's to report)."""
+    """A schema finding for a text with a control or a bidirectional override in it, and for a
+    text with something in it but nothing visible (blank text is the schema's to report)."""
     for path, is_key, text in texts(data):
         refused = (_REFUSED_IN_KEY if is_key else _REFUSED_IN_TEXT).search(text)
         if refused:
             what = f"The key '{quote(text)}' of {field_name(path[:-1])}" if is_key else field_name(path)
-            yield Violation(path, "PP002", f"{what} holds {_character(refused.group())}.",
-                            "Retype the text without it; a YAML escape such as \\e, \\x1b or \\u202e "
-                            "writes one too.", at_key=is_key)
+            yield Schema.refused_character.at(path, what=what, character=_character(refused.group()),
+                                              at_key=is_key)
         elif not is_key and text.strip() and not any(map(is_visible, text)):
-            yield Violation(path, "PP002", f"{field_name(path)} holds no visible character, only "
-                            "spaces, invisible marks or fillers.", "Write the text, or remove the field.")
+            yield Schema.nothing_visible.at(path, name=field_name(path))
 
 
 # --- dates -------------------------------------------------------------------------------
@@ -114,12 +106,12 @@ def parse_date(value: str) -> date | None:
         return None
 
 
-def date_message(name: str, value: str) -> str:
-    """What is wrong with `value` where the field `name` wants a date."""
+def date_violation(path: Path_, name: str, value: str) -> Violation:
+    """What is wrong with `value` where the field `name` wants a date, and how to write it."""
     day = parse_date(value)
-    if day is not None:
-        return f"{name}: {day} is outside the years a plan's dates may use ({FIRST_YEAR} to {LAST_YEAR})."
-    return f"{name}: '{quote(value)}' is not a date written YYYY-MM-DD."
+    message = Dates.not_a_date if day is None else Dates.outside_years
+    return message.at(path, name=name, value=quote(value), day=day, first=FIRST_YEAR, last=LAST_YEAR,
+                      how=date_hint(value))
 
 
 def date_hint(value: str) -> str:
@@ -181,9 +173,7 @@ def _responsible_paths(path: Path_, strategy: dict[str, Any]) -> Iterator[tuple[
 
 def pp004_id_matches_file(plan: dict[str, Any], stem: str) -> Iterator[Violation]:
     if plan["client"]["id"] != stem:
-        yield Violation(("client", "id"), "PP004",
-                        f"The client id '{plan['client']['id']}' differs from the file name '{quote(stem)}'.",
-                        f"Rename the file to {plan['client']['id']}.yaml, or correct the id.")
+        yield OneFilePerClient.id_differs.at(("client", "id"), id=plan["client"]["id"], stem=quote(stem))
 
 
 def pp005_keys_defined(plan: dict[str, Any]) -> Iterator[Violation]:
@@ -194,27 +184,18 @@ def pp005_keys_defined(plan: dict[str, Any]) -> Iterator[Violation]:
     for path, strategy, _ in strategies(plan):
         for where, key in _responsible_paths(path, strategy):
             if key not in known:
-                yield Violation(where, "PP005", f"'{quote(key)}' is named as responsible but is not defined.",
-                                _undefined_hint(key, listed))
+                message = Undefined.responsible_representative if key == "representative" else Undefined.responsible
+                yield message.at(where, key=quote(key), listed=listed)
     for n, key in enumerate(plan.get("sharing", [])):
         if key not in known:
-            yield Violation(("sharing", n), "PP005", f"'{quote(key)}' may receive a copy but is not defined.",
-                            _undefined_hint(key, listed))
-
-
-def _undefined_hint(key: str, listed: str) -> str:
-    if key == "representative":
-        return "Add client.representative first, or name someone else."
-    return f"Add '{quote(key)}' under people, or use one of: {listed}."
+            message = Undefined.sharing_representative if key == "representative" else Undefined.sharing
+            yield message.at(("sharing", n), key=quote(key), listed=listed)
 
 
 def pp006_ongoing_only_to_maintain(plan: dict[str, Any]) -> Iterator[Violation]:
     for path, strategy, issue in strategies(plan):
         if strategy["target_date"] == "ongoing" and issue.get("kind", "change") != "maintain":
-            yield Violation((*path, "target_date"), "PP006",
-                            "'ongoing' is a target only for a goal that maintains something.",
-                            "Give a specific date, or set the issue's kind: maintain if the goal "
-                            "is to keep a skill.")
+            yield Ongoing.not_maintain.at((*path, "target_date"))
 
 
 def pp007_targets_within_plan(plan: dict[str, Any]) -> Iterator[Violation]:
@@ -225,13 +206,9 @@ def pp007_targets_within_plan(plan: dict[str, Any]) -> Iterator[Violation]:
         if target is None:
             continue
         if target < made:
-            yield Violation((*path, "target_date"), "PP007",
-                            f"The target date {target} is before the plan date {made}.",
-                            "Choose a day on or after the plan date.")
+            yield TargetDates.before_plan.at((*path, "target_date"), target=target, made=made)
         elif target > review:
-            yield Violation((*path, "target_date"), "PP007",
-                            f"The target date {target} is after the next review on {review}.",
-                            "Choose a day on or before the review date, or use annual-review.")
+            yield TargetDates.after_review.at((*path, "target_date"), target=target, review=review)
 
 
 def pp008_review_within_a_year(plan: dict[str, Any]) -> Iterator[Violation]:
@@ -240,18 +217,13 @@ def pp008_review_within_a_year(plan: dict[str, Any]) -> Iterator[Violation]:
     if written:
         review = date.fromisoformat(written)
         if review < made:
-            yield Violation(("plan", "review_date"), "PP008",
-                            f"The review date {review} is before the plan date {made}.",
-                            "Set a review date after the plan date.")
+            yield ReviewDate.before_plan.at(("plan", "review_date"), review=review, made=made)
         elif review > add_one_year(made):
-            yield Violation(("plan", "review_date"), "PP008",
-                            f"The review date {review} is more than a year after the plan date {made}.",
-                            f"Review the plan by {add_one_year(made)} at the latest.")
+            yield ReviewDate.too_late.at(("plan", "review_date"), review=review, made=made,
+                                         latest=add_one_year(made))
     assessed = plan["plan"].get("assessment_date")
     if assessed and date.fromisoformat(assessed) > made:
-        yield Violation(("plan", "assessment_date"), "PP008",
-                        f"The assessment date {assessed} is after the plan date {made}.",
-                        "The plan is made from the assessment: check both dates.")
+        yield ReviewDate.assessment_after_plan.at(("plan", "assessment_date"), assessed=assessed, made=made)
 
 
 def pp009_dates_after_plan(plan: dict[str, Any]) -> Iterator[Violation]:
@@ -259,8 +231,7 @@ def pp009_dates_after_plan(plan: dict[str, Any]) -> Iterator[Violation]:
 
     def before_plan(path: Path_, written: str, what: str) -> Iterator[Violation]:
         if date.fromisoformat(written) < made:
-            yield Violation(path, "PP009", f"The {what} date {written} is before the plan date {made}.",
-                            "Check the year; a plan cannot be signed or worked on before it is made.")
+            yield DatedBeforePlan.before_plan.at(path, what=what, written=written, made=made)
 
     for who, signature in plan.get("signatures", {}).items():
         yield from before_plan(("signatures", who, "date"), signature["date"], "signature")
@@ -270,12 +241,10 @@ def pp009_dates_after_plan(plan: dict[str, Any]) -> Iterator[Violation]:
         if "completed" in strategy:
             yield from before_plan((*path, "completed"), strategy["completed"], "completed")
             if strategy.get("status") != "done":
-                yield Violation((*path, "completed"), "PP009",
-                                "This strategy has a completed date but its status is not done.",
-                                "Set status: done, or remove the completed date.")
+                yield DatedBeforePlan.completed_not_done.at((*path, "completed"))
 
 
-# --- Social Security numbers (PP010) -----------------------------------------------------------
+# --- Social Security numbers ----------------------------------------------------------------
 
 #: What may stand between the 3, 2 and 4 digits: every dash (Unicode's Pd, the minus sign, the
 #: soft hyphen), dots, slashes, the tab and every space (Zs), and the zero-width space. Written
@@ -317,31 +286,66 @@ def ssn_digits(found: str) -> str:
     return "".join(str(unicodedata.decimal(c)) for c in found if c.isdecimal())
 
 
+def ssn_findings(text: str, document: Document | None, shown_as: str) -> list[Finding]:
+    """A finding for each number shaped like an SSN, once: where the raw text holds it (comments
+    included), and where only YAML's decoding makes one (`"\\x30\\x37\\x38-05-1120"`), at the
+    value or key that holds it."""
+    starts: list[int] = []  # found when first needed: almost every plan has no finding
+    raw: list[tuple[Mark, str]] = []
+    for offset, found in pp010_no_ssn(text):
+        starts = starts or line_starts(text)
+        raw.append((offset_mark(starts, offset), ssn_digits(found)))
+    marks = [mark for mark, _ in raw]
+    if document is not None:
+        marks += _decoded_ssn_marks(document, raw)
+    return [SocialSecurityNumber.found.finding(shown_as, mark) for mark in marks]
+
+
+def _decoded_ssn_marks(document: Document, raw: list[tuple[Mark, str]]) -> list[Mark]:
+    """Where a decoded value or key holds an SSN that the raw text does not show in it.
+    The texts are searched in one go, joined by line breaks, which no SSN pattern crosses."""
+    parts = list(texts(document.data))
+    hits = list(pp010_no_ssn("\n".join(text for _, _, text in parts)))
+    if not hits:
+        return []
+    starts = [0]
+    for _, _, text in parts[:-1]:
+        starts.append(starts[-1] + len(text) + 1)
+    shown_raw: dict[tuple[Path_, bool], Counter[str]] = {}
+    marks: list[Mark] = []
+    for offset, found in sorted(hits):
+        path, is_key, _ = parts[bisect.bisect_right(starts, offset) - 1]
+        begin, end = document.spans[(path, is_key)]
+        if (path, is_key) not in shown_raw:
+            shown_raw[(path, is_key)] = Counter(digits for mark, digits in raw if begin <= mark < end)
+        digits = ssn_digits(found)
+        if shown_raw[(path, is_key)][digits]:
+            shown_raw[(path, is_key)][digits] -= 1  # the number the raw text shows: reported there
+        else:
+            marks.append(begin)
+    return marks
+
+
 def pp011_signed_when_active(plan: dict[str, Any]) -> Iterator[Violation]:
     if plan["plan"].get("status", "active") != "active":
         return
     signatures = plan.get("signatures", {})
     where: Path_ = ("signatures",) if signatures else ("plan",)
     if "client" not in signatures:
-        yield Violation(where, "PP011", "This active plan has no client signature.",
-                        "Add signatures.client with the person's (or representative's) name and date, "
-                        "or record why they declined or were unable; or mark the plan a draft.")
+        yield Signatures.no_client.at(where)
     if "case_manager" not in signatures:
-        yield Violation(where, "PP011", "This active plan has no case manager signature.",
-                        "Add signatures.case_manager with your name and the date.")
+        yield Signatures.no_case_manager.at(where)
 
 
 def pp101_measure_for_goal(plan: dict[str, Any]) -> Iterator[Violation]:
     for i, issue in enumerate(plan["issues"]):
         if "measure" not in issue:
-            yield Violation(("issues", i, "goal"), "PP101", "This goal has no measure.",
-                            "Add measure: how you and the person will know the goal is met.")
+            yield Measure.missing.at(("issues", i, "goal"))
 
 
 def pp102_person_responsible(plan: dict[str, Any]) -> Iterator[Violation]:
     if not any("client" in responsible_keys(s) for _, s, _ in strategies(plan)):
-        yield Violation(("issues",), "PP102", "The person is responsible for no strategy in this plan.",
-                        "Give the person a part in their plan: add client to a strategy's responsible.")
+        yield PersonResponsible.for_nothing.at(("issues",))
 
 
 def pp103_dates_chosen(plan: dict[str, Any]) -> Iterator[Violation]:
@@ -349,9 +353,7 @@ def pp103_dates_chosen(plan: dict[str, Any]) -> Iterator[Violation]:
     targets = [s["target_date"] for _, s, _ in strategies(plan) if s["target_date"] != "ongoing"]
     defaulted = sum(t == "annual-review" or parse_date(t) == review for t in targets)
     if targets and defaulted * 2 > len(targets):
-        yield Violation(("issues",), "PP103",
-                        f"{defaulted} of {len(targets)} target dates are the review date.",
-                        "Choose a specific day for each strategy, when it can really be done.")
+        yield DatesChosen.defaulted.at(("issues",), defaulted=defaulted, targets=len(targets))
 
 
 def person_text(plan: dict[str, Any]) -> str:
@@ -371,10 +373,7 @@ def pp105_plain_words(plan: dict[str, Any]) -> Iterator[Violation]:
         return  # Flesch-Kincaid measures English only.
     grade = flesch_kincaid_grade(person_text(plan))
     if grade > 8:
-        yield Violation(("issues",), "PP105",
-                        f"The plan's text reads at grade {grade:.1f}; the person should be able to read it "
-                        "at grade 8 or below.",
-                        "Use short sentences and everyday words, in the person's own words.")
+        yield PlainWords.above_grade_8.at(("issues",), grade=grade)
 
 
 PER_PLAN_RULES: tuple[Callable[[dict[str, Any]], Iterator[Violation]], ...] = (
