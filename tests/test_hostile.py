@@ -35,6 +35,7 @@ from planportal.caseload import load_caseload
 from planportal.check import check_loaded
 from planportal.findings import RULE_LEVELS, Finding, render
 from planportal.loader import MAX_BYTES, MAX_VALUES, Loaded, load_bytes, load_file
+from planportal.plan import Plan
 
 HOSTILE = REPOSITORY / "tests" / "fixtures" / "hostile"
 SHOWN = HOSTILE.relative_to(REPOSITORY).as_posix()
@@ -360,8 +361,8 @@ def payload_files(folder: Path) -> Path:
 def test_a_fault_in_the_checker_is_a_finding_on_that_file_alone(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Simulates an internal bug: a rule that raises on one plan."""
-    def broken(plan: dict[str, object]) -> list[rules.Violation]:
-        if plan["client"]["id"] == "T-crash":  # type: ignore[index]
+    def broken(plan: Plan) -> list[rules.Violation]:
+        if plan.client_id == "T-crash":
             raise ZeroDivisionError("a bug")
         return []
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from planportal.loader import load_file
 from planportal.readability import flesch_kincaid_grade, syllables
+from planportal.plan import Plan
 from planportal.rules import person_text
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -26,7 +27,7 @@ ENDINGS = ["", ".", "!", "?", "...", ",", ";"]
 
 def example_texts() -> list[str]:
     plans = sorted((REPOSITORY / "plans").rglob("*.yaml"))
-    return [person_text(load_file(path, path.name).document.data) for path in plans]
+    return [person_text(Plan(load_file(path, path.name).document.data)) for path in plans]
 
 
 def test_the_example_plans_score_as_textstat_scores_them() -> None:

@@ -26,6 +26,7 @@ from planportal.caseload import Caseload, load_caseload
 from planportal.check import check_loaded
 from planportal.findings import RULE_LEVELS, Finding
 from planportal.loader import load_bytes
+from planportal.plan import Plan
 
 # fixture (under tests/fixtures/rules/), code, line, column, text the message or hint must hold
 TABLE: list[tuple[str, str, int, int, str]] = [
@@ -392,7 +393,7 @@ def test_the_edge_years_pass_and_leave_room_for_a_year_of_plan() -> None:
     """2199-12-31 plus the default year of review, and status's steps around it, stay on the calendar."""
     last = valid_plan_text().replace("2007-", "2199-").replace("2008-04-12", "2199-12-31")
     assert check_text(last) == []
-    assert rules.review_date({"plan": {"date": "2199-12-31"}}) == date(2200, 12, 31)
+    assert Plan({"plan": {"date": "2199-12-31"}}).review == date(2200, 12, 31)
 
 
 # --- issue 11: PP010's wider net --------------------------------------------------------------------

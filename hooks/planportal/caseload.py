@@ -7,6 +7,7 @@ that cannot be read is reported, never skipped. Plans that compare badly with an
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -170,7 +171,8 @@ class CaseloadCheck:
         self._pool: ProcessPoolExecutor | None = None
         self._fresh: Iterator[PlanFile]
         if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-            self._pool = ProcessPoolExecutor()
+            # forkserver: never a fork of a process running `mkdocs serve`'s threads
+            self._pool = ProcessPoolExecutor(mp_context=multiprocessing.get_context("forkserver"))
             self._fresh = self._pool.map(_check_pair, todo, chunksize=32)
             self._pool.shutdown(wait=False)  # the workers exit once the checks are done
         else:  # checked here, in `result()`

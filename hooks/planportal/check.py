@@ -20,6 +20,7 @@ from . import rules
 from .fastschema import compile_schema
 from .findings import WARNING_CODES, Finding, Message, Schema, Violation, quote
 from .loader import Document, Loaded, Mark, Path_
+from .plan import Plan
 from .rules import field_name
 
 #: A link to schema/plan.schema.json, so that a wheel (as pre-commit installs it) carries the schema.
@@ -71,7 +72,8 @@ def _violation_mark(document: Document, violation: Violation) -> Mark:
     return document.mark(violation.path)
 
 
-def rule_violations(plan: dict[str, Any], stem: str) -> Iterator[Violation]:
+def rule_violations(data: dict[str, Any], stem: str) -> Iterator[Violation]:
+    plan = Plan(data)
     yield from rules.pp004_id_matches_file(plan, stem)
     for rule in rules.PER_PLAN_RULES:
         yield from rule(plan)

@@ -20,6 +20,8 @@ from typing import Any
 RESERVED_KEYS = ("client", "case_manager")
 #: ...and `representative`, when the plan names the client's legal representative.
 REPRESENTATIVE = "representative"
+#: Who signs a plan, in the order the signatures are shown.
+SIGNERS = ("client", "case_manager", "supervisor")
 ONGOING, AT_REVIEW = "ongoing", "annual-review"
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # \d would admit other scripts' digits
 

@@ -21,9 +21,9 @@ from .findings import (DatedBeforePlan, Dates, DatesChosen, Measure, OneFilePerC
                        PlainWords, ReviewDate, Schema, Signatures, SocialSecurityNumber, TargetDates, Undefined,
                        Finding, Violation, quote)
 from .loader import Document, Mark, Path_, line_starts, offset_mark
+from .plan import AT_REVIEW, ISO_DATE, ONGOING, REPRESENTATIVE, SIGNERS, Plan, add_one_year, parse_date
 from .readability import flesch_kincaid_grade
 
-RESERVED_KEYS = ("client", "case_manager")
 
 
 def field_name(path: Path_) -> str:
@@ -90,20 +90,9 @@ _WRITTEN_DATE_FORMATS = (
     "%B %d, %Y", "%B %d %Y", "%b %d, %Y", "%b %d %Y", "%b. %d, %Y", "%d %B %Y", "%d %b %Y",
     "%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y", "%Y/%m/%d", "%Y.%m.%d", "%d.%m.%Y", "%Y-%m-%d",
 )
-_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # \d would admit other scripts' digits
 #: The years a plan's dates may use (the schema's date pattern says the same): far beyond any
 #: real plan, far from the calendar's ends, so a year's or a month's step never overflows.
 FIRST_YEAR, LAST_YEAR = 1900, 2199
-
-
-def parse_date(value: str) -> date | None:
-    """A `YYYY-MM-DD` that is a real calendar day, else None."""
-    if not _ISO.fullmatch(value):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def date_violation(path: Path_, name: str, value: str) -> Violation:
@@ -127,121 +116,80 @@ def date_hint(value: str) -> str:
         return f"Write it as {day.isoformat()}."
     if re.search(r"\d+/\d+\s*-\s*\d+/\d+", text):
         return "Give one specific day, written YYYY-MM-DD (like 2007-07-12), not a range."
-    if _ISO.fullmatch(text):
+    if ISO_DATE.fullmatch(text):
         return "That day is not on the calendar; check the month and the day."
     return "Write the day as YYYY-MM-DD, for example 2007-07-12."
 
 
-def add_one_year(day: date) -> date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
-
-
-def review_date(plan: dict[str, Any]) -> date:
-    """The plan's next review: as written, or a year after the plan date."""
-    written = plan["plan"].get("review_date")
-    made = date.fromisoformat(plan["plan"]["date"])
-    return date.fromisoformat(written) if written else add_one_year(made)
-
-
-# --- walking a plan ------------------------------------------------------------------------
-
-def strategies(plan: dict[str, Any]) -> Iterator[tuple[Path_, dict[str, Any], dict[str, Any]]]:
-    """Every strategy with its path and its issue."""
-    for i, issue in enumerate(plan["issues"]):
-        for s, strategy in enumerate(issue["strategies"]):
-            yield ("issues", i, "strategies", s), strategy, issue
-
-
-def responsible_keys(strategy: dict[str, Any]) -> list[str]:
-    held = strategy["responsible"]
-    return [held] if isinstance(held, str) else list(held)
-
-
-def _responsible_paths(path: Path_, strategy: dict[str, Any]) -> Iterator[tuple[Path_, str]]:
-    held = strategy["responsible"]
-    if isinstance(held, str):
-        yield (*path, "responsible"), held
-    else:
-        for n, key in enumerate(held):
-            yield (*path, "responsible", n), key
-
-
 # --- the rules -----------------------------------------------------------------------------
 
-def pp004_id_matches_file(plan: dict[str, Any], stem: str) -> Iterator[Violation]:
-    if plan["client"]["id"] != stem:
-        yield OneFilePerClient.id_differs.at(("client", "id"), id=plan["client"]["id"], stem=quote(stem))
+def pp004_id_matches_file(plan: Plan, stem: str) -> Iterator[Violation]:
+    if plan.client_id != stem:
+        yield OneFilePerClient.id_differs.at(("client", "id"), id=plan.client_id, stem=quote(stem))
 
 
-def pp005_keys_defined(plan: dict[str, Any]) -> Iterator[Violation]:
-    known = set(plan.get("people", {})) | set(RESERVED_KEYS)
-    if "representative" in plan["client"]:
-        known.add("representative")
+def pp005_keys_defined(plan: Plan) -> Iterator[Violation]:
+    known = plan.known_keys
     listed = ", ".join(sorted(known))
-    for path, strategy, _ in strategies(plan):
-        for where, key in _responsible_paths(path, strategy):
+    for _, strategy in plan.strategies():
+        for where, key in strategy.responsible_paths():
             if key not in known:
-                message = Undefined.responsible_representative if key == "representative" else Undefined.responsible
+                message = Undefined.responsible_representative if key == REPRESENTATIVE else Undefined.responsible
                 yield message.at(where, key=quote(key), listed=listed)
-    for n, key in enumerate(plan.get("sharing", [])):
+    for n, key in enumerate(plan.sharing):
         if key not in known:
-            message = Undefined.sharing_representative if key == "representative" else Undefined.sharing
+            message = Undefined.sharing_representative if key == REPRESENTATIVE else Undefined.sharing
             yield message.at(("sharing", n), key=quote(key), listed=listed)
 
 
-def pp006_ongoing_only_to_maintain(plan: dict[str, Any]) -> Iterator[Violation]:
-    for path, strategy, issue in strategies(plan):
-        if strategy["target_date"] == "ongoing" and issue.get("kind", "change") != "maintain":
-            yield Ongoing.not_maintain.at((*path, "target_date"))
+def pp006_ongoing_only_to_maintain(plan: Plan) -> Iterator[Violation]:
+    for issue, strategy in plan.strategies():
+        if strategy.target == ONGOING and issue.kind != "maintain":
+            yield Ongoing.not_maintain.at((*strategy.path, "target_date"))
 
 
-def pp007_targets_within_plan(plan: dict[str, Any]) -> Iterator[Violation]:
-    made = date.fromisoformat(plan["plan"]["date"])
-    review = review_date(plan)
-    for path, strategy, _ in strategies(plan):
-        target = parse_date(strategy["target_date"])
+def pp007_targets_within_plan(plan: Plan) -> Iterator[Violation]:
+    made, review = plan.made, plan.review
+    for _, strategy in plan.strategies():
+        target = parse_date(strategy.target)
         if target is None:
             continue
         if target < made:
-            yield TargetDates.before_plan.at((*path, "target_date"), target=target, made=made)
+            yield TargetDates.before_plan.at((*strategy.path, "target_date"), target=target, made=made)
         elif target > review:
-            yield TargetDates.after_review.at((*path, "target_date"), target=target, review=review)
+            yield TargetDates.after_review.at((*strategy.path, "target_date"), target=target, review=review)
 
 
-def pp008_review_within_a_year(plan: dict[str, Any]) -> Iterator[Violation]:
-    made = date.fromisoformat(plan["plan"]["date"])
-    written = plan["plan"].get("review_date")
-    if written:
-        review = date.fromisoformat(written)
+def pp008_review_within_a_year(plan: Plan) -> Iterator[Violation]:
+    made, review = plan.made, plan.written_review
+    if review is not None:
         if review < made:
             yield ReviewDate.before_plan.at(("plan", "review_date"), review=review, made=made)
         elif review > add_one_year(made):
             yield ReviewDate.too_late.at(("plan", "review_date"), review=review, made=made,
                                          latest=add_one_year(made))
-    assessed = plan["plan"].get("assessment_date")
-    if assessed and date.fromisoformat(assessed) > made:
-        yield ReviewDate.assessment_after_plan.at(("plan", "assessment_date"), assessed=assessed, made=made)
+    if plan.assessed is not None and plan.assessed > made:
+        yield ReviewDate.assessment_after_plan.at(("plan", "assessment_date"), assessed=plan.assessed, made=made)
 
 
-def pp009_dates_after_plan(plan: dict[str, Any]) -> Iterator[Violation]:
-    made = date.fromisoformat(plan["plan"]["date"])
+def pp009_dates_after_plan(plan: Plan) -> Iterator[Violation]:
+    made = plan.made
 
-    def before_plan(path: Path_, written: str, what: str) -> Iterator[Violation]:
-        if date.fromisoformat(written) < made:
+    def before_plan(path: Path_, written: date, what: str) -> Iterator[Violation]:
+        if written < made:
             yield DatedBeforePlan.before_plan.at(path, what=what, written=written, made=made)
 
-    for who, signature in plan.get("signatures", {}).items():
-        yield from before_plan(("signatures", who, "date"), signature["date"], "signature")
-    for path, strategy, _ in strategies(plan):
-        for n, note in enumerate(strategy.get("progress", [])):
-            yield from before_plan((*path, "progress", n, "date"), note["date"], "progress note")
-        if "completed" in strategy:
-            yield from before_plan((*path, "completed"), strategy["completed"], "completed")
-            if strategy.get("status") != "done":
-                yield DatedBeforePlan.completed_not_done.at((*path, "completed"))
+    for role in SIGNERS:
+        signature = plan.signature(role)
+        if signature is not None:
+            yield from before_plan(("signatures", role, "date"), signature.day, "signature")
+    for _, strategy in plan.strategies():
+        for n, note in enumerate(strategy.progress):
+            yield from before_plan((*strategy.path, "progress", n, "date"), note.day, "progress note")
+        if strategy.completed is not None:
+            yield from before_plan((*strategy.path, "completed"), strategy.completed, "completed")
+            if strategy.status != "done":
+                yield DatedBeforePlan.completed_not_done.at((*strategy.path, "completed"))
 
 
 # --- Social Security numbers ----------------------------------------------------------------
@@ -326,49 +274,47 @@ def _decoded_ssn_marks(document: Document, raw: list[tuple[Mark, str]]) -> list[
     return marks
 
 
-def pp011_signed_when_active(plan: dict[str, Any]) -> Iterator[Violation]:
-    if plan["plan"].get("status", "active") != "active":
+def pp011_signed_when_active(plan: Plan) -> Iterator[Violation]:
+    if plan.state != "active":
         return
-    signatures = plan.get("signatures", {})
-    where: Path_ = ("signatures",) if signatures else ("plan",)
-    if "client" not in signatures:
+    where: Path_ = ("signatures",) if "signatures" in plan.data else ("plan",)
+    if plan.signature("client") is None:
         yield Signatures.no_client.at(where)
-    if "case_manager" not in signatures:
+    if plan.signature("case_manager") is None:
         yield Signatures.no_case_manager.at(where)
 
 
-def pp101_measure_for_goal(plan: dict[str, Any]) -> Iterator[Violation]:
-    for i, issue in enumerate(plan["issues"]):
-        if "measure" not in issue:
-            yield Measure.missing.at(("issues", i, "goal"))
+def pp101_measure_for_goal(plan: Plan) -> Iterator[Violation]:
+    for issue in plan.issues:
+        if issue.measure is None:
+            yield Measure.missing.at((*issue.path, "goal"))
 
 
-def pp102_person_responsible(plan: dict[str, Any]) -> Iterator[Violation]:
-    if not any("client" in responsible_keys(s) for _, s, _ in strategies(plan)):
+def pp102_person_responsible(plan: Plan) -> Iterator[Violation]:
+    if not any("client" in strategy.responsible for _, strategy in plan.strategies()):
         yield PersonResponsible.for_nothing.at(("issues",))
 
 
-def pp103_dates_chosen(plan: dict[str, Any]) -> Iterator[Violation]:
-    review = review_date(plan)
-    targets = [s["target_date"] for _, s, _ in strategies(plan) if s["target_date"] != "ongoing"]
-    defaulted = sum(t == "annual-review" or parse_date(t) == review for t in targets)
+def pp103_dates_chosen(plan: Plan) -> Iterator[Violation]:
+    targets = [strategy.target for _, strategy in plan.strategies() if strategy.target != ONGOING]
+    defaulted = sum(t == AT_REVIEW or parse_date(t) == plan.review for t in targets)
     if targets and defaulted * 2 > len(targets):
         yield DatesChosen.defaulted.at(("issues",), defaulted=defaulted, targets=len(targets))
 
 
-def person_text(plan: dict[str, Any]) -> str:
+def person_text(plan: Plan) -> str:
     """The words of the plan the person reads, as sentences."""
-    parts: list[str] = list(plan.get("strengths", []))
-    for issue in plan["issues"]:
-        parts += [issue["issue"], issue["goal"], issue.get("measure", ""), *issue.get("barriers", [])]
-        parts += [strategy["action"] for strategy in issue["strategies"]]
-    for concern in plan.get("declined", []):
+    parts: list[str] = list(plan.strengths)
+    for issue in plan.issues:
+        parts += [issue.text, issue.goal, issue.measure or "", *issue.barriers]
+        parts += [strategy.action for strategy in issue.strategies]
+    for concern in plan.declined:
         parts += [concern["concern"], concern.get("note", "")]
     return " ".join(p if p.rstrip().endswith((".", "!", "?")) else f"{p}." for p in parts if p.strip())
 
 
-def pp105_plain_words(plan: dict[str, Any]) -> Iterator[Violation]:
-    language = plan["client"].get("language", "en")
+def pp105_plain_words(plan: Plan) -> Iterator[Violation]:
+    language = plan.language
     if not language.lower().startswith("en"):
         return  # Flesch-Kincaid measures English only.
     grade = flesch_kincaid_grade(person_text(plan))
@@ -376,7 +322,7 @@ def pp105_plain_words(plan: dict[str, Any]) -> Iterator[Violation]:
         yield PlainWords.above_grade_8.at(("issues",), grade=grade)
 
 
-PER_PLAN_RULES: tuple[Callable[[dict[str, Any]], Iterator[Violation]], ...] = (
+PER_PLAN_RULES: tuple[Callable[[Plan], Iterator[Violation]], ...] = (
     pp005_keys_defined, pp006_ongoing_only_to_maintain, pp007_targets_within_plan,
     pp008_review_within_a_year, pp009_dates_after_plan, pp011_signed_when_active,
     pp101_measure_for_goal, pp102_person_responsible, pp103_dates_chosen, pp105_plain_words,

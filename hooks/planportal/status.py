@@ -177,7 +177,7 @@ def _reasons(status: PlanStatus, as_of: date) -> list[str]:
         reasons.append(f"review overdue since {status.review:%B} {status.review.day}, {status.review.year}")
     elif status.review - as_of <= REVIEW_DUE:
         reasons.append(f"review due {status.review:%B} {status.review.day}, {status.review.year}")
-    if status.state == "draft":  # an active plan without signatures never gets here (PP011)
+    if status.state == "draft":  # an active plan is signed: the checks see to it
         reasons.append("draft, not yet agreed and signed")
     warnings = len(status.warnings)
     if warnings:
