@@ -183,7 +183,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     """Wait for the pages the workers write. No sitemap: the site is internal and must not be
     indexed."""
     _portal.current().producer.finish()
-    for name in ("sitemap.xml", "sitemap.xml.gz"):
+    for name in layout.SITEMAPS:
         (Path(config.site_dir) / name).unlink(missing_ok=True)
 
 

@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from . import rules
 from .fastschema import compile_schema
 from .findings import WARNING_CODES, Finding, Message, Schema, Violation, quote
-from .loader import Document, Loaded, Mark, Path_
+from .loader import Document, Loaded, Mark, Path_, Text
 from .plan import Plan
 from .rules import field_name
 
@@ -52,7 +52,7 @@ def check_loaded(loaded: Loaded, shown_as: str, stem: str) -> list[Finding]:
     findings = list(loaded.findings)
     document = loaded.document
     if document is not None:
-        violations = list(schema_violations(document.data))
+        violations = list(schema_violations(document.data, document.texts))
         if not violations:
             violations = list(rule_violations(document.data, stem))
         findings += [_finding(shown_as, _violation_mark(document, v), v) for v in violations]
@@ -81,7 +81,7 @@ def rule_violations(data: dict[str, Any], stem: str) -> Iterator[Violation]:
 
 # --- schema errors as sentences -------------------------------------------------------------
 
-def schema_violations(data: Any) -> Iterator[Violation]:
+def schema_violations(data: Any, texts: list[Text]) -> Iterator[Violation]:
     if data is None:
         yield Schema.empty_file.at(())
         return
@@ -91,7 +91,7 @@ def schema_violations(data: Any) -> Iterator[Violation]:
     # What a text holds is said first and most plainly: a control character in a key makes
     # it an unknown field too, but retyping the key is the fix.
     said: set[tuple[Path_, bool]] = set()
-    for violation in rules.text_violations(data):
+    for violation in rules.text_violations(texts):
         said.add((violation.path, violation.at_key))
         yield violation
     if schema_accepts()(data):

@@ -45,6 +45,8 @@ class Page:
 
 
 INDEX = Page("")
+#: What MkDocs writes for search engines; an internal site has none.
+SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
 
 
 def client(client_id: str) -> Page:

@@ -45,6 +45,8 @@ _BOOLEANS = {"true": True, "false": False}
 Path_ = tuple[str | int, ...]
 #: A scalar's path and whether it is a key: the key of a path and its value are two texts.
 Text_ = tuple[Path_, bool]
+#: A text of a file: its path, whether it is a key, the text.
+Text = tuple[Path_, bool, str]
 
 
 class Mark(NamedTuple):
@@ -63,6 +65,9 @@ class Document:
 
     data: Any
     text: str
+    #: Every text of the file, keys included, in the order written: its path, whether it is a
+    #: key, the text (listed while loading, where the paths are at hand).
+    texts: list[Text]
 
     @cached_property
     def _positions(self) -> _Positions:
@@ -171,7 +176,8 @@ def load_bytes(raw: bytes, shown_as: str) -> Loaded:
         mark = _offset_mark(before, len(before))
         return Loaded(None, None, [Unreadable.not_utf8.finding(shown_as, mark)])
     try:
-        document = Document(_build(text), text)
+        texts: list[Text] = []
+        document = Document(_build(text, texts=texts), text, texts)
     except _Refused as refusal:
         return Loaded(None, text, [refusal.message.finding(shown_as, refusal.mark, **refusal.fields)])
     except yaml.YAMLError as error:
@@ -218,17 +224,18 @@ def _not_yaml(text: str, mark: Mark) -> Message:
     return Unreadable.not_yaml
 
 
-def _build(text: str, positions: _Positions | None = None) -> Any:
+def _build(text: str, positions: _Positions | None = None, texts: list[Text] | None = None) -> Any:
     """Turn the parser's events into dicts, lists and scalars; given `positions`, record
-    where each value and each key was written, by path."""
+    where each value and each key was written, by path; given `texts`, list every text, key
+    or value, with its path (the text rules and the search for SSNs read them)."""
     parser = _Parser(text)
     try:
-        return _values(parser.get_event, positions)
+        return _values(parser.get_event, positions, [] if texts is None else texts)
     finally:
         parser.dispose()
 
 
-def _values(next_event: Callable[[], Any], positions: _Positions | None) -> Any:
+def _values(next_event: Callable[[], Any], positions: _Positions | None, texts: list[Text]) -> Any:
     """The loop at the heart of loading: it runs for every value of every plan, so its state
     lives in local variables rather than in objects."""
     data: Any = None
@@ -248,6 +255,7 @@ def _values(next_event: Callable[[], Any], positions: _Positions | None) -> Any:
                 _refuse_node(event)
             if is_map and key is None:
                 key = _key(event, container)
+                texts.append(((*path, key), True, key))
                 if positions is not None:
                     positions.key_marks[(*path, key)] = _mark(event)
                     positions.spans[((*path, key), True)] = _span(event)
@@ -293,6 +301,8 @@ def _values(next_event: Callable[[], Any], positions: _Positions | None) -> Any:
         else:
             value_path = ()
             data = value
+        if type(value) is str:
+            texts.append((value_path, False, value))
         if positions is not None:
             positions.marks[value_path] = _mark(event)
             if kind is yaml.ScalarEvent:

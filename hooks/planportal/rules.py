@@ -20,7 +20,7 @@ from typing import Any
 from .findings import (DatedBeforePlan, Dates, DatesChosen, Measure, OneFilePerClient, Ongoing, PersonResponsible,
                        PlainWords, ReviewDate, Schema, Signatures, SocialSecurityNumber, TargetDates, Undefined,
                        Finding, Violation, quote)
-from .loader import Document, Mark, Path_, line_starts, offset_mark
+from .loader import Document, Mark, Path_, Text, line_starts, offset_mark
 from .plan import AT_REVIEW, ISO_DATE, ONGOING, REPRESENTATIVE, SIGNERS, Plan, add_one_year, parse_date
 from .readability import flesch_kincaid_grade
 
@@ -52,29 +52,16 @@ def is_visible(character: str) -> bool:
     return unicodedata.category(character)[0] in "LNPS" and character not in _FILLERS
 
 
-def texts(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, bool, str]]:
-    """Every text of a loaded file, keys included: its path, whether it is a key, the text."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield (*path, key), True, key
-            yield from texts(value, (*path, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from texts(value, (*path, index))
-    elif isinstance(data, str):
-        yield path, False, data
-
-
 def _character(character: str) -> str:
     if unicodedata.category(character) == "Cc":
         return f"the control character U+{ord(character):04X}"
     return f"U+{ord(character):04X} {unicodedata.name(character)}, which reorders the text around it"
 
 
-def text_violations(data: Any) -> Iterator[Violation]:
+def text_violations(texts: list[Text]) -> Iterator[Violation]:
     """A schema finding for a text with a control or a bidirectional override in it, and for a
     text with something in it but nothing visible (blank text is the schema's to report)."""
-    for path, is_key, text in texts(data):
+    for path, is_key, text in texts:
         refused = (_REFUSED_IN_KEY if is_key else _REFUSED_IN_TEXT).search(text)
         if refused:
             what = f"The key '{quote(text)}' of {field_name(path[:-1])}" if is_key else field_name(path)
@@ -252,7 +239,7 @@ def ssn_findings(text: str, document: Document | None, shown_as: str) -> list[Fi
 def _decoded_ssn_marks(document: Document, raw: list[tuple[Mark, str]]) -> list[Mark]:
     """Where a decoded value or key holds an SSN that the raw text does not show in it.
     The texts are searched in one go, joined by line breaks, which no SSN pattern crosses."""
-    parts = list(texts(document.data))
+    parts = document.texts
     hits = list(pp010_no_ssn("\n".join(text for _, _, text in parts)))
     if not hits:
         return []

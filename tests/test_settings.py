@@ -1,0 +1,43 @@
+"""The settings under `extra.planportal` are checked once, with MkDocs' own options: a
+misspelt or mistyped key stops the build with a message that names it, rather than being
+ignored in silence."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import build_site, make_project, valid_plan_text
+
+
+def project_with(tmp_path: Path, settings: str) -> Path:
+    project = make_project(tmp_path / "project")
+    (project / "plans" / "SET-1.yaml").write_text(valid_plan_text("SET-1"), encoding="utf-8")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    text, replaced = re.subn(r"(?ms)^  planportal:\n(    .*?\n)+", f"  planportal:\n{settings}", text)
+    assert replaced == 1
+    config.write_text(text, encoding="utf-8")
+    return project
+
+
+@pytest.mark.parametrize(("settings", "named"), [
+    ("    serch_plan_text: true\n", "extra.planportal.serch_plan_text"),
+    ("    search_plan_text: maybe\n", "extra.planportal.search_plan_text"),
+    ("    agency: 12\n", "extra.planportal.agency"),
+    ("    plans: [plans]\n", "extra.planportal.plans"),
+])
+def test_a_misspelt_or_mistyped_setting_stops_the_build_naming_it(tmp_path: Path, settings: str, named: str) -> None:
+    build = build_site(project_with(tmp_path, settings))
+    assert build.returncode != 0
+    assert named in build.output and "Traceback" not in build.output, build.output
+    assert not (build.site / "clients").exists()
+
+
+def test_the_settings_as_documented_build(tmp_path: Path) -> None:
+    build = build_site(project_with(tmp_path, "    plans: plans\n    agency: Riverbend Council on Aging\n"
+                                              "    search_plan_text: false\n"), "--strict")
+    assert build.returncode == 0, build.output
+    assert (build.site / "clients" / "SET-1" / "index.html").is_file()
+
