@@ -137,6 +137,14 @@ def check_file(path: Path, shown_as: str) -> PlanFile:
     return outcome
 
 
+def worker_context() -> multiprocessing.context.BaseContext:
+    """How worker processes start: forked from a server process that has imported the checks
+    once, never from a process that may run `mkdocs serve`'s threads or hold every plan."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])  # only the first call, before the server starts, counts
+    return context
+
+
 def _check_pair(item: tuple[Path, str]) -> PlanFile:
     return check_file(*item)
 
@@ -171,8 +179,7 @@ class CaseloadCheck:
         self._pool: ProcessPoolExecutor | None = None
         self._fresh: Iterator[PlanFile]
         if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-            # forkserver: never a fork of a process running `mkdocs serve`'s threads
-            self._pool = ProcessPoolExecutor(mp_context=multiprocessing.get_context("forkserver"))
+            self._pool = ProcessPoolExecutor(mp_context=worker_context())
             self._fresh = self._pool.map(_check_pair, todo, chunksize=32)
             self._pool.shutdown(wait=False)  # the workers exit once the checks are done
         else:  # checked here, in `result()`

@@ -39,9 +39,19 @@ class Page:
         return posixpath.join(self.folder, "index.html")
 
     def link(self, target: Page, fragment: str = "") -> str:
-        """The relative address of `target` from this page, `../../clients/X/#issue-1`."""
-        path = posixpath.relpath(target.folder or ".", self.folder or ".")
-        return ("" if path == "." else f"{path}/") + fragment or "./"
+        """The relative address of `target` from this page, `../../clients/X/#issue-1`.
+        Worked out from the two folders' parts (staff pages hold thousands of links;
+        posixpath.relpath asks the system for the working folder on every call)."""
+        here, there = _parts(self.folder), _parts(target.folder)
+        shared = 0
+        while shared < min(len(here), len(there)) and here[shared] == there[shared]:
+            shared += 1
+        path = "/".join([".."] * (len(here) - shared) + there[shared:])
+        return (f"{path}/" if path else "") + fragment or "./"
+
+
+def _parts(folder: str) -> list[str]:
+    return folder.split("/") if folder else []
 
 
 INDEX = Page("")

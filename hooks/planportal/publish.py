@@ -15,7 +15,6 @@ memory of a process holding every plan.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -24,7 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from . import layout, render
-from .caseload import PARALLEL_FROM, PlanFile
+from .caseload import PARALLEL_FROM, PlanFile, worker_context
 from .findings import Finding
 from .safefiles import remove_tree, write_file
 from .status import CaseloadStatus, CaseManager, PlanStatus, plan_status
@@ -96,8 +95,7 @@ def _workers(plans: int, every_core: bool) -> ProcessPoolExecutor | None:
     cores = os.cpu_count() or 1
     if plans < PARALLEL_FROM or cores < 2:
         return None
-    pool = ProcessPoolExecutor(max_workers=cores if every_core else cores - 1,
-                               mp_context=multiprocessing.get_context("forkserver"))
+    pool = ProcessPoolExecutor(max_workers=cores if every_core else cores - 1, mp_context=worker_context())
     pool.submit(render.compile_templates)
     return pool
 

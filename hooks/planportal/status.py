@@ -117,7 +117,12 @@ class PlanStatus:
         return self.plan_file.findings
 
     def count(self, state: State) -> int:
-        return sum(s.state == state for s in self.strategies)
+        return self._states[state]
+
+    @cached_property
+    def _states(self) -> Counter[State]:
+        """How many steps are in each state: counted once, asked for on every listing and sort."""
+        return Counter(s.state for s in self.strategies)
 
     @property
     def needs_attention(self) -> bool:
