@@ -2,8 +2,9 @@
 
 Glue only: the settings under `extra.planportal` are read and checked here, the day status is
 computed for is decided here, and each MkDocs event is handed to the `planportal` package:
-`caseload` checks every plan (any error stops the build, strict or not; warnings are logged,
-so `--strict` counts them) and `publish` makes the pages. Their HTML, rendered from templates
+`caseload` checks every plan and `publish` makes the pages. Any plan error stops the build,
+strict or not. Plan warnings inform: they are logged as information, which `--strict` does not
+count, and shown on the staff pages; only `fail_on_warnings: true` makes them stop the build. Their HTML, rendered from templates
 with autoescape, goes in as one block: plan text never passes through Markdown.
 """
 
@@ -46,6 +47,8 @@ class Settings(base.Config):
     """The agency shown for case managers whose plans name none."""
     search_plan_text = options.Type(bool, default=False)
     """Whether plan text (names, issues, steps) goes in the search index."""
+    fail_on_warnings = options.Type(bool, default=False)
+    """Whether a plan warning stops the build, as an error does."""
 
 
 def _settings(config: MkDocsConfig) -> Settings:
@@ -53,14 +56,14 @@ def _settings(config: MkDocsConfig) -> Settings:
     written = config.extra.get("planportal", {})
     if not isinstance(written, dict):
         raise PluginError("extra.planportal in mkdocs.yml must be a set of settings (plans, agency, "
-                          "search_plan_text); see the Publishing page of the help.")
+                          "search_plan_text, fail_on_warnings); see the Publishing page of the help.")
     settings = Settings(config_file_path=config.config_file_path)
     settings.load_dict(written)
     failed, warned = settings.validate()
     problems = [f"extra.planportal.{key}: {problem}" for key, problem in [*failed, *warned]]
     if problems:
-        raise PluginError("; ".join(problems) + ". Correct mkdocs.yml: the settings are plans, agency "
-                          "and search_plan_text.")
+        raise PluginError("; ".join(problems) + ". Correct mkdocs.yml: the settings are plans, agency, "
+                          "search_plan_text and fail_on_warnings.")
     return settings
 
 
@@ -141,12 +144,16 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     build = _portal.current()
     caseload = build.checking.result()
     findings = caseload.findings  # gathered and sorted anew on each access
+    stopping = build.settings.fail_on_warnings
     for finding in findings:
-        (log.error if finding.is_error else log.warning)(finding.text())
+        (log.error if finding.is_error or stopping else log.info)(finding.text())
     errors = sum(f.is_error for f in findings)
     if errors:
         raise PluginError(f"{errors} error{'s' * (errors != 1)} in the plans (listed above); "
                           "fix them and build again. A plan with an error is never published.")
+    if stopping and findings:
+        raise PluginError(f"{len(findings)} warning{'s' * (len(findings) != 1)} in the plans (listed above), and "
+                          "extra.planportal.fail_on_warnings is true; fix them or set it to false.")
     status = caseload_status(caseload, build.as_of, build.settings.agency)
     warnings = [f for f in findings if not f.is_error]
     for page in build.producer.pages(status, warnings):

@@ -41,3 +41,25 @@ def test_the_settings_as_documented_build(tmp_path: Path) -> None:
     assert build.returncode == 0, build.output
     assert (build.site / "clients" / "SET-1" / "index.html").is_file()
 
+
+
+def test_plan_warnings_stop_the_build_only_when_asked(tmp_path: Path) -> None:
+    """Two people with one name (PP104) and a goal with no measure (PP101): warnings only."""
+    settings = "    plans: plans\n    fail_on_warnings: {}\n"
+    outputs = []
+    for stop in ("false", "true"):
+        project = project_with(tmp_path / stop, settings.format(stop))
+        unmeasured = (valid_plan_text("SET-2").replace("    measure: I work in the garden two times a week by July.\n", "")
+                      .replace("last: SET-2}", "last: SET-1}"))  # the same name as SET-1's person
+        assert "measure" not in unmeasured and "last: SET-1}" in unmeasured
+        (project / "plans" / "SET-2.yaml").write_text(unmeasured, encoding="utf-8")
+        build = build_site(project, "--strict")
+        outputs.append(build.output)
+        assert ("PP104" in build.output) and ("PP101" in build.output), build.output
+        if stop == "false":
+            assert build.returncode == 0, build.output
+            assert (build.site / "clients" / "SET-1" / "index.html").is_file()
+        else:
+            assert build.returncode != 0
+            assert "3 warnings in the plans (listed above), and extra.planportal.fail_on_warnings is true" in build.output
+    assert "WARNING" not in outputs[0]
