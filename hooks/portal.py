@@ -144,16 +144,16 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     build = _portal.current()
     caseload = build.checking.result()
     findings = caseload.findings  # gathered and sorted anew on each access
-    stopping = build.settings.fail_on_warnings
+    stopping = [f for f in findings if f.needs_attention] if build.settings.fail_on_warnings else []
     for finding in findings:
-        (log.error if finding.is_error or stopping else log.info)(finding.text())
+        (log.error if finding.is_error or finding in stopping else log.info)(finding.text())
     errors = sum(f.is_error for f in findings)
     if errors:
         raise PluginError(f"{errors} error{'s' * (errors != 1)} in the plans (listed above); "
                           "fix them and build again. A plan with an error is never published.")
-    if stopping and findings:
-        raise PluginError(f"{len(findings)} warning{'s' * (len(findings) != 1)} in the plans (listed above), and "
-                          "extra.planportal.fail_on_warnings is true; fix them or set it to false.")
+    if stopping:
+        raise PluginError(f"{len(stopping)} warning{'s' * (len(stopping) != 1)} in the plans (listed above), and "
+                          "extra.planportal.fail_on_warnings is true; fix or acknowledge them, or set it to false.")
     status = caseload_status(caseload, build.as_of, build.settings.agency)
     warnings = [f for f in findings if not f.is_error]
     for page in build.producer.pages(status, warnings):

@@ -204,6 +204,8 @@ class CaseloadCheck:
         _checked.update(current)
         files.sort(key=lambda f: f.shown_as)
         _compare(files)
+        for plan_file in files:
+            _acknowledge(plan_file)
         return Caseload(files)
 
     def cancel(self) -> None:
@@ -215,6 +217,17 @@ class CaseloadCheck:
 def load_caseload(roots: Iterable[Path], base: Path) -> Caseload:
     """Load and check every file under `roots`; paths are shown relative to `base`."""
     return CaseloadCheck(roots, base).result()
+
+
+def _acknowledge(plan_file: PlanFile) -> None:
+    """Mark the warnings the plan acknowledges, with the reason it gives: still listed, never
+    a reason for attention (the schema lets `acknowledged` name warning codes only)."""
+    if plan_file.plan is None:
+        return
+    reasons = {entry["code"]: entry["reason"] for entry in plan_file.plan.get("acknowledged", [])}
+    if reasons:
+        plan_file.findings[:] = [replace(f, acknowledged=reasons.get(f.code, "")) if not f.is_error else f
+                                 for f in plan_file.findings]
 
 
 def _compare(files: list[PlanFile]) -> None:

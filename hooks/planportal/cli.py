@@ -30,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
                           help="plan files or folders (default: plans/)")
     validate.add_argument("--format", choices=("text", "github", "json"), default="text",
                           help="text (default), GitHub Actions annotations, or a JSON list")
-    validate.add_argument("--strict", action="store_true", help="warnings fail too")
+    validate.add_argument("--strict", action="store_true", help="warnings fail too, unless the plan acknowledges them")
 
     new = commands.add_parser("new", help="write a new draft plan, plans/<CLIENT-ID>.yaml")
     new.add_argument("client_id", metavar="CLIENT-ID")
@@ -74,7 +74,7 @@ def _validate(parser: argparse.ArgumentParser, paths: list[Path], fmt: str, stri
     if output:
         print(output)
     print(summary(findings, len(caseload.files)), file=sys.stderr if fmt == "json" else sys.stdout)
-    failing = [f for f in findings if f.is_error or strict]
+    failing = [f for f in findings if f.is_error or (strict and f.needs_attention)]
     return 1 if failing else 0
 
 

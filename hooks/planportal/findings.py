@@ -42,6 +42,8 @@ class Finding:
     code: str
     message: str
     hint: str = ""
+    #: Why the case manager let this warning stand (the plan's `acknowledged`), if they did.
+    acknowledged: str = ""
 
     @property
     def level(self) -> Level:
@@ -51,21 +53,36 @@ class Finding:
     def is_error(self) -> bool:
         return self.level == "error"
 
+    @property
+    def needs_attention(self) -> bool:
+        """An error, or a warning nobody has acknowledged: what `--strict` fails on."""
+        return self.is_error or not self.acknowledged
+
+    @property
+    def sentence(self) -> str:
+        """The message, its hint and any acknowledgement, as one text."""
+        words = f"{self.message} {self.hint}" if self.hint else self.message
+        return f"{words} Acknowledged: {self.acknowledged}" if self.acknowledged else words
+
     def text(self) -> str:
         """One line, `path:line:col: level CODE message hint`, as in the plan format."""
-        sentence = f"{self.message} {self.hint}" if self.hint else self.message
+        sentence = self.sentence
         return f"{_visible(self.path)}:{self.line}:{self.column}: {self.level} {self.code} {_visible(sentence)}"
 
     def github(self) -> str:
         """A GitHub Actions workflow command, so the finding shows on the pull request."""
-        sentence = f"{self.message} {self.hint}" if self.hint else self.message
+        sentence = self.sentence
         return (
             f"::{self.level} file={_github_property(self.path)},line={self.line},col={self.column},"
             f"title={_github_property(self.code)}::{_github_data(sentence)}"
         )
 
     def as_dict(self) -> dict[str, object]:
-        return {**asdict(self), "level": self.level}
+        """The finding's fields and level; `acknowledged` only for a warning that is."""
+        fields = {**asdict(self), "level": self.level}
+        if not self.acknowledged:
+            del fields["acknowledged"]
+        return fields
 
 
 #: How much of a value, key or file name a message quotes.

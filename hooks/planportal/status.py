@@ -184,7 +184,7 @@ def _reasons(status: PlanStatus, as_of: date) -> list[str]:
         reasons.append(f"review due {status.review:%B} {status.review.day}, {status.review.year}")
     if status.state == "draft":  # an active plan is signed: the checks see to it
         reasons.append("draft, not yet agreed and signed")
-    warnings = len(status.warnings)
+    warnings = sum(f.needs_attention for f in status.warnings)  # an acknowledged one is looked at
     if warnings:
         reasons.append(f"{warnings} warning{'s' * (warnings != 1)}")
     return reasons
@@ -234,7 +234,7 @@ class CaseloadStatus:
             "reviews due": sum(self.as_of <= p.review <= self.as_of + REVIEW_DUE for p in active),
             "reviews overdue": sum(p.review < self.as_of for p in active),
             "drafts": len(self.with_state("draft")),
-            "plans with warnings": sum(bool(p.warnings) for p in self.plans),
+            "plans with warnings": sum(any(f.needs_attention for f in p.warnings) for p in self.plans),
         }
 
     def upcoming(self) -> list[Upcoming]:
