@@ -247,8 +247,8 @@ def test_pp010_finds_ssn_shapes(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "802-555-0100", "(802) 555-0100", "802 555 0100", "078051120", "2007-04-12", "078-05 1120",
-    "1078-05-11200", "id 900123456789", "CVCOA-0042",
+    "802-555-0100", "(802) 555-0100", "802 555 0100", "078051120", "2007-04-12",
+    "1078-05-11200", "id 900123456789", "CVCOA-0042", "classname 078051120", "9078-05-1120",
 ])
 def test_pp010_leaves_other_numbers_alone(text: str) -> None:
     assert list(rules.pp010_no_ssn(text)) == []
@@ -410,6 +410,10 @@ def test_the_separators_hold_every_dash_and_space_of_this_python() -> None:
     "078\u300005\u30001120", "\uff10\uff17\uff18-\uff10\uff15-\uff11\uff11\uff12\uff10",
     "\u0660\u0667\u0668-\u0660\u0665-\u0661\u0661\u0662\u0660", "S.S.N. 078051120", "soc. sec. 078051120",
     "SOCIAL SECURITY 078051120", "ss# 078051120", "SSN078051120", "SS #900123456",
+    # next to other numbers, mixed separators, labels glued to words
+    "SSN 078-05-1120 2 kids", "078-05-1120 12 3456", "Born 1950 078-05-1120", "802 555 0100 078-05-1120",
+    "078-05-1120/2024", "078-05-1120-1", "078-05 1120", "078-05.1120", "social-security 078051120",
+    "client_ssn 078051120", "SSNs 078051120", "pt_ssn: 666123456",
 ])
 def test_pp010_finds_ssn_shapes_written_every_way(text: str) -> None:
     assert len(list(rules.pp010_no_ssn(text))) == 1

@@ -191,17 +191,19 @@ SSN_SEPARATORS = (
     "/\u2044\u2215\uff0f"
     "\t \u00a0\u1680\u2000-\u200b\u202f\u205f\u3000"
 )
-# Nine digits as 3-2-4 with the same separator each side, not inside a longer run of digits and
-# separators; nine digits in a row only next to a word that says what they are. `\d` is any
-# script's decimal digit (fullwidth, Arabic-Indic, ...), as people read them. Each pattern
-# starts with a digit and looks behind it rather than before it, so the regex engine skips to
-# the next digit; no part of a pattern can match in more than one way, so the search never
-# backtracks and costs time in proportion to the text, whatever runs of digits it holds.
+# Nine digits as 3-2-4 split by any two separators, not inside a longer number (other numbers
+# next to it, a phone or a count, never hide it); nine digits in a row only next to a word that
+# says what they are. `\d` is any script's decimal digit (fullwidth, Arabic-Indic, ...), as
+# people read them. Each pattern starts with a digit and looks behind it rather than before it,
+# so the regex engine skips to the next digit; no part of a pattern can match in more than one
+# way, so the search never backtracks and costs time in proportion to the text, whatever runs
+# of digits it holds.
 _S = f"[{SSN_SEPARATORS}]"
-_SSN_SEPARATED = re.compile(rf"\d(?<!\d\d)(?<!\d{_S}\d)\d\d({_S})\d\d\1\d{{4}}(?!\d)(?!{_S}\d)")
+_SSN_SEPARATED = re.compile(rf"\d(?<!\d\d)\d\d{_S}\d\d{_S}\d{{4}}(?!\d)")
 _NINE_DIGITS = re.compile(r"\d(?<!\d\d)\d{8}(?!\d)")
-#: SSN, SS#, S.S.N., soc. sec., social security (number, no.), in any case.
-_SSN_LABEL = re.compile(r"\bss ?#|\bs\.?s\.?n(?![^\W\d_])|\bsoc(ial)?\.? ?sec(urity)?(?![^\W\d_])", re.IGNORECASE)
+#: SSN (SSNs, client_ssn), SS#, S.S.N., soc. sec., social-security (number, no.), in any case;
+#: not inside another word ("classname").
+_SSN_LABEL = re.compile(r"(?<![a-z])(?:ss ?#|s\.?s\.?n|soc(?:ial)?[\s._-]*sec(?:urity)?)", re.IGNORECASE)
 #: How far from the nine digits a label counts as next to them.
 _LABEL_REACH = 40
 
