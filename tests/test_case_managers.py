@@ -83,11 +83,19 @@ def test_every_case_manager_gets_a_page_of_their_own_in_a_real_build(tmp_path: P
     ("+1 802 555 0100", "tel:+1-802-555-0100"),
     ("802.555.0100 or 802.555.0199", "tel:802-555-0100"),
     ("211", "tel:211"),
+    ("211 (United Way)", "tel:211"),
+    ("802-555-0100 2nd floor", "tel:802-555-0100"),
+    ("802-555-0100 (2 rings, then voicemail)", "tel:802-555-0100"),
+    ("802-555-0100, 802-555-0199", "tel:802-555-0100"),
+    ("(802)555-0100", "tel:802-555-0100"),
     ("Call the front desk", None),
     ("javascript:alert(1)", None),
     ("12", None),
+    ("1-800-FLOWERS", None),
+    ("123 Main St", None),
     ("٨٠٢-٥٥٥-٠١٠٠", None),  # digits of another script are not dialled
-    ('802" onmouseover="x', "tel:802"),
+    ('802-555-0100" onmouseover="x', None),
+    ('802-555-0100 "x"', "tel:802-555-0100"),
 ])
 def test_only_a_phone_that_starts_with_a_number_is_linked_and_only_that_number(phone: str, href: str | None) -> None:
     html = str(phone_link(phone))

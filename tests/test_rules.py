@@ -353,7 +353,8 @@ def test_a_trailing_line_break_never_passes_an_anchored_pattern(old: str, new: s
 
 @pytest.mark.parametrize("email", ["a@b.org?cc=x@y.org", "a@b.org&x", "a@b.org,c@d.org", "a@b.org;c@d.org",
                                    "a b@c.org", "<a@b.org>", "Ann <a@b.org>", '"a"@b.org', "mailto:a@b.org",
-                                   "a@b", "a@-b.org", "a@b-.org", "a@b..org", "ann@bücher.de", "a@b.org\x1b"])
+                                   "a@b", "a@-b.org", "a@b-.org", "a@b..org", "ann@bücher.de", "a@b.org\x1b",
+                                   "m%40evil.example#@example.org", "a!#$%*/=^`{|}~@example.org", "a/b@c.org"])
 def test_an_email_address_is_a_plain_address(email: str) -> None:
     findings = check_text(_variant(("  phone: 802-555-0100\n",
                                     f"  phone: 802-555-0100\n  email: {json.dumps(email)}\n")))
@@ -361,7 +362,7 @@ def test_an_email_address_is_a_plain_address(email: str) -> None:
 
 
 @pytest.mark.parametrize("email", ["marie@example.org", "m.dubois+plans@cvcoa.example.org", "o'brien@x-y.example",
-                                   "a!#$%*/=^_`{|}~-@example.org", "m@xn--bcher-kva.example"])
+                                   "first_last-2@example.org", "m@xn--bcher-kva.example"])
 def test_plain_email_addresses_pass(email: str) -> None:
     text = _variant(("  phone: 802-555-0100\n", f"  phone: 802-555-0100\n  email: {json.dumps(email)}\n"))
     assert check_text(text) == []

@@ -89,20 +89,31 @@ def client_link(here: layout.Page, status: PlanStatus, issue_number: int | None 
                                                     status.plan.last_name, status.plan.first_name)
 
 
-#: The number a phone value starts with, if it starts with one: digits, with an optional
-#: leading + and the usual separators ("802-555-0100 ext. 12", "(802) 555-0100", "+1 802 555 0100").
-_DIALABLE = re.compile(r"\s*(\+?\(?[0-9][0-9 ().-]*)")
+#: What a word of a phone number may hold: digits, a leading +, parentheses, dots and hyphens.
+_NUMBER_WORD = re.compile(r"\+?[0-9().-]*[0-9][0-9().-]*")
+#: Three-digit service numbers (211, 311, 911) are numbers too; otherwise a number has seven digits.
+_SERVICE_NUMBER = re.compile(r"[2-9]11")
 
 
 def phone_link(phone: str) -> Markup:
-    """A phone as written, linked as `tel:` with just the number it starts with (its digit
-    groups joined by hyphens, a leading + kept: "tel:802-555-0100" for "(802) 555-0100 ext. 12")
-    when that number has at least three digits; any other text stays plain text."""
-    match = _DIALABLE.match(phone)
-    groups = re.findall("[0-9]+", match.group(1)) if match else []
-    if sum(map(len, groups)) < 3:
+    """A phone as written, linked as `tel:` with just the number it starts with: the leading
+    words made only of digits and `+().-`, brackets closed (one may end in `,` or `;`), their
+    digit groups joined
+    by hyphens, a leading + kept ("(802) 555-0100 ext. 12" is tel:802-555-0100). A value that
+    does not start with such a number ("Front desk", "1-800-FLOWERS", "123 Main St") stays text."""
+    words: list[str] = []
+    for word in phone.split():
+        number = word.rstrip(",;")
+        if not _NUMBER_WORD.fullmatch(number) or number.count("(") != number.count(")"):
+            break  # words, or an aside in brackets: "(2 rings)"
+        words.append(number)
+        if number != word:
+            break
+    groups = re.findall("[0-9]+", " ".join(words))
+    digits = "".join(groups)
+    if len(digits) < 7 and not _SERVICE_NUMBER.fullmatch(digits):
         return Markup("{}").format(phone)
-    plus = "+" if match and match.group(1).startswith("+") else ""
+    plus = "+" if words[0].startswith("+") else ""
     return Markup('<a href="tel:{}{}">{}</a>').format(plus, "-".join(groups), phone)
 
 
