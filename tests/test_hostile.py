@@ -526,3 +526,25 @@ def test_a_thousand_plans_of_one_name_give_findings_in_proportion(tmp_path: Path
     twin = next(f for f in findings if f.code == "PP004")
     assert twin.message.startswith("4 other files, plans/b/T-twin.yaml, plans/c/T-twin.yaml, plans/d/T-twin.yaml "
                                    "and 1 other, have the same client id.")
+
+
+def test_annotations_write_out_the_controls_a_plan_quotes(tmp_path: Path, run_cli: RunCli) -> None:
+    """An escape sequence in a key would recolour or clear the CI log were it printed raw."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    text = valid_plan_text("T-esc").replace("  rosa: {", '  "r\\e[2Jx": {')
+    assert "\\e[2J" in text
+    (plans / "T-esc.yaml").write_text(text, encoding="utf-8")
+    github = run_cli("validate", "--format", "github", "plans", cwd=tmp_path).stdout
+    assert "::error " in github and "\\x1b[2J" in github
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f]", github)
+
+
+def test_json_stays_valid_for_a_file_name_that_is_not_utf8(tmp_path: Path, run_cli: RunCli) -> None:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / os.fsdecode(b"T-bad\xff.yaml")).write_text("schema_version: 1\n", encoding="utf-8")
+    result = run_cli("validate", "--format", "json", "plans", cwd=tmp_path)
+    assert "Traceback" not in result.stderr
+    findings = json.loads(result.stdout.encode("utf-8"))
+    assert findings and {f["path"] for f in findings} == {"plans/T-bad\\udcff.yaml"}

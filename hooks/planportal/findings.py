@@ -73,13 +73,17 @@ class Finding:
         """A GitHub Actions workflow command, so the finding shows on the pull request."""
         sentence = self.sentence
         return (
+            # The file is named exactly, as the format requires, so the annotation lands on it;
+            # the message, which quotes plan text, has every other control written out.
             f"::{self.level} file={_github_property(self.path)},line={self.line},col={self.column},"
-            f"title={_github_property(self.code)}::{_github_data(sentence)}"
+            f"title={_github_property(self.code)}::{_github_data(_visible(sentence, _GITHUB_ENCODED))}"
         )
 
     def as_dict(self) -> dict[str, object]:
-        """The finding's fields and level; `acknowledged` only for a warning that is."""
-        fields = {**asdict(self), "level": self.level}
+        """The finding's fields and level; `acknowledged` only for a warning that is. A file
+        name that is not UTF-8 keeps its odd bytes as `\\udcff` escapes, so the JSON is valid."""
+        fields = {key: _encodable(value) if isinstance(value, str) else value for key, value in asdict(self).items()}
+        fields["level"] = self.level
         if not self.acknowledged:
             del fields["acknowledged"]
         return fields
@@ -99,12 +103,21 @@ def quote(value: object) -> str:
 _ESCAPED = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 
-def _visible(text: str) -> str:
+def _visible(text: str, kept: str = "") -> str:
     """Control, format and private characters and the line and paragraph separators written
-    out (`\\n`, `\\x1b`, `\\u202e`, `\\u2028`): text quoted from a plan or a file name can never
-    break a finding's line, drive the terminal or reorder what the line shows."""
-    return "".join(ascii(character)[1:-1] if unicodedata.category(character) in _ESCAPED else character
-                   for character in text)
+    out (`\\n`, `\\x1b`, `\\u202e`, `\\u2028`), but those `kept`: text quoted from a plan or a
+    file name can never break a finding's line, drive the terminal or reorder what it shows."""
+    return "".join(ascii(character)[1:-1] if unicodedata.category(character) in _ESCAPED and character not in kept
+                   else character for character in text)
+
+
+#: What the workflow-command format itself encodes (`%0D`, `%0A`); every other control is written out.
+_GITHUB_ENCODED = "\r\n"
+
+
+def _encodable(text: str) -> str:
+    """`text` with any lone surrogate (a byte of a file name that is not UTF-8) written out."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _github_data(data: str) -> str:
