@@ -53,6 +53,9 @@ class Settings(base.Config):
 
 def _settings(config: MkDocsConfig) -> Settings:
     """The settings, checked: a misspelt or mistyped key stops the build, naming it."""
+    misspelt = [key for key in config.extra if key.lower().replace("_", "") == "planportal" and key != "planportal"]
+    if misspelt:
+        raise PluginError(f"extra.{misspelt[0]} in mkdocs.yml: the settings' key is written extra.planportal.")
     written = config.extra.get("planportal", {})
     if not isinstance(written, dict):
         raise PluginError("extra.planportal in mkdocs.yml must be a set of settings (plans, agency, "
@@ -133,11 +136,15 @@ def on_pre_build(*, config: MkDocsConfig) -> None:
     if site.is_symlink():
         raise PluginError(f"The site folder {site.name}/ is a symbolic link; the build would empty and "
                           "write what it points to. Remove the link and build again.")
-    links = planted_links(site, deep=_portal.dirty)
+    _refuse_links(site, deep=_portal.dirty, when="is in the site folder")
+
+
+def _refuse_links(site: Path, *, deep: bool, when: str) -> None:
+    links = planted_links(site, deep=deep)
     if links:
         more = f" (and {len(links) - 1} more)" if len(links) > 1 else ""
-        raise PluginError(f"{site.name}/{links[0]}{more} is a link in the site folder; the build never "
-                          f"writes through links. Delete {site.name}/ and build again.")
+        raise PluginError(f"{site.name}/{links[0]}{more}, a link, {when}; the build never writes through "
+                          f"links. Delete {site.name}/ and build again.")
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
@@ -188,10 +195,13 @@ def on_post_template(output_content: str, *, template_name: str, config: MkDocsC
 
 def on_post_build(*, config: MkDocsConfig) -> None:
     """Wait for the pages the workers write. No sitemap: the site is internal and must not be
-    indexed."""
+    indexed. A link that appeared in the site folder while MkDocs wrote it (planted by another
+    process after the check before the build) may have led a page out of it: the build fails."""
     _portal.current().producer.finish()
+    site = Path(config.site_dir)
     for name in layout.SITEMAPS:
-        (Path(config.site_dir) / name).unlink(missing_ok=True)
+        (site / name).unlink(missing_ok=True)
+    _refuse_links(site, deep=True, when="appeared in the site folder during the build")
 
 
 def on_build_error(*, error: Exception) -> None:

@@ -129,3 +129,12 @@ def test_a_plan_without_an_agency_shows_the_sites_and_the_clients_phone_is_on_th
     for page in (build.page(""), build.page(f"case-managers/{manager.name}/")):
         assert '<a href="tel:802-555-0177">802-555-0177 (cell)</a>' in page
     assert "Northeast Kingdom Elder Services" in build.page(f"case-managers/{manager.name}/")
+
+
+def test_spaces_around_a_name_do_not_make_another_case_manager(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    (project / "plans" / "SP-1.yaml").write_text(plan_for("SP-1", "Marie Dubois", AGENCY), encoding="utf-8")
+    (project / "plans" / "SP-2.yaml").write_text(plan_for("SP-2", "'Marie  Dubois '", AGENCY), encoding="utf-8")
+    build = build_site(project, "--strict")
+    assert build.returncode == 0, build.output
+    assert [path.name for path in (build.site / "case-managers").iterdir()] == ["marie-dubois"]

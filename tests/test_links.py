@@ -220,7 +220,7 @@ def test_the_writer_replaces_a_link_at_the_file_name_instead_of_writing_through_
     assert [path.name for path in root.iterdir()] == ["index.html"]  # no partial file left
 
 
-@pytest.mark.parametrize("planted", ["file-link", "dangling-link", "hard-link", "folder-link"])
+@pytest.mark.parametrize("planted", ["file-link", "dangling-link", "hard-link", "folder-link", "link-on-the-way"])
 def test_planportal_new_never_writes_through_a_link_or_over_a_file(tmp_path: Path, planted: str) -> None:
     outside = outside_of(tmp_path)
     before = files_under(outside)
@@ -233,28 +233,38 @@ def test_planportal_new_never_writes_through_a_link_or_over_a_file(tmp_path: Pat
         target.symlink_to(outside / "made-by-new.yaml")
     elif planted == "hard-link":
         os.link(outside / "index.html", target)
-    else:
+    elif planted == "folder-link":
         shutil.rmtree(project / "plans")
         (project / "plans").symlink_to(outside)
+    else:
+        (project / "plans" / "linked").symlink_to(outside)
+    where = ["--dir", "plans/linked/deeper"] if planted == "link-on-the-way" else []
 
-    result = subprocess.run([str(PLANPORTAL), "new", "NEW-1"], cwd=project, capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run([str(PLANPORTAL), "new", "NEW-1", *where], cwd=project, capture_output=True,
+                            text=True, timeout=60)
     assert result.returncode == 2, result.stdout
     assert "Traceback" not in result.stderr
     assert files_under(outside) == before
     assert not (outside / "made-by-new.yaml").exists()
     assert not (outside / "NEW-1.yaml").exists()
+    assert not (outside / "deeper").exists()
 
 
-def test_planportal_pdf_refuses_an_output_folder_that_is_a_link(tmp_path: Path, example_site: Build) -> None:
+@pytest.mark.parametrize("planted", ["link", "dangling-link", "file"])
+def test_planportal_pdf_refuses_an_output_folder_that_is_a_link(tmp_path: Path, example_site: Build,
+                                                                planted: str) -> None:
     outside = outside_of(tmp_path)
     before = files_under(outside)
-    (tmp_path / "pdf").symlink_to(outside)
+    if planted == "file":
+        (tmp_path / "pdf").write_text("not a folder", encoding="utf-8")
+    else:
+        (tmp_path / "pdf").symlink_to(outside if planted == "link" else outside / "nowhere")
     result = subprocess.run([str(PLANPORTAL), "pdf", "CVCOA-0042", "--site", str(example_site.site)],
                             cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert result.returncode == 1, result.stdout
-    assert "is a link" in result.stderr and "Traceback" not in result.stderr
+    assert "is a link or a file, not a folder" in result.stderr and "Traceback" not in result.stderr
     assert files_under(outside) == before
+    assert not (outside / "nowhere").exists()
 
 
 @pytest.mark.parametrize("target", ["outside", "inside"])

@@ -27,6 +27,7 @@ def project_with(tmp_path: Path, settings: str) -> Path:
     ("    search_plan_text: maybe\n", "extra.planportal.search_plan_text"),
     ("    agency: 12\n", "extra.planportal.agency"),
     ("    plans: [plans]\n", "extra.planportal.plans"),
+    ("    fail_on_warnings: 1\n", "extra.planportal.fail_on_warnings"),
 ])
 def test_a_misspelt_or_mistyped_setting_stops_the_build_naming_it(tmp_path: Path, settings: str, named: str) -> None:
     build = build_site(project_with(tmp_path, settings))
@@ -63,3 +64,13 @@ def test_plan_warnings_stop_the_build_only_when_asked(tmp_path: Path) -> None:
             assert build.returncode != 0
             assert "3 warnings in the plans (listed above), and extra.planportal.fail_on_warnings is true" in build.output
     assert "WARNING" not in outputs[0]
+
+
+def test_the_settings_key_written_in_another_case_stops_the_build(tmp_path: Path) -> None:
+    folder = project_with(tmp_path, "    plans: plans\n")
+    config = folder / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  planportal:\n", "  Planportal:\n"),
+                      encoding="utf-8")
+    build = build_site(folder)
+    assert build.returncode != 0
+    assert "extra.Planportal in mkdocs.yml" in build.output

@@ -85,15 +85,20 @@ def _new(parser: argparse.ArgumentParser, client_id: str, folder: Path) -> int:
     if any(pp010_no_ssn(client_id)):  # 078-05-1120 fits the id pattern; the format forbids it
         parser.error("that client id looks like a Social Security number; use the agency's own id")
     target = folder / f"{client_id}.yaml"
-    if not os.path.lexists(folder):
-        folder.mkdir(parents=True)
     schema = os.path.relpath(Path.cwd() / "schema" / "plan.schema.json", folder.resolve())
-    try:  # never over a file or through a link planted at the plan's name or folder
-        create_file(folder, target.name, new_plan_text(client_id, date.today(), Path(schema).as_posix()))
+    text = new_plan_text(client_id, date.today(), Path(schema).as_posix())
+    try:  # never over a file, never through a link planted at the plan's name or on its way
+        if folder.is_absolute():  # a full path is the user's own: only its last folder is checked
+            os.makedirs(folder, exist_ok=True)
+            create_file(folder, target.name, text)
+        else:  # below here every folder may come from the repository: none is followed if a link
+            create_file(Path.cwd(), target.as_posix(), text)
     except FileExistsError:
         parser.error(f"{target} exists already (or a link has its name); edit the plan instead")
-    except LinkRefused:
-        parser.error(f"{folder} is a link or not a folder; give the plan folder itself with --dir")
+    except LinkRefused as refused:
+        parser.error(f"{refused.filename} is a link or not a folder; give the plan folder itself with --dir")
+    except ValueError:
+        parser.error(f"--dir {folder} leaves this folder ('..'); give a folder below it or a full path")
     print(f"Wrote {target}: a draft plan. Fill it in with the person, then run planportal validate.")
     return 0
 

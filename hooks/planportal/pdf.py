@@ -7,6 +7,7 @@ Chromium prints it as a person would from the browser; it is never downloaded by
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -45,7 +46,8 @@ def print_pdfs(site: Path, ids: Iterable[str], out: Path, paper: str) -> list[Pa
         raise PdfError("planportal pdf needs Playwright: pip install playwright") from error
     if not CHROMIUM.exists():
         raise PdfError(f"{CHROMIUM} is missing: apt-get install chromium")
-    out.mkdir(parents=True, exist_ok=True)
+    if out.is_symlink() or (os.path.lexists(out) and not out.is_dir()):
+        raise PdfError(f"{out} is a link or a file, not a folder: remove it or give another --out")
     written = []
     try:
         with sync_playwright() as playwright:

@@ -86,9 +86,10 @@ def write_file(root: Path, relative: str, content: str | bytes) -> None:
 
 
 def create_file(root: Path, relative: str, content: str) -> None:
-    """Write a new file `root/relative`; FileExistsError if anything, a link included, has that name."""
+    """Write a new file `root/relative` (folders made as needed, none followed if a link);
+    FileExistsError if anything, a link included, has that name."""
     *folders, name = _parts(relative)
-    with _open_folder(root, tuple(folders), create=False) as folder:
+    with _open_folder(root, tuple(folders), create=True) as folder:
         fd = os.open(name, _NEW_FILE, 0o644, dir_fd=folder)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(content)

@@ -110,7 +110,8 @@ class PlanStatus:
 
     @property
     def case_manager(self) -> ManagerKey:
-        return (self.plan.case_manager["name"], self.agency)
+        """Who the case manager is: their name (spaces as one) at their agency."""
+        return (" ".join(self.plan.case_manager["name"].split()), " ".join(self.agency.split()))
 
     @property
     def warnings(self) -> list[Any]:
