@@ -80,12 +80,10 @@ def _render_case_manager(files: list[PlanFile], as_of: date, agency: str, slug: 
 
 @dataclass(frozen=True)
 class GeneratedPage:
-    """A page MkDocs is told about: where it lives, its title, and whether the producer puts
-    its HTML in after the theme has rendered the page (`late`) or as its content."""
+    """A page MkDocs is told about: where it lives and its title."""
 
     source: str
     title: str
-    late: bool
 
 
 def _workers(plans: int, every_core: bool) -> ProcessPoolExecutor | None:
@@ -135,7 +133,7 @@ class PageProducer:
         listed.append((layout.INDEX.source, "Caseload", lambda: render.index_page(caseload, warnings)))
         self._html = {source: html for source, _, html in listed}
         self._late = set(self._html) if late else set()
-        return [GeneratedPage(source, title, late) for source, title, _ in listed]
+        return [GeneratedPage(source, title) for source, title, _ in listed]
 
     def _client_pages(self) -> list[tuple[PlanStatus, Callable[[], str]]]:
         """Each plan with a function that gives its client page's HTML when MkDocs needs it."""
