@@ -285,7 +285,7 @@ WHERE_THE_TIME_GOES = [
     "  out of the navigation, with no table of contents, so the theme's part of each is the same",
     "  but for the id. MkDocs renders one for a stand-in id; worker processes on both cores put",
     "  in each plan's id and body and write the page beside its large-print copy. A test holds",
-    "  these pages to the very bytes MkDocs writes for the same plans. With",
+    "  these pages to the very bytes of the same plans' pages made without workers. With",
     "  `search_plan_text: true`, MkDocs must render every client page for the search index: it",
     "  then does, and one worker sends it each page's HTML.",
     "- **A rebuild over the last site** pays for MkDocs emptying it first: deleting two files",
