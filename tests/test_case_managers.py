@@ -138,3 +138,12 @@ def test_spaces_around_a_name_do_not_make_another_case_manager(tmp_path: Path) -
     build = build_site(project, "--strict")
     assert build.returncode == 0, build.output
     assert [path.name for path in (build.site / "case-managers").iterdir()] == ["marie-dubois"]
+
+
+def test_a_long_phone_value_is_read_in_one_pass() -> None:
+    import time
+
+    started = time.perf_counter()
+    for phone in ("1" * 200_000 + "x", "(" * 200_000 + "x", "1-" * 100_000 + "x"):
+        phone_link(phone)
+    assert time.perf_counter() - started < 0.5

@@ -163,8 +163,7 @@ class CaseloadCheck:
     For many files the checks run in worker processes on every core, so a caller can go on
     with other work meanwhile: the site build starts them before MkDocs cleans the site
     folder and reads the theme. Unchanged files' outcomes from the last check in this process
-    are reused. `_retired` is ignored: the site hooks still pass the place of the record of clean
-    files, which is gone (every run checks every plan), until they stop doing so."""
+    are reused."""
 
     def __init__(self, roots: Iterable[Path], base: Path) -> None:
         self._unusable: list[PlanFile] = []

@@ -90,7 +90,8 @@ def client_link(here: layout.Page, status: PlanStatus, issue_number: int | None 
 
 
 #: What a word of a phone number may hold: digits, a leading +, parentheses, dots and hyphens.
-_NUMBER_WORD = re.compile(r"\+?[0-9().-]*[0-9][0-9().-]*")
+#: One character class, so a long word is matched in one pass, never by backtracking.
+_NUMBER_WORD = re.compile(r"\+?[0-9().-]+")
 #: Three-digit service numbers (211, 311, 911) are numbers too; otherwise a number has seven digits.
 _SERVICE_NUMBER = re.compile(r"[2-9]11")
 
@@ -98,9 +99,9 @@ _SERVICE_NUMBER = re.compile(r"[2-9]11")
 def phone_link(phone: str) -> Markup:
     """A phone as written, linked as `tel:` with just the number it starts with: the leading
     words made only of digits and `+().-`, brackets closed (one may end in `,` or `;`), their
-    digit groups joined
-    by hyphens, a leading + kept ("(802) 555-0100 ext. 12" is tel:802-555-0100). A value that
-    does not start with such a number ("Front desk", "1-800-FLOWERS", "123 Main St") stays text."""
+    digit groups joined by hyphens, a leading + kept ("(802) 555-0100 ext. 12" is
+    tel:802-555-0100). A value that does not start with such a number ("Front desk",
+    "1-800-FLOWERS", "123 Main St") stays text."""
     words: list[str] = []
     for word in phone.split():
         number = word.rstrip(",;")
