@@ -38,6 +38,20 @@ class State(StrEnum):
         return self not in (State.DONE, State.CANCELLED, State.CLOSED)
 
 
+class Urgency(StrEnum):
+    """How urgent a plan is, the most urgent first: what its reasons for attention come to."""
+
+    OVERDUE = "overdue"  # an overdue step, or the review date is past
+    REVIEW_DUE = "review-due"  # the review is within 30 days
+    ATTENTION = "attention"  # a draft or a warning
+    ON_TRACK = "on-track"  # nothing needs attention
+    CLOSED = "closed"
+
+    @property
+    def rank(self) -> int:
+        return list(Urgency).index(self)
+
+
 #: A case manager is one name at one agency: (name, agency).
 ManagerKey = tuple[str, str]
 
@@ -95,6 +109,9 @@ class PlanStatus:
     reasons: list[str]
     #: The case manager's agency: the plan's, else the site's (`extra.planportal.agency`).
     agency: str = ""
+    level: Urgency = Urgency.ON_TRACK
+    #: The day this status is for.
+    as_of: date = date.min
 
     @property
     def client_id(self) -> str:
@@ -129,9 +146,19 @@ class PlanStatus:
     def needs_attention(self) -> bool:
         return bool(self.reasons)
 
+    @property
+    def review_overdue(self) -> bool:
+        return self.state != "closed" and self.review < self.as_of
+
+    @property
+    def review_due(self) -> bool:
+        """The review is within 30 days (and not yet past)."""
+        return self.state != "closed" and self.as_of <= self.review <= self.as_of + REVIEW_DUE
+
     def urgency(self) -> tuple[Any, ...]:
-        """Sort key: the plans that need attention first, the most overdue first among them."""
-        return (not self.needs_attention, -self.count(State.OVERDUE), self.review,
+        """Sort key: the most urgent first (overdue, review due, a draft or warning, on track),
+        the most overdue first within each."""
+        return (self.level.rank, -self.count(State.OVERDUE), self.review,
                 -self.count(State.DUE_SOON), self.plan.last_name.casefold(), self.plan.first_name.casefold(),
                 self.client_id)
 
@@ -166,12 +193,24 @@ def plan_status(plan_file: PlanFile, as_of: date, default_agency: str = "") -> P
     for issue, strategy in plan.strategies():
         due = due_date(plan, strategy)
         strategies.append(StrategyStatus(issue, strategy, due, strategy_state(strategy, issue, due, as_of)))
-    status = PlanStatus(plan, plan_file, strategies, [], plan.case_manager.get("agency") or default_agency)
-    status.reasons = _reasons(status, as_of)
+    status = PlanStatus(plan, plan_file, strategies, [], plan.case_manager.get("agency") or default_agency,
+                        as_of=as_of)
+    status.reasons = _reasons(status)
+    status.level = _level(status)
     return status
 
 
-def _reasons(status: PlanStatus, as_of: date) -> list[str]:
+def _level(status: PlanStatus) -> Urgency:
+    if status.state == "closed":
+        return Urgency.CLOSED
+    if status.count(State.OVERDUE) or status.review_overdue:
+        return Urgency.OVERDUE
+    if status.review_due:
+        return Urgency.REVIEW_DUE
+    return Urgency.ATTENTION if status.reasons else Urgency.ON_TRACK
+
+
+def _reasons(status: PlanStatus) -> list[str]:
     """Why a supervisor should look at this plan, in words; closed plans need nothing."""
     if status.state == "closed":
         return []
@@ -179,9 +218,9 @@ def _reasons(status: PlanStatus, as_of: date) -> list[str]:
     overdue = status.count(State.OVERDUE)
     if overdue:
         reasons.append(f"{overdue} overdue strateg{'y' if overdue == 1 else 'ies'}")
-    if status.review < as_of:
+    if status.review_overdue:
         reasons.append(f"review overdue since {status.review:%B} {status.review.day}, {status.review.year}")
-    elif status.review - as_of <= REVIEW_DUE:
+    elif status.review_due:
         reasons.append(f"review due {status.review:%B} {status.review.day}, {status.review.year}")
     if status.state == "draft":  # an active plan is signed: the checks see to it
         reasons.append("draft, not yet agreed and signed")
@@ -198,6 +237,15 @@ class Upcoming:
     strategy: StrategyStatus
 
 
+@dataclass(frozen=True)
+class ProgramGroup:
+    """The plans of one program (`name` None for plans that name none), the most urgent first."""
+
+    name: str | None
+    anchor: str
+    plans: list[PlanStatus]
+
+
 @dataclass
 class CaseManager:
     slug: str
@@ -209,6 +257,21 @@ class CaseManager:
     def overdue(self) -> int:
         """Overdue strategies in active plans, counted as the caseload's own total is."""
         return sum(p.count(State.OVERDUE) for p in self.plans if p.state == "active")
+
+    @property
+    def open_plans(self) -> list[PlanStatus]:
+        """Active plans and drafts: closed plans never count as current."""
+        return [p for p in self.plans if p.state != "closed"]
+
+    @property
+    def closed_plans(self) -> list[PlanStatus]:
+        return [p for p in self.plans if p.state == "closed"]
+
+    @property
+    def levels(self) -> dict[Urgency, int]:
+        """How many open plans are at each level of urgency, every level named (closed left out)."""
+        counted = Counter(p.level for p in self.open_plans)
+        return {level: counted[level] for level in Urgency if level != Urgency.CLOSED}
 
     def open_strategies(self) -> list[tuple[PlanStatus, StrategyStatus]]:
         """Every open strategy across the caseload by date, ongoing ones last: a takeover list."""
@@ -226,14 +289,36 @@ class CaseloadStatus:
     def with_state(self, state: str) -> list[PlanStatus]:
         return sorted((p for p in self.plans if p.state == state), key=PlanStatus.urgency)
 
+    def by_program(self, state: str) -> list[ProgramGroup]:
+        """The plans in one state grouped by program, programs by name and plans without one
+        last; a program is its name however it is spaced or capitalised."""
+        groups: dict[str, list[PlanStatus]] = defaultdict(list)
+        names: dict[str, str] = {}
+        for plan in self.with_state(state):
+            name = " ".join((plan.plan.program or "").split())
+            key = name.casefold()
+            names.setdefault(key, name)
+            groups[key].append(plan)
+        taken: set[str] = set()
+        listed = []
+        for key in sorted(groups, key=lambda key: (key == "", key)):
+            base = f"{state}-{(slug(names[key]) or 'program') if key else 'no-program'}"
+            anchor, number = base, 1
+            while anchor in taken:  # two names with one slug, or a name ending in a number
+                number += 1
+                anchor = f"{base}-{number}"
+            taken.add(anchor)
+            listed.append(ProgramGroup(names[key] or None, anchor, groups[key]))
+        return listed
+
     @property
     def counts(self) -> dict[str, int]:
         active = self.with_state("active")
         return {
             "active plans": len(active),
             "overdue strategies": sum(p.count(State.OVERDUE) for p in active),
-            "reviews due": sum(self.as_of <= p.review <= self.as_of + REVIEW_DUE for p in active),
-            "reviews overdue": sum(p.review < self.as_of for p in active),
+            "reviews due": sum(p.review_due for p in active),
+            "reviews overdue": sum(p.review_overdue for p in active),
             "drafts": len(self.with_state("draft")),
             "plans with warnings": sum(any(f.needs_attention for f in p.warnings) for p in self.plans),
         }
