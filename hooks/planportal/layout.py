@@ -55,6 +55,8 @@ def _parts(folder: str) -> list[str]:
 
 
 INDEX = Page("")
+#: The first of the help pages (docs/editing-plans.md), linked from every staff page.
+HELP = Page("editing-plans")
 #: What MkDocs writes for search engines; an internal site has none.
 SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
 

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from . import layout
 from .plan import REPRESENTATIVE, Plan, Strategy
-from .status import CaseloadStatus, CaseManager, PlanStatus, State
+from .status import CaseloadStatus, CaseManager, PlanStatus, State, Urgency
 
 ENVIRONMENT = Environment(
     loader=PackageLoader("planportal", "templates"),
@@ -35,6 +35,61 @@ STATE_WORDS = {
     State.OVERDUE: "overdue", State.DUE_SOON: "due soon", State.ONGOING: "ongoing",
     State.ON_TRACK: "on track",
 }
+
+#: The words for a plan's urgency on the staff pages; an icon goes with each, never colour alone.
+URGENCY_WORDS = {
+    Urgency.OVERDUE: "Overdue", Urgency.REVIEW_DUE: "Review due", Urgency.ATTENTION: "Needs a look",
+    Urgency.ON_TRACK: "On track", Urgency.CLOSED: "Closed",
+}
+
+#: How staff pages name a plan's type.
+PLAN_TYPE_WORDS = {"initial": "initial plan", "reassessment": "reassessment", "revision": "revision"}
+
+#: The one-of forms of the nouns the staff pages count ("1 review due", "2 reviews due").
+_ONE = {
+    "active plans": "active plan", "overdue strategies": "overdue strategy", "reviews due": "review due",
+    "reviews overdue": "review overdue", "drafts": "draft", "plans with warnings": "plan with warnings",
+    "plans": "plan", "closed plans": "closed plan", "open plans": "open plan",
+}
+
+
+def noun(many: str, number: int) -> str:
+    """The noun for `number` of them in correct English: "review due" for 1, "reviews due" for 3."""
+    return _ONE[many] if number == 1 else many
+
+
+def counted(number: int, many: str) -> str:
+    """A number with its noun: "1 review due", "3 reviews due"."""
+    return f"{number} {noun(many, number)}"
+
+
+def urgency_badge(level: Urgency) -> Markup:
+    """A plan's urgency as an icon (a symbol of icons.html) and words. A function, not a macro:
+    the index holds one a plan."""
+    return Markup('<span class="pp-level pp-level-{0}"><svg class="pp-icon" aria-hidden="true" focusable="false">'
+                  '<use href="#pp-icon-{0}"></use></svg> {1}</span>').format(level.value, URGENCY_WORDS[level])
+
+
+#: The levels a case manager's picture shows, in its order, and what each bar is filled with.
+_CHART_LEVELS = (Urgency.OVERDUE, Urgency.REVIEW_DUE, Urgency.ATTENTION, Urgency.ON_TRACK)
+_CHART_WIDTH = 200
+
+
+def caseload_chart(manager: CaseManager) -> Markup:
+    """A case manager's open plans as one bar split by urgency, drawn at build time (no script).
+    Decorative: the same figures are written beside it, so screen readers skip it."""
+    levels = manager.levels
+    total = sum(levels.values())
+    parts, start = [], 0.0
+    for level in _CHART_LEVELS:
+        if not levels[level]:
+            continue
+        width = _CHART_WIDTH * levels[level] / total
+        parts.append(f'<rect class="pp-bar-{level.value}" x="{start:.2f}" y="0" width="{width:.2f}" height="16"/>')
+        start += width
+    return Markup(f'<svg class="pp-chart" viewBox="0 0 {_CHART_WIDTH} 16" width="{_CHART_WIDTH}" height="16" '
+                  f'aria-hidden="true" focusable="false"><rect class="pp-bar-frame" x="0" y="0" '
+                  f'width="{_CHART_WIDTH}" height="16"/>{"".join(parts)}</svg>')
 
 
 @cache
@@ -76,7 +131,14 @@ ENVIRONMENT.filters["long_date"] = long_date
 ENVIRONMENT.filters["fill"] = _fill
 ENVIRONMENT.filters["css_string"] = css_string
 ENVIRONMENT.filters["page_counter"] = page_counter
+ENVIRONMENT.filters["counted"] = counted
+ENVIRONMENT.filters["noun"] = noun
 ENVIRONMENT.globals["STATE_WORDS"] = STATE_WORDS
+ENVIRONMENT.globals["URGENCY_WORDS"] = URGENCY_WORDS
+ENVIRONMENT.globals["PLAN_TYPE_WORDS"] = PLAN_TYPE_WORDS
+ENVIRONMENT.globals["Urgency"] = Urgency
+ENVIRONMENT.globals["urgency_badge"] = urgency_badge
+ENVIRONMENT.globals["caseload_chart"] = caseload_chart
 ENVIRONMENT.globals["State"] = State
 
 
@@ -168,9 +230,11 @@ def plan_sections(status: PlanStatus) -> Markup:
     return Markup(_render("plan-body.html", **plan_context(status)))
 
 
-def client_page(status: PlanStatus, sections: Markup | None = None) -> str:
-    """The client's page body, inserted as a block into the site's page."""
-    return _render("client.html", sections=sections or plan_sections(status), **plan_context(status))
+def client_page(status: PlanStatus, manager_slug: str, sections: Markup | None = None) -> str:
+    """The client's page body, inserted as a block into the site's page: the staff summary
+    (which links the case manager's page, `case-managers/<manager_slug>/`), then the plan."""
+    return _render("client.html", sections=sections or plan_sections(status),
+                   manager=layout.case_manager(manager_slug), **plan_context(status))
 
 
 def large_print_page(status: PlanStatus, css: str, sections: Markup | None = None) -> str:
