@@ -21,15 +21,16 @@ from mkdocs.config import base
 from mkdocs.config import config_options as options
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from planportal import layout
 from planportal.caseload import CaseloadCheck
 from planportal.plan import parse_date
-from planportal.publish import PageProducer
+from planportal.publish import PageProducer, add_to_search_index, client_search_entries
 from planportal.safefiles import planted_links
-from planportal.status import caseload_status
+from planportal.status import CaseloadStatus, caseload_status
 
 log = logging.getLogger("mkdocs.plugins.planportal")
 
@@ -89,6 +90,8 @@ class _Build:
     as_of: date
     checking: CaseloadCheck
     producer: PageProducer
+    #: Where each plan stands, once the plans are checked.
+    status: CaseloadStatus | None = None
 
 
 class _Portal:
@@ -161,7 +164,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     if stopping:
         raise PluginError(f"{len(stopping)} warning{'s' * (len(stopping) != 1)} in the plans (listed above), and "
                           "extra.planportal.fail_on_warnings is true; fix or acknowledge them, or set it to false.")
-    status = caseload_status(caseload, build.as_of, build.settings.agency)
+    status = build.status = caseload_status(caseload, build.as_of, build.settings.agency)
     warnings = [f for f in findings if not f.is_error]
     for page in build.producer.pages(status, warnings):
         if files.get_file_from_path(page.source) is not None:
@@ -193,15 +196,20 @@ def on_post_template(output_content: str, *, template_name: str, config: MkDocsC
     return GENERATOR_TAG.sub("", output_content, count=1)
 
 
+@event_priority(-50)  # after the search plugin writes its index, before the offline plugin copies it
 def on_post_build(*, config: MkDocsConfig) -> None:
     """Wait for the pages the workers write. No sitemap: the site is internal and must not be
     indexed. A link that appeared in the site folder while MkDocs wrote it (planted by another
-    process after the check before the build) may have led a page out of it: the build fails."""
-    _portal.current().producer.finish()
+    process after the check before the build) may have led a page out of it: the build fails.
+    Unless plan text is searched, the search index gets who each client is (never their plan)."""
+    build = _portal.current()
+    build.producer.finish()
     site = Path(config.site_dir)
     for name in layout.SITEMAPS:
         (site / name).unlink(missing_ok=True)
     _refuse_links(site, deep=True, when="appeared in the site folder during the build")
+    if not build.settings.search_plan_text and build.status is not None:
+        add_to_search_index(site, client_search_entries(build.status))
 
 
 def on_build_error(*, error: Exception) -> None:

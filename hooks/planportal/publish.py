@@ -15,6 +15,8 @@ memory of a process holding every plan.
 
 from __future__ import annotations
 
+import html
+import json
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -25,7 +27,7 @@ from pathlib import Path
 from . import layout, render
 from .caseload import PARALLEL_FROM, PlanFile, worker_context
 from .findings import Finding
-from .safefiles import remove_tree, write_file
+from .safefiles import read_file, remove_tree, write_file
 from .status import CaseloadStatus, CaseManager, PlanStatus, plan_status
 
 #: Plans per worker job: few enough that the first pages come back quickly.
@@ -40,29 +42,33 @@ SHELL_ID = "planportal_page_shell"
 SHELL_PAGE = layout.client(SHELL_ID).source
 
 
-def _render_plan(status: PlanStatus, css: str, site: Path) -> str:
+def _render_plan(status: PlanStatus, manager_slug: str, css: str, site: Path) -> str:
     """Write the plan's large-print copy and return its client page; the plan's sections,
     the same on both, are rendered once."""
     sections = render.plan_sections(status)
     write_file(site, layout.large_print(status.client_id).file, render.large_print_page(status, css, sections))
-    return render.client_page(status, sections)
+    return render.client_page(status, manager_slug, sections)
 
 
 # A worker is sent the checked files, not their status: status is quick to work out again,
-# and far quicker than unpickling it.
+# and far quicker than unpickling it. With each goes its case manager's address, which depends
+# on every other case manager's.
 
-def _render_batch(files: list[PlanFile], as_of: date, agency: str, css: str, site: Path) -> list[str]:
+def _render_batch(files: list[PlanFile], slugs: list[str], as_of: date, agency: str, css: str,
+                  site: Path) -> list[str]:
     """A worker's share of the client pages and large-print copies."""
-    return [_render_plan(plan_status(plan_file, as_of, agency), css, site) for plan_file in files]
+    return [_render_plan(plan_status(plan_file, as_of, agency), slug, css, site)
+            for plan_file, slug in zip(files, slugs, strict=True)]
 
 
-def _write_batch(files: list[PlanFile], as_of: date, agency: str, css: str, site: Path, shell: str) -> list[str]:
+def _write_batch(files: list[PlanFile], slugs: list[str], as_of: date, agency: str, css: str, site: Path,
+                 shell: str) -> list[str]:
     """A worker's share of a large caseload: each client page, made from the page MkDocs
     rendered for the stand-in id, and each large-print copy. Returns the ids written."""
     written = []
-    for plan_file in files:
+    for plan_file, slug in zip(files, slugs, strict=True):
         status = plan_status(plan_file, as_of, agency)
-        body = _render_plan(status, css, site)
+        body = _render_plan(status, slug, css, site)
         # The id goes in before the plan, so that plan text is never changed.
         page = shell.replace(SHELL_ID, status.client_id).replace(BODY_MARK, body, 1)
         write_file(site, layout.client(status.client_id).file, page)
@@ -76,6 +82,34 @@ def _render_case_manager(files: list[PlanFile], as_of: date, agency: str, slug: 
     caseload = CaseloadStatus(as_of, [plan_status(plan_file, as_of, agency) for plan_file in files], agency)
     (manager,) = caseload.case_managers()
     return render.case_manager_page(replace(manager, slug=slug), caseload)
+
+
+#: The search plugin's index, in the site folder.
+SEARCH_INDEX = "search/search_index.json"
+
+
+def client_search_entries(caseload: CaseloadStatus) -> list[dict[str, str]]:
+    """What the search index holds of each client when their plan stays out of it: name,
+    preferred name, id, case manager and program, so that typing a name finds the page.
+    HTML-escaped, as the theme's own entries are: the search box shows them as HTML."""
+    entries = []
+    for status in caseload.plans:
+        plan = status.plan
+        about = [plan.greeting_name if plan.greeting_name != plan.first_name else "", status.client_id,
+                 f"Case manager: {plan.case_manager['name']}", plan.program or "",
+                 "" if status.state == "active" else f"{status.state} plan"]
+        entries.append({"location": layout.client(status.client_id).url, "title": html.escape(plan.full_name),
+                        "text": html.escape(" · ".join(word for word in about if word))})
+    return entries
+
+
+def add_to_search_index(site: Path, entries: list[dict[str, str]]) -> None:
+    """Add entries to the index the search plugin wrote, if it wrote one (search may be off)."""
+    written = read_file(site, SEARCH_INDEX)
+    if written is not None:
+        index = json.loads(written)
+        index["docs"].extend(entries)
+        write_file(site, SEARCH_INDEX, json.dumps(index, ensure_ascii=False, separators=(",", ":")))
 
 
 @dataclass(frozen=True)
@@ -139,7 +173,8 @@ class PageProducer:
         """Each plan with a function that gives its client page's HTML when MkDocs needs it."""
         plans = self._caseload.plans
         if self._pool is None:  # rendered, and its copy written, when MkDocs reaches the page
-            return [(plan, lambda plan=plan: _render_plan(plan, self._css, self._site)) for plan in plans]
+            return [(plan, lambda plan=plan: _render_plan(plan, self._caseload.manager_slug(plan), self._css,
+                                                          self._site)) for plan in plans]
         self._client_jobs = self._submit(_render_batch)
         return [(plan, lambda job=self._client_jobs[n // BATCH], at=n % BATCH: job.result()[at])
                 for n, plan in enumerate(plans)]
@@ -147,7 +182,8 @@ class PageProducer:
     def _submit(self, job: Callable[..., list[str]], *arguments: str) -> list[Future[list[str]]]:
         assert self._pool is not None
         files = [plan.plan_file for plan in self._caseload.plans]
-        return [self._pool.submit(job, files[start:start + BATCH], self._caseload.as_of,
+        slugs = [self._caseload.manager_slug(plan) for plan in self._caseload.plans]
+        return [self._pool.submit(job, files[start:start + BATCH], slugs[start:start + BATCH], self._caseload.as_of,
                                   self._caseload.default_agency, self._css, self._site, *arguments)
                 for start in range(0, len(files), BATCH)]
 
@@ -175,7 +211,8 @@ class PageProducer:
         if source == SHELL_PAGE and not self.every_page:
             self._shell_seen = True
             if self._pool is None:
-                _write_batch([p.plan_file for p in self._caseload.plans], self._caseload.as_of,
+                _write_batch([p.plan_file for p in self._caseload.plans],
+                             [self._caseload.manager_slug(p) for p in self._caseload.plans], self._caseload.as_of,
                              self._caseload.default_agency, self._css, self._site, output)
             else:
                 self._client_jobs = self._submit(_write_batch, output)

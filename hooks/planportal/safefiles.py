@@ -85,6 +85,22 @@ def write_file(root: Path, relative: str, content: str | bytes) -> None:
             raise
 
 
+def read_file(root: Path, relative: str) -> str | None:
+    """The text of `root/relative`, None when there is none; never read through a link."""
+    *folders, name = _parts(relative)
+    try:
+        with _open_folder(root, tuple(folders), create=False) as folder:
+            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=folder)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise LinkRefused(error.errno, error.strerror, str(root / relative)) from None
+        raise
+    with os.fdopen(fd, encoding="utf-8") as handle:
+        return handle.read()
+
+
 def create_file(root: Path, relative: str, content: str) -> None:
     """Write a new file `root/relative` (folders made as needed, none followed if a link);
     FileExistsError if anything, a link included, has that name."""
