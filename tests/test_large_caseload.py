@@ -80,7 +80,7 @@ def test_a_large_caseload_builds_every_page_with_worker_processes(tmp_path: Path
     for manager in (managers[0], managers[-1]):
         assert render.case_manager_page(manager, status) in build.page(f"case-managers/{manager.slug}/")
     plan = status.plans[count // 2]
-    assert render.client_page(plan) in build.page(f"clients/{plan.client_id}/")
+    assert render.client_page(plan, status.manager_slug(plan)) in build.page(f"clients/{plan.client_id}/")
     large_print = render.large_print_page(plan, LARGE_PRINT_CSS.read_text(encoding="utf-8"))
     assert (build.site / f"clients/{plan.client_id}/large-print/index.html").read_text(encoding="utf-8") == large_print
     # Made from one page of the theme or not, each client page is the very page MkDocs makes

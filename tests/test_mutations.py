@@ -116,7 +116,7 @@ def check_in_process(relative: Path, text: str) -> list[Finding]:
         status = caseload_status(caseload, date.fromisoformat(AS_OF))
         render.index_page(status, [f for f in findings if not f.is_error])
         for plan in status.plans:
-            render.client_page(plan)
+            render.client_page(plan, status.manager_slug(plan))
             render.large_print_page(plan, "")
         for manager in status.case_managers():
             render.case_manager_page(manager, status)

@@ -132,8 +132,14 @@ def facts(element: Element) -> dict[str, str]:
     return found
 
 
+def active_rows(page: Element) -> list[list[str]]:
+    """The rows of every program's table of active plans on the index, in the page's order."""
+    return [row for candidate in page.find_all("table") if candidate.find("caption").text.startswith("Active plans in")
+            for row in rows(candidate)]
+
+
 def index_counts(build: Build) -> dict[str, int]:
-    """The numbers at the top of the caseload index, by what they count."""
+    """The numbers at the top of the caseload index, by what they count, as the page words it."""
     counted = {}
     for item in content(build, "").find("ul", css_class="pp-counts").find_all("li"):
         number, what = item.text.split(" ", 1)
@@ -165,33 +171,58 @@ def test_index_counts_equal_the_plans_counted_by_hand(example_site: Build) -> No
     # GMHS-0288 closed). Overdue: 12 in CVCOA-0042 (every step not done; the plan is from 2007),
     # the walker step of CVCOA-0107 (Nov 6) and the tub bench of NEK-2031 (Nov 10).
     # GMHS-0302's review (default Dec 10, 2026) is within 30 days; CVCOA-0042's (Apr 12, 2008) is past.
+    # In correct English: "1 review due", never "1 reviews due".
     assert index_counts(example_site) == {
-        "active plans": 6, "overdue strategies": 14, "reviews due": 1, "reviews overdue": 1,
-        "drafts": 1, "plans with warnings": 0,
+        "active plans": 6, "overdue strategies": 14, "review due": 1, "review overdue": 1,
+        "draft": 1, "plans with warnings": 0,
     }
 
 
-def test_active_plans_are_listed_most_urgent_first(example_site: Build) -> None:
-    active = table(content(example_site, ""), "Active plans")
-    assert [row[0] for row in rows(active)] == [
-        "Cornell, Michael CVCOA-0042 802-555-0177",  # 12 overdue, review overdue; the phone under the name
-        "Lavoie, Beatrice NEK-2031",     # 1 overdue, review April 8, 2027
-        "Thibault, Agnes CVCOA-0107",    # 1 overdue, review June 18, 2027
-        "Marín, Rosa GMHS-0302",         # review due
-        "Woodbury, Harlan NEK-2044",     # nothing: by review date
-        "Fairbanks, Raymond CVCOA-0115",
+def test_active_plans_are_grouped_by_program_the_most_urgent_first_in_each(example_site: Build) -> None:
+    page = content(example_site, "")
+    groups = [(h3.text, rows(table(page, f"Active plans in {h3.text.rsplit(' (', 1)[0]}")))
+              for h3 in page.find_all("h3") if h3.attrs.get("id", "").startswith("active-")]
+    assert [(heading, [row[0] for row in listed]) for heading, listed in groups] == [
+        ("Choices for Care - Highest Needs (3 active plans)", [
+            "Cornell, Michael CVCOA-0042 802-555-0177",  # 12 overdue, review overdue; the phone under the name
+            "Lavoie, Beatrice NEK-2031",     # 1 overdue, review April 8, 2027
+            "Thibault, Agnes CVCOA-0107"]),  # 1 overdue, review June 18, 2027
+        ("Moderate Needs (1 active plan)", ["Fairbanks, Raymond CVCOA-0115"]),
+        ("Older Americans Act (2 active plans)", [
+            "Marín, Rosa GMHS-0302",         # review due
+            "Woodbury, Harlan NEK-2044"]),   # nothing
     ]
-    by_id = {re.search(r"[A-Z]+-\d+", row[0]).group(): row for row in rows(active)}
-    # Client, case manager, program, plan date, next review, overdue, due soon, reasons.
+    by_id = {re.search(r"[A-Z]+-\d+", row[0]).group(): row for row in active_rows(page)}
+    # Client, urgency, case manager, plan date, next review, overdue, due soon, reasons.
     assert by_id["CVCOA-0042"][1:] == [
-        "Marie Dubois", "Choices for Care - Highest Needs", "April 12, 2007", "April 12, 2008", "12", "0",
+        "Overdue", "Marie Dubois", "April 12, 2007", "April 12, 2008", "12", "0",
         "12 overdue strategies; review overdue since April 12, 2008"]
     assert by_id["NEK-2031"][4:] == ["April 8, 2027", "1", "2", "1 overdue strategy"]
     assert by_id["CVCOA-0107"][4:] == ["June 18, 2027", "1", "2", "1 overdue strategy"]
+    assert by_id["GMHS-0302"][1] == "Review due"
     assert by_id["GMHS-0302"][4:] == ["December 10, 2026", "0", "2", "review due December 10, 2026"]
+    assert by_id["NEK-2044"][1] == by_id["CVCOA-0115"][1] == "On track"
     assert by_id["NEK-2044"][4:] == ["February 19, 2027", "0", "1", "nothing"]
     assert by_id["CVCOA-0115"][4:] == ["March 3, 2027", "0", "1", "nothing"]
-    assert row_links(active)[0] == ["clients/CVCOA-0042/", "tel:802-555-0177", "case-managers/marie-dubois/"]
+    assert row_links(table(page, "Active plans in Choices"))[0] == [
+        "clients/CVCOA-0042/", "tel:802-555-0177", "case-managers/marie-dubois/"]
+
+
+def test_plans_without_a_program_come_last(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    for client_id, program in (("AAA-0001", "Zeta Services"), ("AAA-0002", None), ("AAA-0003", "alpha care")):
+        text = valid_plan_text(client_id)
+        assert text.count("\nprogram: ") == 0
+        if program:
+            text = text.replace("\nclient:", f"\nprogram: {program}\nclient:", 1)
+        (project / "plans" / f"{client_id}.yaml").write_text(text, encoding="utf-8")
+    build = build_site(project)
+    assert build.returncode == 0, build.output
+    page = content(build, "")
+    headings = [h3.text for h3 in page.find_all("h3") if h3.attrs.get("id", "").startswith("active-")]
+    assert headings == ["alpha care (1 active plan)", "Zeta Services (1 active plan)", "No program (1 active plan)"]
+    jump = [a.attrs["href"] for a in page.find("nav", css_class="pp-jump").find_all("a")][:3]
+    assert jump == ["#active-alpha-care", "#active-zeta-services", "#active-no-program"]
 
 
 def test_drafts_and_closed_plans_have_their_own_sections(example_site: Build) -> None:
@@ -234,9 +265,28 @@ def test_index_links_every_case_manager_page(example_site: Build) -> None:
         ("case-managers/marie-dubois/", "Marie Dubois"),
         ("case-managers/sam-whitaker/", "Sam Whitaker"),
     ]
-    assert [item.text for item in managers.find_all("li")][0] == "Daniel Okafor: 2 plans, 1 overdue"
+    figures = [item.find("span", css_class="pp-manager-figures").text for item in managers.find_all("li")]
+    assert figures == [
+        "2 open plans: 1 overdue, 0 review due, 0 need a look, 1 on track; 1 overdue strategy.",
+        # The closed plan is counted apart, never as open; the draft needs a look.
+        "2 open plans: 0 overdue, 1 review due, 1 needs a look, 0 on track; 0 overdue strategies; 1 closed plan.",
+        "1 open plan: 1 overdue, 0 review due, 0 need a look, 0 on track; 12 overdue strategies.",
+        "2 open plans: 1 overdue, 0 review due, 0 need a look, 1 on track; 1 overdue strategy.",
+    ]
     for link in managers.find_all("a"):
         assert (example_site.site / link.attrs["href"] / "index.html").is_file()
+
+
+def test_each_case_manager_has_a_picture_of_their_plans_by_urgency(example_site: Build) -> None:
+    """Drawn at build time, one bar a level with a plan at it, widths in proportion; hidden from
+    screen readers, which read the same figures as words beside it."""
+    html = example_site.page("")
+    charts = re.findall(r'<svg class="pp-chart"[^>]*>(.*?)</svg>', html)
+    assert len(charts) == 4 and 'aria-hidden="true"' in html.split('<svg class="pp-chart"', 2)[1].split(">", 1)[0]
+    lucia = re.findall(r'<rect class="pp-bar-([a-z-]+)" x="([0-9.]+)" y="0" width="([0-9.]+)"', charts[1])
+    assert lucia == [("frame", "0", "200"), ("review-due", "0.00", "100.00"), ("attention", "100.00", "100.00")]
+    marie = re.findall(r'<rect class="pp-bar-([a-z-]+)"', charts[2])
+    assert marie == ["frame", "overdue"]
 
 
 def test_case_manager_page_lists_clients_and_open_steps_by_date(example_site: Build) -> None:
@@ -269,7 +319,11 @@ def test_case_manager_open_steps_put_ongoing_last_and_leave_closed_plans_out(exa
     assert "Ask the doctor about a driving test." not in [row[4] for row in daniel]  # cancelled
     lucia = content(example_site, "case-managers/lucia-herrera/")
     clients = [row[0] for row in rows(table(lucia, "Clients of Lucía Herrera"))]
-    assert sorted(clients) == ["Kessler, Dorothy GMHS-0288", "Marín, Rosa GMHS-0302", "Pruitt, Walter GMHS-0310"]
+    assert sorted(clients) == ["Marín, Rosa GMHS-0302", "Pruitt, Walter GMHS-0310"]  # the closed plan apart:
+    closed = rows(table(lucia, "Closed plans of Lucía Herrera"))
+    assert [(row[0], row[1]) for row in closed] == [("Kessler, Dorothy GMHS-0288", "Closed")]
+    figures = lucia.find("span", css_class="pp-manager-figures").text
+    assert figures.startswith("2 open plans: ") and figures.endswith("; 1 closed plan.")
     lucia_steps = rows(table(lucia, "Every open step"))
     assert {row[2] for row in lucia_steps} == {"Marín, Rosa", "Pruitt, Walter (draft)"}  # nothing of the closed plan
 
@@ -279,12 +333,63 @@ def test_case_manager_open_steps_put_ongoing_last_and_leave_closed_plans_out(exa
 
 def test_client_page_greets_the_person_and_says_who_to_call(example_site: Build) -> None:
     page = content(example_site, "clients/CVCOA-0042/")
-    assert page.find("h1").text == "Your Action Plan"
+    assert page.find(css_class="pp-title").text == "Your Action Plan"
     assert page.find("p", css_class="pp-greeting").text == "Hello, Mike."
     call = facts(page.find("section", css_class="pp-call"))
     assert call == {"Your case manager:": "Marie Dubois, Central VT Council on Aging",
                     "Phone:": "802-555-0100", "Email:": "marie.dubois@example.org"}
     assert page.find("a", href="tel:802-555-0100").text == "802-555-0100"
+
+
+def summary(page: Element) -> dict[str, str]:
+    """The staff summary at the top of a client page, label by label."""
+    found = {}
+    for pair in page.find("dl", css_class="pp-summary").children:
+        if isinstance(pair, Element):
+            found[pair.find("dt").text] = pair.find("dd").text
+    return found
+
+
+def test_client_page_opens_with_a_summary_for_staff(example_site: Build) -> None:
+    page = content(example_site, "clients/CVCOA-0042/")
+    staff = page.find("section", css_class="pp-staff")
+    assert "lang" not in staff.attrs  # the site's language, as the page's
+    html = example_site.page("clients/CVCOA-0042/")
+    assert html.index('class="pp-staff"') < html.index('class="pp-plan"')  # staff summary first
+    assert page.find("h1").text == "Michael J Cornell Action Plan CVCOA-0042"
+    assert page.find("p", css_class="pp-as-of").text == "Overdue Status as of November 20, 2026. Help"
+    assert summary(page) == {
+        "Client id": "CVCOA-0042", "Goes by": "Mike", "Phone": "802-555-0177",
+        "Program": "Choices for Care - Highest Needs", "Case manager": "Marie Dubois, Central VT Council on Aging",
+        "Plan": "April 12, 2007, initial plan; active",
+        "Next review": "April 12, 2008: overdue as of November 20, 2026",
+        "Steps": "12 overdue, 0 due soon",
+        "Needs attention because": "12 overdue strategies; review overdue since April 12, 2008",
+    }
+    links = [a.attrs["href"] for a in page.find("dl", css_class="pp-summary").find_all("a")]
+    assert links == ["tel:802-555-0177", "../../case-managers/marie-dubois/"]
+    # The person's plan follows, in their language.
+    assert page.find("div", css_class="pp-plan").attrs["lang"] == "en"
+
+
+def test_client_page_summary_says_a_review_is_due_and_what_a_draft_lacks(example_site: Build) -> None:
+    rosa = summary(content(example_site, "clients/GMHS-0302/"))
+    assert rosa["Next review"] == "December 10, 2026: due within 30 days of November 20, 2026"
+    assert rosa["Phone"] == "none recorded" and "Goes by" in rosa
+    draft = summary(content(example_site, "clients/GMHS-0310/"))
+    assert draft["Plan"].endswith("; draft")
+    assert draft["Needs attention because"] == "draft, not yet agreed and signed"
+    closed = content(example_site, "clients/GMHS-0288/")
+    assert closed.find("span", css_class="pp-level").text == "Closed"
+    assert summary(closed)["Plan"].endswith("; closed")
+
+
+def test_both_copies_put_the_full_name_and_the_plan_date_at_the_top(example_site: Build) -> None:
+    for url in ("clients/CVCOA-0042/", "clients/CVCOA-0042/large-print/"):
+        top = content(example_site, url).find("p", css_class="pp-form-top")
+        assert top.text == "Name: Michael J Cornell Plan made on: April 12, 2007", url
+    spanish = content(example_site, "clients/GMHS-0302/large-print/").find("p", css_class="pp-form-top")
+    assert spanish.text.startswith("Nombre: Rosa ")
 
 
 def test_client_page_shows_each_issue_with_goal_measure_and_steps(example_site: Build) -> None:
@@ -397,7 +502,9 @@ def test_client_page_links_its_large_print_copy_and_back(example_site: Build) ->
     back = large.find("p", css_class="pp-other-copy").find("a")
     assert (back.attrs["href"], back.text) == ("../", "Standard page of this plan")
     assert large.find("p", css_class="pp-greeting").text == "Hello, Mike."
-    assert [h.text for h in large.find_all("h2")] == [h.text for h in page.find_all("h2")]
+    assert large.find("h1").text == "Your Action Plan"  # on the client page, under the staff summary, an h2
+    person = page.find("div", css_class="pp-plan")
+    assert [h.text for h in large.find_all("h2")] == [h.text for h in person.find_all("h2")][1:]
 
 
 def test_every_plan_file_yields_a_client_page_and_a_large_print_copy(example_site: Build) -> None:
@@ -426,9 +533,9 @@ def test_another_day_gives_another_status(case_study_2007: Build) -> None:
     page = content(case_study_2007, "")
     assert page.find("p", css_class="pp-as-of").text == "Status as of April 20, 2007."
     assert index_counts(case_study_2007) == {
-        "active plans": 1, "overdue strategies": 0, "reviews due": 0, "reviews overdue": 0,
+        "active plan": 1, "overdue strategies": 0, "reviews due": 0, "reviews overdue": 0,
         "drafts": 0, "plans with warnings": 0}
-    assert rows(table(page, "Active plans"))[0][5:] == ["0", "2", "nothing"]
+    assert active_rows(page)[0][5:] == ["0", "2", "nothing"]
     # Open steps due April 20 - May 4, 2007: BPI meals (Apr 26) and telling Barbara (Apr 30).
     assert [row[:3] for row in rows(table(page, "Target dates from April 20, 2007"))] == [
         ["April 26, 2007", "Cornell, Michael",
@@ -538,8 +645,8 @@ def test_a_warning_only_plan_builds_strict_or_not_and_shows_on_the_staff_pages(w
     listed = [li.text for li in index.find("ul", css_class="pp-warnings").find_all("li")]
     assert len(listed) == 1
     assert listed[0].startswith(f"plans/{WARNING_ID}.yaml:{where} PP101: This goal has no measure.")
-    assert index_counts(plain)["plans with warnings"] == 1
-    by_id = {row[0].split()[-1]: row for row in rows(table(index, "Active plans"))}
+    assert index_counts(plain)["plan with warnings"] == 1
+    by_id = {row[0].split()[-1]: row for row in active_rows(index)}
     assert by_id[WARNING_ID][-1].split("; ")[-1] == "1 warning"
     assert (plain.site / "clients" / WARNING_ID / "index.html").is_file()
     (manager,) = (plain.site / "case-managers").iterdir()
@@ -761,10 +868,17 @@ def test_urls_carry_ids_not_names(example_site: Build) -> None:
     assert [(name, p) for name in names for p in paths if name.casefold() in p] == []
 
 
-def test_the_search_index_holds_the_help_pages_only(example_site: Build) -> None:
+def test_the_search_index_holds_the_help_pages_and_who_each_client_is(example_site: Build) -> None:
     index = json.loads((example_site.site / "search" / "search_index.json").read_text(encoding="utf-8"))
     pages = {doc["location"].split("#")[0] for doc in index["docs"]}
     assert "editing-plans/" in pages and "deployment/" in pages
-    assert not [page for page in pages if page.startswith(("clients/", "case-managers/")) or page == ""]
+    assert not [page for page in pages if page.startswith("case-managers/") or page == ""]
+    clients = {doc["location"]: doc for doc in index["docs"] if doc["location"].startswith("clients/")}
+    ids = sorted(path.stem for path in EXAMPLE_PLANS.rglob("*.yaml"))
+    assert sorted(clients) == [f"clients/{client_id}/" for client_id in ids]  # one entry each
+    assert clients["clients/CVCOA-0042/"] == {
+        "location": "clients/CVCOA-0042/", "title": "Michael J Cornell",
+        "text": "Mike · CVCOA-0042 · Case manager: Marie Dubois · Choices for Care - Highest Needs"}
+    assert clients["clients/GMHS-0288/"]["text"].endswith("closed plan")
     text = json.dumps(index, ensure_ascii=False)
-    assert "Cornell" not in text and "Refer to Elder Care Clinician" not in text
+    assert "Refer to Elder Care Clinician" not in text and "I feel down a lot." not in text

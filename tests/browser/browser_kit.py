@@ -76,3 +76,19 @@ def assert_printed_plan(pages: list[str], name: str, page_label: str, plan_date:
         assert plan_date in lines[-1], f"page {number} does not end with {plan_date!r}:\n{lines[-1]}"
     for words in signed:
         assert words in pages[-1], f"{words!r} is not on the last page:\n{pages[-1]}"
+
+
+def search_results(page: Any, typed: str) -> Any:
+    """Type in the theme's search box and return the result items. The search worker builds its
+    index after the page loads and ignores what was typed before it is ready, so type again
+    until results come (or the time is up); it reads the box on each key released."""
+    page.keyboard.press("/")
+    query = page.locator("input[name=query]")
+    results = page.locator(".md-search-result__item")
+    for _ in range(40):
+        query.fill(typed)
+        query.press("End")
+        page.wait_for_timeout(250)
+        if results.count():
+            return results
+    raise AssertionError(f"searching for {typed!r} found nothing")

@@ -216,3 +216,53 @@ def test_the_spanish_copy_speaks_spanish(open_page: OpenPage) -> None:
         assert words in text
     for english in ("Your goal", "Who to call", "Signed by", "Status:"):
         assert english not in text
+
+
+#: The staff pages a supervisor reads on a phone.
+STAFF_KINDS = ["index", "client page", "case-manager page", "draft client page"]
+
+
+@pytest.mark.parametrize("kind", STAFF_KINDS)
+def test_axe_finds_no_violation_on_a_phone(open_page: OpenPage, kind: str) -> None:
+    page = open_page(PAGE_KINDS[kind], width=390, height=844)
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AA_TAGS}})
+    assert results.response["passes"], "axe checked nothing"
+    assert results.violations_count == 0, results.generate_report()
+
+
+#: Every value of the staff tables, where it is drawn, and whether its label shows with it.
+CELLS = """() => [...document.querySelectorAll("main table.pp-cards tbody td, main table.pp-cards tbody th")]
+  .map(cell => {
+    const box = cell.getBoundingClientRect();
+    return {text: cell.innerText.trim().slice(0, 40), left: box.left, right: box.right,
+            label: getComputedStyle(cell, "::before").content};
+  })"""
+
+
+@pytest.mark.parametrize("kind", ["index", "case-manager page"])
+@pytest.mark.parametrize("width", [320, 390])
+def test_on_a_phone_every_value_of_the_staff_tables_is_on_screen_with_its_label(
+        open_page: OpenPage, kind: str, width: int) -> None:
+    page = open_page(PAGE_KINDS[kind], width=width, height=844)
+    cells = page.evaluate(CELLS)
+    assert len(cells) > 20
+    off_screen = [cell for cell in cells if cell["left"] < 0 or cell["right"] > width]
+    assert off_screen == []
+    unlabelled = [cell for cell in cells if cell["label"] in ("none", "normal")]
+    assert len(unlabelled) == page.evaluate("document.querySelectorAll('main table.pp-cards tbody th').length")
+    assert '"Needs attention because: "' in {cell["label"] for cell in cells} or kind == "case-manager page"
+
+
+def test_on_a_wide_screen_the_staff_tables_stay_tables(open_page: OpenPage) -> None:
+    page = open_page(PAGE_KINDS["index"])
+    shown = page.evaluate("""() => [...document.querySelectorAll("main table.pp-cards")].map(table =>
+        [getComputedStyle(table).display, getComputedStyle(table.querySelector("thead")).position])""")
+    assert shown and all(display == "table" and position == "static" for display, position in shown)
+
+
+@pytest.mark.parametrize("kind", STAFF_KINDS)
+@pytest.mark.parametrize("width", [390, 1280])
+def test_help_is_one_visible_link_away_on_every_staff_page(open_page: OpenPage, kind: str, width: int) -> None:
+    page = open_page(PAGE_KINDS[kind], width=width, height=844)
+    visible = [link for link in page.locator('a[href$="editing-plans/"]').all() if link.is_visible()]
+    assert visible, f"no visible link to the help on the {kind} at {width} px"

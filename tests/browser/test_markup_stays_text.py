@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
+from browser_kit import search_results
 from conftest import Build, build_site, make_project, serve
 
 #: Everything a page could mistake for markup or a template, written once, as one text.
@@ -170,3 +171,24 @@ def test_the_built_html_holds_the_markup_only_escaped(markup_site: Build) -> Non
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, kind
         assert "<script>alert(1)</script>" not in html, kind
         assert "<img src=x onerror" not in html and 'href="javascript:' not in html, kind
+
+
+def test_markup_in_a_name_stays_text_in_the_search_results(browser: Any, markup_url: str) -> None:
+    """The search index holds each client's name, and the search box shows its entries as HTML:
+    a name that looks like markup is found and shown as text."""
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        page.goto(markup_url, wait_until="networkidle")
+        results = search_results(page, "Quill")
+        page.wait_for_timeout(300)  # time for any injected handler to fire
+        shown = results.first.inner_text()
+        href = results.first.locator("a").first.get_attribute("href")
+        made = page.evaluate(MADE_FROM_TEXT)
+    finally:
+        page.close()
+    assert dialogs == []
+    assert made["handlers"] == [] and made["images"] == [] and made["alertScripts"] == 0
+    assert "<script>alert(1)</script>" in shown and "<img src=x onerror=alert(1)>" in shown
+    assert href is not None and href.endswith(f"clients/{CLIENT_ID}/")
