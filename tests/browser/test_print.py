@@ -125,6 +125,16 @@ def test_a_printed_copy_is_tagged_with_its_title_language_and_headings_as_bookma
     assert len(headings) > 10 and pdf_outline(pdf) == headings
 
 
+@pytest.mark.parametrize("kind", [kind for kind in PAGE_KINDS if kind.endswith(("client page", "large-print copy"))])
+def test_a_heading_keeps_its_words_on_one_line_of_markup(open_page: OpenPage, kind: str) -> None:
+    """Printed headings keep their spaces (white-space: pre-wrap) so that none is lost in a
+    bookmark: a line break or an indent in a heading's markup would print as written."""
+    page = open_page(PAGE_KINDS[kind])
+    headings = page.evaluate("[...document.querySelectorAll('.pp-plan h1, .pp-plan h2, .pp-plan h3')]"
+                             ".map(h => h.textContent)")
+    assert headings and [h for h in headings if h != " ".join(h.split())] == []
+
+
 # --- signatures: as recorded, and lines to sign on only where none is recorded ----------------
 
 #: The words under the line each signer signs on, by the plan's language.
