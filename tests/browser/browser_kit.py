@@ -1,5 +1,6 @@
 """What the browser tests share: the page kinds of the example site, opening them in Chromium,
-and reading printed PDFs back with poppler's pdftotext (no mocks: real pages, real prints)."""
+and reading printed PDFs back with poppler's pdftotext, pdfinfo and pdftohtml (no mocks: real
+pages, real prints)."""
 
 from __future__ import annotations
 

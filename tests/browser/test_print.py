@@ -226,11 +226,10 @@ def test_a_closed_plan_is_a_record_with_no_line_to_sign_on(half_signed_pdfs: Pat
 @pytest.mark.parametrize("url", ["clients/GMHS-0310/", "clients/GMHS-0310/large-print/"])
 def test_on_screen_an_unsigned_plan_says_so_and_asks_no_one_to_sign(open_page: OpenPage, url: str) -> None:
     page = open_page(url)
-    for block in page.locator(".pp-signature").all():
-        assert block.locator("p").first.inner_text() == "Not signed yet."
-    assert page.get_by_text("Sign here").count() == 2
-    assert not page.get_by_text("Sign here").first.is_visible()
-    assert not page.get_by_text("Case manager's signature").is_visible()
+    blocks = page.locator(".pp-signature").all()
+    assert [block.locator("p").first.inner_text() for block in blocks] == ["Not signed yet."] * 2
+    asking = page.get_by_text("Sign here").all() + page.get_by_text("Case manager's signature").all()
+    assert len(asking) == 3 and not any(words.is_visible() for words in asking)
 
 
 @pytest.mark.parametrize("url", ["clients/GMHS-0310/", "clients/GMHS-0310/large-print/"])
