@@ -460,7 +460,7 @@ def test_client_page_shows_strengths_declined_sharing_and_the_plan(example_site:
     ("NEK-2031", ["You were not able to sign (Bea cannot write since her stroke. She said yes to the plan "
                   "out loud.). Recorded on October 8, 2026.", "Signed by Daniel Okafor on October 8, 2026.",
                   "Signed by Ruth Caldwell on October 9, 2026."]),
-    ("GMHS-0310", ["Not signed yet.", "Not signed yet."]),
+    ("GMHS-0310", ["Not signed yet. Sign here:", "Not signed yet. Sign here:"]),  # "Sign here:" on paper only
 ])
 def test_client_page_shows_signatures_with_dates_or_the_recorded_reason(
         example_site: Build, client_id: str, signed: list[str]) -> None:

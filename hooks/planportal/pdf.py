@@ -3,6 +3,9 @@
 Nothing is built here: the site (`mkdocs build`) already holds each client's large-print copy,
 a standalone page whose own CSS sets the page margins, the running head and "Page X of Y".
 Chromium prints it as a person would from the browser; it is never downloaded by Playwright.
+Each PDF is tagged (its structure read from the page, so a screen reader follows it), has an
+outline (bookmarks from the headings), and takes its title and language from the page's
+`<title>` and `<html lang>`.
 """
 
 from __future__ import annotations
@@ -57,7 +60,8 @@ def print_pdfs(site: Path, ids: Iterable[str], out: Path, paper: str) -> list[Pa
                        else route.abort())
             for client_id, source in pages:
                 page.goto(source.resolve().as_uri())
-                printed = page.pdf(format=paper, prefer_css_page_size=True, display_header_footer=False)
+                printed = page.pdf(format=paper, prefer_css_page_size=True, display_header_footer=False,
+                                   tagged=True, outline=True)
                 write_file(out, f"{client_id}.pdf", printed)  # never through a link planted in `out`
                 written.append(out / f"{client_id}.pdf")
             browser.close()

@@ -1,9 +1,12 @@
 """What the browser tests share: the page kinds of the example site, opening them in Chromium,
-and reading printed PDFs back with poppler's pdftotext (no mocks: real pages, real prints)."""
+and reading printed PDFs back with poppler's pdftotext, pdfinfo and pdftohtml (no mocks: real
+pages, real prints)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -57,10 +60,53 @@ def pdf_pages(pdf: Path) -> list[str]:
     return [page for page in text.split("\f") if page.strip()]
 
 
+def pdf_words(pdf: Path) -> str:
+    """The printed text in the order Chromium drew it (the page's order), one space apart: a
+    sentence reads the same however the paper wrapped it."""
+    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return " ".join(text.split())
+
+
+def pdf_info(pdf: Path) -> dict[str, str]:
+    """pdfinfo's fields by name: `Title`, `Tagged`, `Page size`..."""
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return {name: value.strip() for name, _, value in (line.partition(":") for line in info.splitlines())}
+
+
 def pdf_paper(pdf: Path) -> str:
     """pdfinfo's page size line, e.g. `612 x 792 pts (letter)`."""
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    return next(line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("Page size:"))
+    return pdf_info(pdf)["Page size"]
+
+
+def pdf_outline(pdf: Path) -> list[tuple[int, str]]:
+    """The PDF's bookmarks in order, each with its depth (0 for the top level), as poppler's
+    pdftohtml reads them; empty when the PDF has no outline."""
+    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-q", "-stdout", str(pdf)], capture_output=True,
+                         text=True, check=True).stdout
+    start, end = xml.find("<outline>"), xml.rfind("</outline>")
+    if start < 0:
+        return []
+    bookmarks: list[tuple[int, str]] = []
+
+    def walk(outline: ElementTree.Element, depth: int) -> None:
+        for child in outline:
+            if child.tag == "item":
+                bookmarks.append((depth, "".join(child.itertext())))
+            else:
+                walk(child, depth + 1)
+
+    walk(ElementTree.fromstring(xml[start:end + len("</outline>")]), 0)
+    return bookmarks
+
+
+def pdf_language(pdf: Path) -> str | None:
+    """The document's language (`/Lang` in the catalog); poppler does not print it. Chromium
+    writes the catalog as a plain object, so reading it needs no PDF library."""
+    catalog = re.search(rb"/Type\s*/Catalog(.*?)>>\s*endobj", pdf.read_bytes(), re.DOTALL)
+    assert catalog, f"no document catalog in {pdf}"
+    language = re.search(rb"/Lang\s*\(([^)]*)\)", catalog.group(1))
+    return language.group(1).decode("ascii") if language else None
 
 
 def assert_printed_plan(pages: list[str], name: str, page_label: str, plan_date: str, signed: list[str]) -> None:
