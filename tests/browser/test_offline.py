@@ -1,0 +1,95 @@
+"""The site read from disk: the offline build (mkdocs-offline.yml) opened from file:// in
+Chromium, as staff open the CI artifact after unzipping it. Every link lands on a page (a link
+to a folder would open a listing of its files) and search finds the help pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urldefrag
+
+import pytest
+from conftest import Build
+
+#: What each followed link is, by its path below the site root.
+KINDS = {
+    "client page": r"clients/[^/]+/index\.html",
+    "large-print copy": r"clients/[^/]+/large-print/index\.html",
+    "case-manager page": r"case-managers/[^/]+/index\.html",
+    "help page": r"[a-z-]+\.html",
+}
+#: A word of the help pages, which search must find.
+HELP_WORD = "strict"
+
+
+@pytest.fixture(scope="module")
+def offline_root(offline_site: Build) -> str:
+    return offline_site.site.as_uri() + "/"
+
+
+@pytest.fixture
+def disk_page(browser: Any) -> Iterator[Any]:
+    page = browser.new_page()
+    yield page
+    page.close()
+
+
+def kind_of(path: str) -> str | None:
+    return next((kind for kind, pattern in KINDS.items() if re.fullmatch(pattern, path)), None)
+
+
+def site_links(page: Any, root: str) -> list[str]:
+    """Every link of the open page to another place of the site, as the browser resolved it."""
+    hrefs = page.eval_on_selector_all("a[href]", "links => links.map(link => link.href)")
+    return [href for href in hrefs if href.startswith(root)]
+
+
+def assert_a_page(page: Any, url: str) -> None:
+    """The document at `url` is one of the site's pages, not a folder's listing."""
+    assert url.endswith(".html"), f"a link leads to {url}, a folder: from disk, a listing of its files"
+    assert not page.title().startswith("Index of"), url
+    heading = page.locator("h1").first
+    assert heading.count() and heading.inner_text().strip(), f"{url} has no heading"
+
+
+def test_every_link_from_the_index_lands_on_a_page(disk_page: Any, offline_root: str) -> None:
+    """From index.html, every link, and every link of the pages reached, to the end."""
+    to_visit, landed = [offline_root + "index.html"], {}
+    while to_visit:
+        url, fragment = urldefrag(to_visit.pop())
+        if url in landed:
+            continue
+        disk_page.goto(url)
+        assert_a_page(disk_page, url)
+        path = url.removeprefix(offline_root)
+        landed[url] = kind_of(path)
+        if landed[url] in ("client page", "large-print copy"):
+            client_id = path.split("/")[1]
+            assert client_id in disk_page.content(), f"{url} is not {client_id}'s"
+        if fragment:
+            assert disk_page.locator(f"[id='{fragment}']").count() == 1, f"{url}#{fragment} has no such place"
+        to_visit += site_links(disk_page, offline_root)
+    reached = {kind: sum(kind == found for found in landed.values()) for kind in KINDS}
+    assert reached["client page"] >= 8 and reached["large-print copy"] == reached["client page"], reached
+    assert reached["case-manager page"] >= 4 and reached["help page"] >= 6, reached
+
+
+@pytest.mark.parametrize("start", ["index.html", "clients/CVCOA-0042/index.html",
+                                   "case-managers/marie-dubois/index.html"])
+def test_search_finds_a_help_page_from_disk(disk_page: Any, offline_root: str, start: str) -> None:
+    """Material's search runs in a Web Worker, which no browser starts for a file:// page: the
+    site's own copy of the iframe-worker shim stands in for it."""
+    disk_page.goto(offline_root + start)
+    disk_page.keyboard.press("/")
+    disk_page.locator("input[name=query]").press_sequentially(HELP_WORD, delay=20)
+    result = disk_page.locator(".md-search-result__item a").first
+    result.wait_for(timeout=10_000)
+    assert result.get_attribute("href")
+    result.click()
+    disk_page.wait_for_load_state()
+    url = urldefrag(disk_page.url)[0]
+    assert kind_of(url.removeprefix(offline_root)) == "help page", url
+    assert_a_page(disk_page, url)
+    assert HELP_WORD in disk_page.locator("article").inner_text().lower()
