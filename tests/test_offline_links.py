@@ -1,0 +1,125 @@
+"""A site built with `use_directory_urls: false`, to be read from disk, has the same files as
+the served site and its links name them (`clients/X/index.html`); the served site's links
+name folders (`clients/X/`). Checked in the real built files, for the offline build
+(mkdocs-offline.yml) and for the hooks alone with the MkDocs setting, small caseloads and
+large ones whose pages worker processes write.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import unquote, urldefrag
+
+import pytest
+from conftest import EXAMPLE_PLANS, OFFLINE_CONFIG, REPOSITORY, Build, build_site, make_project
+from mkdocs.config import load_config
+
+from planportal.caseload import PARALLEL_FROM
+from support.project import generated_project
+
+#: A link of a page: `href` of `a` and `link`, `src` of `script` and `img`.
+LINK = re.compile(r'<(?:a|link|script|img)\b[^>]*?\s(?:href|src)="([^"]*)"')
+#: Where the generated pages live (and the index, at the root).
+GENERATED = re.compile(r"(clients|case-managers)/")
+
+
+def relative_links(site: Path) -> dict[str, list[str]]:
+    """Each page's links within the site (no fragment alone, no scheme like tel: or https:),
+    by the page's path below the site. The 404 page is left out: a server shows it from any
+    folder, so its links start at the server's root."""
+    return {page.relative_to(site).as_posix(): [link for link in LINK.findall(page.read_text(encoding="utf-8"))
+                                                if not link.startswith("#") and not re.match(r"[a-z]+:", link)]
+            for page in site.rglob("*.html") if page.name != "404.html"}
+
+
+def generated_pages(site: Path) -> set[str]:
+    """The generated pages' files (the help pages' names follow MkDocs' setting: `it.html`)."""
+    pages = {path.relative_to(site).as_posix() for path in site.rglob("index.html")}
+    return {page for page in pages if GENERATED.match(page) or page == "index.html"}
+
+
+def assert_every_link_names_a_file(site: Path) -> None:
+    """Every link of every page names a file of the site, never a folder (from disk, a folder
+    opens as a listing of its files)."""
+    links = relative_links(site)
+    assert sum(map(len, links.values())) > 100, "too few links for the check to mean anything"
+    for page, page_links in links.items():
+        for link in page_links:
+            target = Path(os.path.normpath(site / Path(page).parent / unquote(urldefrag(link)[0])))
+            assert target.is_file(), f"{page} links to {link}, which is not a file of the site"
+            assert target.is_relative_to(site), f"{page} links to {link}, outside the site"
+
+
+def generated_page_links(site: Path) -> list[str]:
+    """The links of the generated pages to generated pages."""
+    return [link for page, links in relative_links(site).items() if GENERATED.match(page) or page == "index.html"
+            for link in links if GENERATED.search(link) or re.fullmatch(r"(\.\./)*(index\.html)?", urldefrag(link)[0])]
+
+
+def test_the_served_site_links_to_folders(example_site: Build) -> None:
+    links = generated_page_links(example_site.site)
+    assert len(links) > 50
+    assert [link for link in links if not urldefrag(link)[0].endswith("/")] == []
+
+
+def test_the_offline_build_links_to_files_and_every_link_lands_on_one(offline_site: Build,
+                                                                      example_site: Build) -> None:
+    links = generated_page_links(offline_site.site)
+    assert len(links) > 50
+    assert [link for link in links if not urldefrag(link)[0].endswith("index.html")] == []
+    assert_every_link_names_a_file(offline_site.site)
+    assert generated_pages(offline_site.site) == generated_pages(example_site.site)
+
+
+def test_the_offline_settings_are_mkdocs_yml_with_the_offline_plugin() -> None:
+    """mkdocs-offline.yml's list of plugins replaces mkdocs.yml's whole list: it must repeat it."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    served = load_config(str(REPOSITORY / "mkdocs.yml"))
+    offline = load_config(str(REPOSITORY / OFFLINE_CONFIG))
+    *plugins, hooks = served.plugins  # the hooks come after the plugins
+    assert list(offline.plugins) == [*plugins, "material/offline", hooks]
+    for name in plugins:
+        assert dict(offline.plugins[name].config) == dict(served.plugins[name].config), name
+    assert offline.extra["planportal"] == served.extra["planportal"]
+    assert [url for url in offline.extra["polyfills"] if "iframe-worker" in url] == ["assets/iframe-worker/shim.js"]
+    assert (REPOSITORY / "docs" / offline.extra["polyfills"][0]).is_file()
+    assert Path(offline.site_dir).name == "site-offline"
+
+
+def without_directory_urls(project: Path) -> Path:
+    """The project with MkDocs' `use_directory_urls: false`, and no offline plugin."""
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert text.count("use_directory_urls: true") == 1
+    config.write_text(text.replace("use_directory_urls: true", "use_directory_urls: false"), encoding="utf-8")
+    return project
+
+
+def test_the_hooks_alone_build_without_directory_urls(tmp_path: Path, example_site: Build) -> None:
+    project = without_directory_urls(make_project(tmp_path / "project", EXAMPLE_PLANS))
+    build = build_site(project, "--strict")
+    assert build.returncode == 0, build.output
+    assert generated_pages(build.site) == generated_pages(example_site.site)
+    links = generated_page_links(build.site)
+    assert len(links) > 50
+    assert [link for link in links if not urldefrag(link)[0].endswith("index.html")] == []
+    assert_every_link_names_a_file(build.site)
+
+
+@pytest.mark.parametrize("in_search", [False, True], ids=["pages-from-one", "every-page-by-mkdocs"])
+def test_worker_processes_write_links_to_files_without_directory_urls(tmp_path: Path, in_search: bool) -> None:
+    """From PARALLEL_FROM plans on, worker processes render the pages: the setting goes with
+    each job, and into the page every client page is made from."""
+    project = without_directory_urls(generated_project(tmp_path / "project", PARALLEL_FROM + 10))
+    if in_search:  # MkDocs then renders every client page itself
+        config = project / "mkdocs.yml"
+        config.write_text(config.read_text(encoding="utf-8").replace("search_plan_text: false",
+                                                                     "search_plan_text: true"), encoding="utf-8")
+    build = build_site(project, "--strict")
+    assert build.returncode == 0, build.output
+    links = generated_page_links(build.site)
+    assert len(links) > 4 * PARALLEL_FROM  # each client page, its copy, and the lists of them
+    assert [link for link in links if not urldefrag(link)[0].endswith("index.html")] == []
+    assert_every_link_names_a_file(build.site)
