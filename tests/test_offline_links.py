@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag
 
 import pytest
+import yaml
 from conftest import EXAMPLE_PLANS, OFFLINE_CONFIG, REPOSITORY, Build, build_site, make_project
 from mkdocs.config import load_config
 
@@ -123,3 +124,14 @@ def test_worker_processes_write_links_to_files_without_directory_urls(tmp_path: 
     assert len(links) > 4 * PARALLEL_FROM  # each client page, its copy, and the lists of them
     assert [link for link in links if not urldefrag(link)[0].endswith("index.html")] == []
     assert_every_link_names_a_file(build.site)
+
+
+def test_make_and_the_ci_workflow_build_the_offline_site_and_ci_keeps_it() -> None:
+    """The artifact staff download is the site that works from disk."""
+    command = f"planportal build --strict --config-file {OFFLINE_CONFIG} --site-dir site-offline"
+    assert command in (REPOSITORY / "Makefile").read_text(encoding="utf-8")
+    workflow = yaml.safe_load((REPOSITORY / ".github" / "workflows" / "site.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["site"]["steps"]
+    assert any(step.get("run", "").strip() == command for step in steps)
+    (upload,) = [step for step in steps if step.get("uses", "").startswith("actions/upload-artifact")]
+    assert upload["with"]["path"].rstrip("/") == "site-offline"
