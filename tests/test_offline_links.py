@@ -8,6 +8,7 @@ large ones whose pages worker processes write.
 from __future__ import annotations
 
 import os
+import shutil
 import re
 from pathlib import Path
 from urllib.parse import unquote, urldefrag
@@ -135,3 +136,27 @@ def test_make_and_the_ci_workflow_build_the_offline_site_and_ci_keeps_it() -> No
     assert any(step.get("run", "").strip() == command for step in steps)
     (upload,) = [step for step in steps if step.get("uses", "").startswith("actions/upload-artifact")]
     assert upload["with"]["path"].rstrip("/") == "site-offline"
+
+
+@pytest.mark.parametrize("dirty", [False, True], ids=["clean", "dirty"])
+def test_the_offline_search_index_is_never_written_through_a_link(tmp_path: Path, dirty: bool) -> None:
+    """The offline plugin writes search/search_index.js with a plain open(), after the hooks'
+    last look for links: a link planted there before the build must be gone or refused."""
+    project = make_project(tmp_path / "project", EXAMPLE_PLANS)
+    shutil.copy(REPOSITORY / OFFLINE_CONFIG, project / OFFLINE_CONFIG)
+    first = build_site(project, config=OFFLINE_CONFIG)
+    assert first.returncode == 0, first.output
+    outside = tmp_path / "outside.js"
+    outside.write_text("not the site's", encoding="utf-8")
+    index = first.site / "search" / "search_index.js"
+    index.unlink()
+    index.symlink_to(outside)
+
+    build = build_site(project, *(["--dirty"] if dirty else []), config=OFFLINE_CONFIG)
+    assert outside.read_text(encoding="utf-8") == "not the site's"
+    assert "Traceback" not in build.output
+    if dirty:
+        assert build.returncode != 0 and "search/search_index.js" in build.output, build.output
+    else:
+        assert build.returncode == 0, build.output
+        assert not index.is_symlink() and index.read_text(encoding="utf-8").startswith("var __index = ")

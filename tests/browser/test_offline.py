@@ -6,12 +6,13 @@ to a folder would open a listing of its files) and search finds the help pages.
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urldefrag
 
 import pytest
-from conftest import Build
+from conftest import EXAMPLE_PLANS, OFFLINE_CONFIG, REPOSITORY, Build, build_site, make_project
 
 #: What each followed link is, by its path below the site root.
 KINDS = {
@@ -93,3 +94,32 @@ def test_search_finds_a_help_page_from_disk(disk_page: Any, offline_root: str, s
     assert kind_of(url.removeprefix(offline_root)) == "help page", url
     assert_a_page(disk_page, url)
     assert HELP_WORD in disk_page.locator("article").inner_text().lower()
+
+
+@pytest.fixture(scope="module")
+def searchable_offline_root(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The offline build with `search_plan_text: true`: the client pages are in the index."""
+    project = make_project(tmp_path_factory.mktemp("searchable-offline") / "project", EXAMPLE_PLANS)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert text.count("search_plan_text: false") == 1
+    config.write_text(text.replace("search_plan_text: false", "search_plan_text: true"), encoding="utf-8")
+    shutil.copy(REPOSITORY / OFFLINE_CONFIG, project / OFFLINE_CONFIG)
+    build = build_site(project, "--strict", config=OFFLINE_CONFIG)
+    assert build.returncode == 0, build.output
+    return build.site.as_uri() + "/"
+
+
+def test_search_leads_to_a_client_page_from_disk(disk_page: Any, searchable_offline_root: str) -> None:
+    """A result that is a client page opens the page's file, not its folder."""
+    disk_page.goto(searchable_offline_root + "case-managers/marie-dubois/index.html")
+    disk_page.keyboard.press("/")
+    disk_page.locator("input[name=query]").press_sequentially("Cornell", delay=20)
+    disk_page.locator(".md-search-result__item a").first.wait_for(timeout=10_000)
+    results = disk_page.eval_on_selector_all(".md-search-result__item a", "links => links.map(link => link.href)")
+    to_client = [href for href in results if "/clients/" in href]
+    assert to_client, results
+    disk_page.goto(to_client[0])
+    url = urldefrag(disk_page.url)[0]
+    assert url == searchable_offline_root + "clients/CVCOA-0042/index.html"
+    assert_a_page(disk_page, url)
