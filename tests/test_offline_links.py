@@ -25,6 +25,8 @@ from support.project import generated_project
 LINK = re.compile(r'<(?:a|link|script|img)\b[^>]*?\s(?:href|src)="([^"]*)"')
 #: Where the generated pages live (and the index, at the root).
 GENERATED = re.compile(r"(clients|case-managers)/")
+#: A link to a folder: `clients/X/`, or as MkDocs writes the theme's links to the root, `.` or `../..`.
+FOLDER = re.compile(r".*/|\.|\.\.(/\.\.)*")
 
 
 def relative_links(site: Path) -> dict[str, list[str]]:
@@ -55,22 +57,28 @@ def assert_every_link_names_a_file(site: Path) -> None:
 
 
 def generated_page_links(site: Path) -> list[str]:
-    """The links of the generated pages to generated pages."""
-    return [link for page, links in relative_links(site).items() if GENERATED.match(page) or page == "index.html"
-            for link in links if GENERATED.search(link) or re.fullmatch(r"(\.\./)*(index\.html)?", urldefrag(link)[0])]
+    """Where the links of the generated pages lead (their fragments dropped)."""
+    return [urldefrag(link)[0] for page, links in relative_links(site).items()
+            if GENERATED.match(page) or page == "index.html" for link in links]
+
+
+def assert_links_name_files(links: list[str]) -> None:
+    """Links to pages name each page's index.html, never its folder."""
+    assert len([link for link in links if link.endswith("index.html")]) > 50
+    assert [link for link in links if FOLDER.fullmatch(link) or link == ""] == []
 
 
 def test_the_served_site_links_to_folders(example_site: Build) -> None:
     links = generated_page_links(example_site.site)
-    assert len(links) > 50
-    assert [link for link in links if not urldefrag(link)[0].endswith("/")] == []
+    assert len([link for link in links if link.endswith("/")]) > 50
+    files = [link for link in links if re.search(r"\.[a-z0-9]+$", link)]  # style sheets, scripts, icons
+    assert [link for link in links if link not in files and not FOLDER.fullmatch(link)] == []
+    assert [link for link in files if link.endswith("index.html")] == []
 
 
 def test_the_offline_build_links_to_files_and_every_link_lands_on_one(offline_site: Build,
                                                                       example_site: Build) -> None:
-    links = generated_page_links(offline_site.site)
-    assert len(links) > 50
-    assert [link for link in links if not urldefrag(link)[0].endswith("index.html")] == []
+    assert_links_name_files(generated_page_links(offline_site.site))
     assert_every_link_names_a_file(offline_site.site)
     assert generated_pages(offline_site.site) == generated_pages(example_site.site)
 
@@ -104,9 +112,7 @@ def test_the_hooks_alone_build_without_directory_urls(tmp_path: Path, example_si
     build = build_site(project, "--strict")
     assert build.returncode == 0, build.output
     assert generated_pages(build.site) == generated_pages(example_site.site)
-    links = generated_page_links(build.site)
-    assert len(links) > 50
-    assert [link for link in links if not urldefrag(link)[0].endswith("index.html")] == []
+    assert_links_name_files(generated_page_links(build.site))
     assert_every_link_names_a_file(build.site)
 
 
@@ -122,8 +128,9 @@ def test_worker_processes_write_links_to_files_without_directory_urls(tmp_path: 
     build = build_site(project, "--strict")
     assert build.returncode == 0, build.output
     links = generated_page_links(build.site)
-    assert len(links) > 4 * PARALLEL_FROM  # each client page, its copy, and the lists of them
-    assert [link for link in links if not urldefrag(link)[0].endswith("index.html")] == []
+    # each client page and its copy link to each other; the index and lists link to each client
+    assert len([link for link in links if link.endswith("index.html")]) > 4 * PARALLEL_FROM
+    assert_links_name_files(links)
     assert_every_link_names_a_file(build.site)
 
 
