@@ -9,7 +9,7 @@ export NO_MKDOCS_2_WARNING := 1
 SITE_LOCK := requirements/site.txt
 TEST_LOCK := requirements/test.txt
 
-.PHONY: site test validate serve bench browser lock clean
+.PHONY: site site-offline test validate serve bench browser lock clean
 
 $(BIN)/planportal: pyproject.toml $(SITE_LOCK)
 	$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: on Debian, apt-get install python3-venv"; exit 1; }
@@ -26,6 +26,13 @@ $(VENV)/.test-tools: $(BIN)/planportal $(TEST_LOCK)
 site: $(BIN)/planportal
 	$(BIN)/planportal validate plans
 	$(BIN)/planportal build --strict
+
+# The same site to read from disk or hand out as files (mkdocs-offline.yml): its links name
+# files (clients/<id>/index.html) and its search works without a server. Open
+# site-offline/index.html. Also built into site-offline.building/ and swapped in.
+site-offline: $(BIN)/planportal
+	$(BIN)/planportal validate plans
+	$(BIN)/planportal build --strict --config-file mkdocs-offline.yml --site-dir site-offline
 
 validate: $(BIN)/planportal
 	$(BIN)/planportal validate --strict plans
@@ -64,4 +71,4 @@ lock:
 	$(PIP_COMPILE) --extra test --constraint $(SITE_LOCK) --output-file $(TEST_LOCK) pyproject.toml
 
 clean:
-	rm -rf site site.building $(VENV) $(LOCK_VENV) .pytest_cache .hypothesis
+	rm -rf site site.building site-offline site-offline.building $(VENV) $(LOCK_VENV) .pytest_cache .hypothesis

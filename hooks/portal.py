@@ -114,10 +114,9 @@ def on_startup(*, command: str, dirty: bool) -> None:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Check the settings, then start checking the plans and the workers that render their pages."""
-    if not config.use_directory_urls:
-        raise PluginError("Plan Portal needs use_directory_urls: true in mkdocs.yml "
-                          f"(pages live at {layout.CLIENTS}/<id>/).")
+    """Check the settings, then start checking the plans and the workers that render their pages.
+    The hooks run after the plugins, so `use_directory_urls` is as the plugins left it: Material's
+    `offline` plugin turns it off, and the pages' links then name files, for reading from disk."""
     settings, as_of = _settings(config), _as_of()
     base_folder = Path(config.config_file_path).parent
     plans = base_folder / settings.plans
@@ -125,7 +124,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(f"There is no plan folder at {settings.plans}/; create it or set "
                           "extra.planportal.plans in mkdocs.yml.")
     checking = CaseloadCheck([plans], base_folder)
-    producer = PageProducer(Path(config.site_dir), checking.size, search_plan_text=settings.search_plan_text)
+    producer = PageProducer(Path(config.site_dir), checking.size, search_plan_text=settings.search_plan_text,
+                            directory_urls=config.use_directory_urls)
     _portal.build = _Build(settings, as_of, checking, producer)
     return config
 
@@ -209,7 +209,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         (site / name).unlink(missing_ok=True)
     _refuse_links(site, deep=True, when="appeared in the site folder during the build")
     if not build.settings.search_plan_text and build.status is not None:
-        add_to_search_index(site, client_search_entries(build.status))
+        add_to_search_index(site, client_search_entries(build.status, directory_urls=config.use_directory_urls))
 
 
 def on_build_error(*, error: Exception) -> None:

@@ -10,6 +10,7 @@ import contextlib
 import functools
 import http.server
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -53,13 +54,13 @@ def files_under(folder: Path) -> dict[str, bytes]:
     return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
 
 
-def build_site(project: Path, *extra: str, as_of: str = AS_OF) -> Build:
-    """Run the real `mkdocs build` on `project`, as CI does."""
+def build_site(project: Path, *extra: str, as_of: str = AS_OF, config: str = "mkdocs.yml") -> Build:
+    """Run the real `mkdocs build` on `project` (with its settings file `config`), as CI does."""
     site = project / "site"
     environment = {**os.environ, "PLANPORTAL_AS_OF": as_of, "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", *([] if "--dirty" in extra else ["--clean"]),
-         "-f", str(project / "mkdocs.yml"), "-d", str(site), *extra],
+         "-f", str(project / config), "-d", str(site), *extra],
         capture_output=True, text=True, env=environment, timeout=600,
     )
     return Build(project, site, result.returncode, result.stdout + result.stderr)
@@ -70,6 +71,20 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The example plans of plans/ built once, strictly, as of AS_OF."""
     project = make_project(tmp_path_factory.mktemp("example") / "project", EXAMPLE_PLANS)
     build = build_site(project, "--strict")
+    assert build.returncode == 0, build.output
+    return build
+
+
+#: The settings of the site to read from disk: mkdocs.yml with Material's offline plugin.
+OFFLINE_CONFIG = "mkdocs-offline.yml"
+
+
+@pytest.fixture(scope="session")
+def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The example plans built once, strictly, with mkdocs-offline.yml: the site read from disk."""
+    project = make_project(tmp_path_factory.mktemp("offline") / "project", EXAMPLE_PLANS)
+    shutil.copy(REPOSITORY / OFFLINE_CONFIG, project / OFFLINE_CONFIG)
+    build = build_site(project, "--strict", config=OFFLINE_CONFIG)
     assert build.returncode == 0, build.output
     return build
 

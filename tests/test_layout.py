@@ -31,3 +31,27 @@ def test_each_page_has_its_source_and_file() -> None:
     page = layout.large_print("A-1")
     assert (page.source, page.file, page.url) == ("clients/A-1/large-print/index.md",
                                                   "clients/A-1/large-print/index.html", "clients/A-1/large-print/")
+
+
+@pytest.mark.parametrize(("here", "target", "link"), [
+    (layout.index(directory_urls=False), layout.client("A-1"), "clients/A-1/index.html"),
+    (layout.client("A-1", directory_urls=False), layout.large_print("A-1"), "large-print/index.html"),
+    (layout.large_print("A-1", directory_urls=False), layout.client("A-1"), "../index.html"),
+    (layout.case_manager("m", directory_urls=False), layout.INDEX, "../../index.html"),
+    (layout.case_manager("m", directory_urls=False), layout.client("B-2"), "../../clients/B-2/index.html"),
+    (layout.index(directory_urls=False), layout.INDEX, "index.html"),
+    (layout.client("A-1", directory_urls=False), layout.client("A-1"), "index.html"),
+])
+def test_without_directory_urls_a_link_names_the_page_file(here: layout.Page, target: layout.Page,
+                                                           link: str) -> None:
+    """For reading from disk, where a link to a folder opens a listing of its files."""
+    assert here.link(target) == link
+
+
+def test_without_directory_urls_fragments_follow_the_file_name() -> None:
+    offline_index = layout.index(directory_urls=False)
+    assert offline_index.link(layout.client("A-1"), "#issue-2") == "clients/A-1/index.html#issue-2"
+    assert offline_index.link(layout.INDEX, "#drafts") == "#drafts"
+    assert (offline_index.url, layout.client("A-1", directory_urls=False).url) == ("index.html",
+                                                                                  "clients/A-1/index.html")
+    assert layout.client("A-1", directory_urls=False).file == layout.client("A-1").file  # the same files

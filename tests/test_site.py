@@ -818,14 +818,16 @@ def test_the_comment_stripper_keeps_urls_in_code() -> None:
                     "https://after-division.example/", "https://template.example/${f("}
 
 
-def test_no_built_file_references_an_outside_host(example_site: Build) -> None:
-    scanned = [path for path in example_site.site.rglob("*") if path.is_file() and path.suffix != ".png"]
+@pytest.mark.parametrize("built", ["example_site", "offline_site"], ids=["served", "read-from-disk"])
+def test_no_built_file_references_an_outside_host(request: pytest.FixtureRequest, built: str) -> None:
+    site = request.getfixturevalue(built).site
+    scanned = [path for path in site.rglob("*") if path.is_file() and path.suffix != ".png"]
     suffixes = {path.suffix for path in scanned}
     assert {".html", ".js", ".css", ".json", ".map"} <= suffixes
     assert suffixes <= {".html", ".js", ".css", ".json", ".map", ".xml"}, "a new kind of file: scan it too"
-    found = {str(path.relative_to(example_site.site)): unexplained_urls(path) for path in scanned}
+    found = {str(path.relative_to(site)): unexplained_urls(path) for path in scanned}
     assert {name: urls for name, urls in found.items() if urls} == {}
-    assert "fonts.googleapis" not in "".join(path.read_text(encoding="utf-8") for path in html_pages(example_site.site))
+    assert "fonts.googleapis" not in "".join(path.read_text(encoding="utf-8") for path in html_pages(site))
 
 
 def test_theme_code_paths_to_outside_hosts_stay_off(example_site: Build) -> None:

@@ -3,7 +3,9 @@
 The plan format fixes the addresses (the caseload at the root, `clients/<id>/`, its
 `large-print/` copy, `case-managers/<slug>/`); this is the one place that spells them. Links
 between pages are relative, worked out from the two pages' places, so the site works from
-any folder of any server.
+any folder of any server. A site built with MkDocs' `use_directory_urls: false`, to be read
+from disk (`file://`, where a folder shows as a listing of its files), has the same files,
+and its links name them: `clients/X/index.html`.
 """
 
 from __future__ import annotations
@@ -19,14 +21,20 @@ CASE_MANAGERS = "case-managers"
 @dataclass(frozen=True)
 class Page:
     """A page of the site: `folder` below the site root ("" for the root), where it is
-    written as `index.html`."""
+    written as `index.html`. `directory_urls` is the site's MkDocs setting of that name: whether
+    this page's address, and its links to other pages, name the folder (`clients/X/`, for a
+    server) or the file in it (`clients/X/index.html`, for reading from disk)."""
 
     folder: str
+    directory_urls: bool = True
+    #: A page of docs/, placed by MkDocs: written as `<folder>.html` without directory URLs.
+    from_docs: bool = False
 
     @property
     def url(self) -> str:
-        """The address below the site root: `clients/X/` (the root's is "")."""
-        return f"{self.folder}/" if self.folder else ""
+        """The address below the site root: `clients/X/` (the root's is ""), or
+        `clients/X/index.html` (the root's `index.html`) without directory URLs."""
+        return self._address(self.folder)
 
     @property
     def source(self) -> str:
@@ -39,35 +47,56 @@ class Page:
         return posixpath.join(self.folder, "index.html")
 
     def link(self, target: Page, fragment: str = "") -> str:
-        """The relative address of `target` from this page, `../../clients/X/#issue-1`.
-        Worked out from the two folders' parts (staff pages hold thousands of links;
-        posixpath.relpath asks the system for the working folder on every call)."""
+        """The relative address of `target` from this page, `../../clients/X/#issue-1` (or
+        `../../clients/X/index.html#issue-1`), in this page's style. Worked out from the two
+        folders' parts (staff pages hold thousands of links; posixpath.relpath asks the system
+        for the working folder on every call)."""
         here, there = _parts(self.folder), _parts(target.folder)
         shared = 0
         while shared < min(len(here), len(there)) and here[shared] == there[shared]:
             shared += 1
         path = "/".join([".."] * (len(here) - shared) + there[shared:])
-        return (f"{path}/" if path else "") + fragment or "./"
+        if fragment and not path:
+            return fragment  # a place on this page
+        if target.from_docs and not self.directory_urls:
+            return f"{path}.html{fragment}"
+        return (self._address(path) or "./") + fragment
+
+    def _address(self, folder: str) -> str:
+        """A folder's address in this page's style ("" for the folder the address starts in,
+        when it is named as a folder)."""
+        if self.directory_urls:
+            return f"{folder}/" if folder else ""
+        return f"{folder}/index.html" if folder else "index.html"
 
 
 def _parts(folder: str) -> list[str]:
     return folder.split("/") if folder else []
 
 
-INDEX = Page("")
-#: The first of the help pages (docs/editing-plans.md), linked from every staff page.
-HELP = Page("editing-plans")
 #: What MkDocs writes for search engines; an internal site has none.
 SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
 
 
-def client(client_id: str) -> Page:
-    return Page(f"{CLIENTS}/{client_id}")
+# Each page's place. `directory_urls` matters only for a page links are made from: a page
+# passed as a link's target gives its folder alone.
+
+def index(*, directory_urls: bool = True) -> Page:
+    return Page("", directory_urls)
 
 
-def large_print(client_id: str) -> Page:
-    return Page(f"{CLIENTS}/{client_id}/large-print")
+INDEX = index()
+#: The first of the help pages (docs/editing-plans.md), linked from every staff page.
+HELP = Page("editing-plans", from_docs=True)
 
 
-def case_manager(slug: str) -> Page:
-    return Page(f"{CASE_MANAGERS}/{slug}")
+def client(client_id: str, *, directory_urls: bool = True) -> Page:
+    return Page(f"{CLIENTS}/{client_id}", directory_urls)
+
+
+def large_print(client_id: str, *, directory_urls: bool = True) -> Page:
+    return Page(f"{CLIENTS}/{client_id}/large-print", directory_urls)
+
+
+def case_manager(slug: str, *, directory_urls: bool = True) -> Page:
+    return Page(f"{CASE_MANAGERS}/{slug}", directory_urls)

@@ -42,33 +42,35 @@ SHELL_ID = "planportal_page_shell"
 SHELL_PAGE = layout.client(SHELL_ID).source
 
 
-def _render_plan(status: PlanStatus, manager_slug: str, css: str, site: Path) -> str:
+def _render_plan(status: PlanStatus, manager_slug: str, css: str, site: Path, directory_urls: bool) -> str:
     """Write the plan's large-print copy and return its client page; the plan's sections,
     the same on both, are rendered once."""
-    sections = render.plan_sections(status)
-    write_file(site, layout.large_print(status.client_id).file, render.large_print_page(status, css, sections))
-    return render.client_page(status, manager_slug, sections)
+    sections = render.plan_sections(status, directory_urls=directory_urls)
+    write_file(site, layout.large_print(status.client_id).file,
+               render.large_print_page(status, css, sections, directory_urls=directory_urls))
+    return render.client_page(status, manager_slug, sections, directory_urls=directory_urls)
 
 
 # A worker is sent the checked files, not their status: status is quick to work out again,
 # and far quicker than unpickling it. With each goes its case manager's address, which depends
 # on every other case manager's.
 
-def _render_batch(files: list[PlanFile], slugs: list[str], as_of: date, agency: str, css: str,
-                  site: Path) -> list[str]:
+def _render_batch(files: list[PlanFile], slugs: list[str], as_of: date, agency: str, css: str, site: Path,
+                  directory_urls: bool) -> list[str]:
     """A worker's share of the client pages and large-print copies."""
-    return [_render_plan(plan_status(plan_file, as_of, agency), slug, css, site)
+    return [_render_plan(plan_status(plan_file, as_of, agency), slug, css, site, directory_urls)
             for plan_file, slug in zip(files, slugs, strict=True)]
 
 
 def _write_batch(files: list[PlanFile], slugs: list[str], as_of: date, agency: str, css: str, site: Path,
+                 directory_urls: bool,
                  shell: str) -> list[str]:
     """A worker's share of a large caseload: each client page, made from the page MkDocs
     rendered for the stand-in id, and each large-print copy. Returns the ids written."""
     written = []
     for plan_file, slug in zip(files, slugs, strict=True):
         status = plan_status(plan_file, as_of, agency)
-        body = _render_plan(status, slug, css, site)
+        body = _render_plan(status, slug, css, site, directory_urls)
         # The id goes in before the plan, so that plan text is never changed.
         page = shell.replace(SHELL_ID, status.client_id).replace(BODY_MARK, body, 1)
         write_file(site, layout.client(status.client_id).file, page)
@@ -76,19 +78,19 @@ def _write_batch(files: list[PlanFile], slugs: list[str], as_of: date, agency: s
     return written
 
 
-def _render_case_manager(files: list[PlanFile], as_of: date, agency: str, slug: str) -> str:
+def _render_case_manager(files: list[PlanFile], as_of: date, agency: str, directory_urls: bool, slug: str) -> str:
     """One case manager's page, from their plans alone: a job holds one caseload, never all
     (so the address, which depends on every other manager's, is sent along)."""
     caseload = CaseloadStatus(as_of, [plan_status(plan_file, as_of, agency) for plan_file in files], agency)
     (manager,) = caseload.case_managers()
-    return render.case_manager_page(replace(manager, slug=slug), caseload)
+    return render.case_manager_page(replace(manager, slug=slug), caseload, directory_urls=directory_urls)
 
 
 #: The search plugin's index, in the site folder.
 SEARCH_INDEX = "search/search_index.json"
 
 
-def client_search_entries(caseload: CaseloadStatus) -> list[dict[str, str]]:
+def client_search_entries(caseload: CaseloadStatus, *, directory_urls: bool = True) -> list[dict[str, str]]:
     """What the search index holds of each client when their plan stays out of it: name,
     preferred name, id, case manager and program, so that typing a name finds the page.
     HTML-escaped, as the theme's own entries are: the search box shows them as HTML."""
@@ -98,7 +100,8 @@ def client_search_entries(caseload: CaseloadStatus) -> list[dict[str, str]]:
         about = [plan.greeting_name if plan.greeting_name != plan.first_name else "", status.client_id,
                  f"Case manager: {plan.case_manager['name']}", plan.program or "",
                  "" if status.state == "active" else f"{status.state} plan"]
-        entries.append({"location": layout.client(status.client_id).url, "title": html.escape(plan.full_name),
+        entries.append({"location": layout.client(status.client_id, directory_urls=directory_urls).url,
+                        "title": html.escape(plan.full_name),
                         "text": html.escape(" · ".join(word for word in about if word))})
     return entries
 
@@ -138,8 +141,10 @@ class PageProducer:
     render, `content()` and `post_page()` fill them in, `finish()` waits for the last page
     written, and `close()` (also on a failed build) stops the workers."""
 
-    def __init__(self, site: Path, plans: int, *, search_plan_text: bool) -> None:
+    def __init__(self, site: Path, plans: int, *, search_plan_text: bool, directory_urls: bool) -> None:
         self._site = site
+        #: MkDocs' setting: links name folders, or (for reading from disk) the files in them.
+        self._directory_urls = directory_urls
         #: MkDocs renders every client page (the search index reads them) or only the stand-in.
         self.every_page = search_plan_text
         self._pool = _workers(plans, every_core=not search_plan_text)
@@ -164,7 +169,8 @@ class PageProducer:
         for manager, html in self._case_manager_pages():
             listed.append((layout.case_manager(manager.slug).source,
                            f"Caseload of {manager.slug.replace('-', ' ').title()}", html))
-        listed.append((layout.INDEX.source, "Caseload", lambda: render.index_page(caseload, warnings)))
+        listed.append((layout.INDEX.source, "Caseload",
+                       lambda: render.index_page(caseload, warnings, directory_urls=self._directory_urls)))
         self._html = {source: html for source, _, html in listed}
         self._late = set(self._html) if late else set()
         return [GeneratedPage(source, title) for source, title, _ in listed]
@@ -174,7 +180,7 @@ class PageProducer:
         plans = self._caseload.plans
         if self._pool is None:  # rendered, and its copy written, when MkDocs reaches the page
             return [(plan, lambda plan=plan: _render_plan(plan, self._caseload.manager_slug(plan), self._css,
-                                                          self._site)) for plan in plans]
+                                                          self._site, self._directory_urls)) for plan in plans]
         self._client_jobs = self._submit(_render_batch)
         return [(plan, lambda job=self._client_jobs[n // BATCH], at=n % BATCH: job.result()[at])
                 for n, plan in enumerate(plans)]
@@ -184,16 +190,18 @@ class PageProducer:
         files = [plan.plan_file for plan in self._caseload.plans]
         slugs = [self._caseload.manager_slug(plan) for plan in self._caseload.plans]
         return [self._pool.submit(job, files[start:start + BATCH], slugs[start:start + BATCH], self._caseload.as_of,
-                                  self._caseload.default_agency, self._css, self._site, *arguments)
+                                  self._caseload.default_agency, self._css, self._site, self._directory_urls,
+                                  *arguments)
                 for start in range(0, len(files), BATCH)]
 
     def _case_manager_pages(self) -> list[tuple[CaseManager, Callable[[], str]]]:
         managers = self._caseload.case_managers()
         if self._pool is None:
-            return [(manager, lambda manager=manager: render.case_manager_page(manager, self._caseload))
-                    for manager in managers]
+            return [(manager, lambda manager=manager: render.case_manager_page(
+                        manager, self._caseload, directory_urls=self._directory_urls)) for manager in managers]
         jobs = [self._pool.submit(_render_case_manager, [p.plan_file for p in manager.plans], self._caseload.as_of,
-                                  self._caseload.default_agency, manager.slug) for manager in managers]
+                                  self._caseload.default_agency, self._directory_urls, manager.slug)
+                for manager in managers]
         return [(manager, job.result) for manager, job in zip(managers, jobs, strict=True)]
 
     def content(self, source: str, html: str) -> str:
@@ -213,7 +221,7 @@ class PageProducer:
             if self._pool is None:
                 _write_batch([p.plan_file for p in self._caseload.plans],
                              [self._caseload.manager_slug(p) for p in self._caseload.plans], self._caseload.as_of,
-                             self._caseload.default_agency, self._css, self._site, output)
+                             self._caseload.default_agency, self._css, self._site, self._directory_urls, output)
             else:
                 self._client_jobs = self._submit(_write_batch, output)
         return output

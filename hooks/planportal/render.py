@@ -219,36 +219,44 @@ def _render(template: str, **context: Any) -> str:
     return ENVIRONMENT.get_template(template).render(**context)
 
 
-def plan_context(status: PlanStatus) -> dict[str, Any]:
+# Each page function takes the site's `directory_urls` (MkDocs' setting): the page a template
+# links from carries it, so its links name folders or, for reading from disk, their files.
+
+def plan_context(status: PlanStatus, directory_urls: bool = True) -> dict[str, Any]:
     plan = status.plan
     return {"p": status, "plan": plan, "L": labels_for(plan),
-            "page": layout.client(status.client_id), "copy": layout.large_print(status.client_id)}
+            "page": layout.client(status.client_id, directory_urls=directory_urls),
+            "copy": layout.large_print(status.client_id, directory_urls=directory_urls)}
 
 
-def plan_sections(status: PlanStatus) -> Markup:
+def plan_sections(status: PlanStatus, *, directory_urls: bool = True) -> Markup:
     """Everything of the plan below its top, the same on both copies: render it once for both."""
-    return Markup(_render("plan-body.html", **plan_context(status)))
+    return Markup(_render("plan-body.html", **plan_context(status, directory_urls)))
 
 
-def client_page(status: PlanStatus, manager_slug: str, sections: Markup | None = None) -> str:
+def client_page(status: PlanStatus, manager_slug: str, sections: Markup | None = None, *,
+                directory_urls: bool = True) -> str:
     """The client's page body, inserted as a block into the site's page: the staff summary
     (which links the case manager's page, `case-managers/<manager_slug>/`), then the plan."""
-    return _render("client.html", sections=sections or plan_sections(status),
-                   manager=layout.case_manager(manager_slug), **plan_context(status))
+    return _render("client.html", sections=sections or plan_sections(status, directory_urls=directory_urls),
+                   manager=layout.case_manager(manager_slug), **plan_context(status, directory_urls))
 
 
-def large_print_page(status: PlanStatus, css: str, sections: Markup | None = None) -> str:
+def large_print_page(status: PlanStatus, css: str, sections: Markup | None = None, *,
+                     directory_urls: bool = True) -> str:
     """The large-print copy: a standalone document with no site navigation and no scripts."""
-    return _render("large-print.html", css=Markup(css), sections=sections or plan_sections(status),
-                   **plan_context(status))
+    return _render("large-print.html", css=Markup(css),
+                   sections=sections or plan_sections(status, directory_urls=directory_urls),
+                   **plan_context(status, directory_urls))
 
 
-def index_page(caseload: CaseloadStatus, warnings: list[Any]) -> str:
-    return _render("index.html", c=caseload, warnings=warnings, here=layout.INDEX)
+def index_page(caseload: CaseloadStatus, warnings: list[Any], *, directory_urls: bool = True) -> str:
+    return _render("index.html", c=caseload, warnings=warnings, here=layout.index(directory_urls=directory_urls))
 
 
-def case_manager_page(manager: CaseManager, caseload: CaseloadStatus) -> str:
-    return _render("case-manager.html", m=manager, c=caseload, here=layout.case_manager(manager.slug))
+def case_manager_page(manager: CaseManager, caseload: CaseloadStatus, *, directory_urls: bool = True) -> str:
+    return _render("case-manager.html", m=manager, c=caseload,
+                   here=layout.case_manager(manager.slug, directory_urls=directory_urls))
 
 
 def new_plan_text(client_id: str, today: date, schema: str) -> str:

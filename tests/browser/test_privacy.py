@@ -57,15 +57,16 @@ def plan_words(plan: dict[str, Any]) -> list[str]:
             + [strategy["action"] for issue in issues for strategy in issue["strategies"]])
 
 
-@pytest.mark.parametrize("kind", PAGES)
-def test_no_page_asks_anything_of_another_host(browser: Any, example_url: str, kind: str) -> None:
+def requests_of(browser: Any, url: str, kind: str) -> list[str]:
+    """Every request the page at `url` makes, a search typed in included (but on the
+    large-print copy, a standalone page with no search)."""
     page = browser.new_page()
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     try:
-        page.goto(example_url + PAGES[kind], wait_until="networkidle")
+        page.goto(url, wait_until="networkidle")
         search = page.locator("input[name=query]")
-        if kind != "large-print copy":  # a standalone page with no search; the others search
+        if kind != "large-print copy":
             page.keyboard.press("/")
             search.fill("plan")
             page.wait_for_load_state("networkidle")
@@ -73,10 +74,40 @@ def test_no_page_asks_anything_of_another_host(browser: Any, example_url: str, k
     finally:
         page.close()
     assert requested, "nothing was recorded"
+    return requested
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_no_page_asks_anything_of_another_host(browser: Any, example_url: str, kind: str) -> None:
+    requested = requests_of(browser, example_url + PAGES[kind], kind)
     if kind != "large-print copy":  # the search, and with it its index, was really exercised
         assert any(url.endswith("search/search_index.json") for url in requested), requested
     outside = [url for url in requested if not url.startswith(example_url) and not url.startswith(LOCAL_SCHEMES)]
     assert outside == [], f"the {kind} asked other hosts for {outside}"
+
+
+#: The same pages in the site read from disk (mkdocs-offline.yml), whose links name files.
+#: Not the 404 page: only a server shows it, and it names its files from the server's root.
+OFFLINE_PAGES = {
+    "index": "index.html",
+    "client page": "clients/CVCOA-0042/index.html",
+    "large-print copy": "clients/CVCOA-0042/large-print/index.html",
+    "case-manager page": "case-managers/marie-dubois/index.html",
+    "help page": "editing-plans.html",
+}
+
+
+@pytest.mark.parametrize("kind", OFFLINE_PAGES)
+def test_no_page_read_from_disk_asks_anything_of_another_host(browser: Any, offline_site: Build,
+                                                             kind: str) -> None:
+    """Material's offline plugin links a script on unpkg.com unless the site lists its own copy."""
+    root = offline_site.site.as_uri() + "/"
+    requested = requests_of(browser, root + OFFLINE_PAGES[kind], kind)
+    if kind != "large-print copy":  # the search, and with it the shim and the index, were exercised
+        assert any(url.endswith("assets/iframe-worker/shim.js") for url in requested), requested
+        assert any(url.endswith("search/search_index.js") for url in requested), requested
+    outside = [url for url in requested if not url.startswith(root) and not url.startswith(LOCAL_SCHEMES)]
+    assert outside == [], f"the {kind} asked for {outside}, outside the site's folder"
 
 
 def word_in(word: str, text: str) -> bool:
