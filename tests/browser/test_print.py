@@ -269,10 +269,13 @@ def _png_size(png: Path) -> tuple[int, int]:
     return struct.unpack(">II", header[16:24])
 
 
-@pytest.mark.parametrize("kind, file", [("client page", "client-page.png"), ("large-print copy", "large-print.png")])
-def test_screenshots_for_the_readme(open_page: OpenPage, kind: str, file: str) -> None:
+@pytest.mark.parametrize("kind, file, width, height", [
+    ("client page", "client-page.png", 1024, 768), ("large-print copy", "large-print.png", 1024, 768),
+    ("index", "caseload.png", 1024, 768), ("index", "caseload-phone.png", 390, 844),
+])
+def test_screenshots_for_the_readme(open_page: OpenPage, kind: str, file: str, width: int, height: int) -> None:
     output = REPOSITORY / "tests" / "output"
     output.mkdir(exist_ok=True)
-    page = open_page(PAGE_KINDS[kind], width=1024, height=768)
+    page = open_page(PAGE_KINDS[kind], width=width, height=height)
     page.screenshot(path=str(output / file))
-    assert _png_size(output / file) == (1024, 768)
+    assert _png_size(output / file) == (width, height)
