@@ -72,6 +72,23 @@ def test_a_printed_client_page_has_the_plan_only_with_name_and_page_numbers(
     for chrome in ("Plan Portal", "Search", "Skip to content", "Internal. Holds personal information",
                    "Large-print copy of this plan"):
         assert chrome not in printed
+    for staff_only in ("Needs attention because", "Status as of", "Goes by"):  # the summary is for the screen
+        assert staff_only not in printed
+
+
+def test_the_caseload_prints_as_tables_that_fit_the_paper(open_page: OpenPage, tmp_path: Path) -> None:
+    page = open_page(PAGE_KINDS["index"], width=680)  # about a Letter page's width inside its margins
+    page.emulate_media(media="print")
+    shown = page.evaluate("""() => ({
+        wide: document.documentElement.scrollWidth, width: document.documentElement.clientWidth,
+        tables: [...document.querySelectorAll("main table")].map(t => getComputedStyle(t).display)})""")
+    assert shown["wide"] <= shown["width"] and set(shown["tables"]) == {"table"}
+    page.pdf(path=str(tmp_path / "caseload.pdf"), format="Letter")
+    printed = " ".join(" ".join(pdf_pages(tmp_path / "caseload.pdf")).split())
+    assert "Choices for Care - Highest Needs (3 active plans)" in printed
+    for name in ("Cornell", "Lavoie", "Thibault", "Fairbanks", "Marín", "Woodbury", "Pruitt", "Kessler"):
+        assert name in printed  # table cells wrap, so pdftotext may put a cell's lines apart
+    assert "Next 14 days Drafts Closed plans" not in printed  # the links to the page's parts are for the screen
 
 
 def test_plan_text_in_the_running_head_is_data_not_css(tmp_path: Path, browser: Any) -> None:
