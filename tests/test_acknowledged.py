@@ -53,3 +53,8 @@ def test_an_acknowledged_warning_is_listed_with_its_reason_but_needs_no_attentio
     assert "warning" not in row
     (manager,) = (build.site / "case-managers").iterdir()
     assert "Acknowledged:</strong> " + REASON in build.page(f"case-managers/{manager.name}/")
+    client = build.page("clients/ACK-1/")
+    staff = client.split('class="pp-staff"', 1)[1].split("</section>", 1)[0]
+    assert 'id="staff-acknowledged"' in staff and "Acknowledged:</strong> " + REASON in staff
+    assert 'id="staff-warnings"' not in staff  # nothing left to look at
+    assert "<dt>Needs attention because</dt><dd>nothing</dd>" in staff

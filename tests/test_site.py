@@ -649,6 +649,10 @@ def test_a_warning_only_plan_builds_strict_or_not_and_shows_on_the_staff_pages(w
     by_id = {row[0].split()[-1]: row for row in active_rows(index)}
     assert by_id[WARNING_ID][-1].split("; ")[-1] == "1 warning"
     assert (plain.site / "clients" / WARNING_ID / "index.html").is_file()
+    staff_part = content(plain, f"clients/{WARNING_ID}/").find("section", css_class="pp-staff")
+    assert [li.text for li in staff_part.find("ul", css_class="pp-warnings").find_all("li")] == [
+        f"Line {where.split(':')[0]}: PP101 This goal has no measure. "
+        "Add measure: how you and the person will know the goal is met."]
     (manager,) = (plain.site / "case-managers").iterdir()
     on_manager_page = content(plain, f"case-managers/{manager.name}/").find("ul", css_class="pp-warnings")
     assert [li.text for li in on_manager_page.find_all("li")][0].endswith(": PP101 This goal has no measure. "
