@@ -22,7 +22,7 @@ from planportal.caseload import PARALLEL_FROM, load_caseload
 from planportal.publish import LARGE_PRINT_CSS
 from planportal.status import caseload_status
 from support import plans as synthetic
-from support.project import generated_project
+from support.project import generated_project, with_plan_text_searched
 
 
 # --- reusing unchanged files between rebuilds ---------------------------------------------
@@ -58,9 +58,7 @@ def test_a_large_caseload_builds_every_page_with_worker_processes(tmp_path: Path
     count = PARALLEL_FROM + 10
     project = generated_project(tmp_path / "project", count)
     if in_search:  # MkDocs must then render every client page, for the search index
-        config = project / "mkdocs.yml"
-        text = config.read_text(encoding="utf-8")
-        config.write_text(text.replace("search_plan_text: false", "search_plan_text: true"), encoding="utf-8")
+        with_plan_text_searched(project)
     build = build_site(project, "--strict")
     assert build.returncode == 0, build.output
     for index in (1, count // 2, count):

@@ -19,7 +19,7 @@ from conftest import EXAMPLE_PLANS, OFFLINE_CONFIG, REPOSITORY, Build, build_sit
 from mkdocs.config import load_config
 
 from planportal.caseload import PARALLEL_FROM
-from support.project import generated_project
+from support.project import generated_project, with_plan_text_searched
 
 #: A link of a page: `href` of `a` and `link`, `src` of `script` and `img`.
 LINK = re.compile(r'<(?:a|link|script|img)\b[^>]*?\s(?:href|src)="([^"]*)"')
@@ -122,9 +122,7 @@ def test_worker_processes_write_links_to_files_without_directory_urls(tmp_path: 
     each job, and into the page every client page is made from."""
     project = without_directory_urls(generated_project(tmp_path / "project", PARALLEL_FROM + 10))
     if in_search:  # MkDocs then renders every client page itself
-        config = project / "mkdocs.yml"
-        config.write_text(config.read_text(encoding="utf-8").replace("search_plan_text: false",
-                                                                     "search_plan_text: true"), encoding="utf-8")
+        with_plan_text_searched(project)
     build = build_site(project, "--strict")
     assert build.returncode == 0, build.output
     links = generated_page_links(build.site)

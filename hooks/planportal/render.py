@@ -127,21 +127,6 @@ def page_counter(template: str) -> Markup:
                            for part in parts))
 
 
-ENVIRONMENT.filters["long_date"] = long_date
-ENVIRONMENT.filters["fill"] = _fill
-ENVIRONMENT.filters["css_string"] = css_string
-ENVIRONMENT.filters["page_counter"] = page_counter
-ENVIRONMENT.filters["counted"] = counted
-ENVIRONMENT.filters["noun"] = noun
-ENVIRONMENT.globals["STATE_WORDS"] = STATE_WORDS
-ENVIRONMENT.globals["URGENCY_WORDS"] = URGENCY_WORDS
-ENVIRONMENT.globals["PLAN_TYPE_WORDS"] = PLAN_TYPE_WORDS
-ENVIRONMENT.globals["Urgency"] = Urgency
-ENVIRONMENT.globals["urgency_badge"] = urgency_badge
-ENVIRONMENT.globals["caseload_chart"] = caseload_chart
-ENVIRONMENT.globals["State"] = State
-
-
 def client_link(here: layout.Page, status: PlanStatus, issue_number: int | None = None) -> Markup:
     """A link from page `here` to a client's page (at an issue), named "Last, First", for the
     staff pages. A function, not a template macro: the staff pages hold thousands, and a macro
@@ -202,11 +187,13 @@ def who(plan: Plan, strategy: Strategy, words: dict[str, Any] = STAFF_WORDS) -> 
     return "; ".join(responsible_words(plan, key, words) for key in strategy.responsible)
 
 
-ENVIRONMENT.globals["responsible_words"] = responsible_words
-ENVIRONMENT.globals["who"] = who
-ENVIRONMENT.globals["client_link"] = client_link
-ENVIRONMENT.globals["phone_link"] = phone_link
-ENVIRONMENT.globals["layout"] = layout
+# What the templates may use, beyond Jinja's own.
+ENVIRONMENT.filters.update(long_date=long_date, fill=_fill, css_string=css_string, page_counter=page_counter,
+                           counted=counted, noun=noun)
+ENVIRONMENT.globals.update(STATE_WORDS=STATE_WORDS, URGENCY_WORDS=URGENCY_WORDS, PLAN_TYPE_WORDS=PLAN_TYPE_WORDS,
+                           State=State, Urgency=Urgency, urgency_badge=urgency_badge, caseload_chart=caseload_chart,
+                           responsible_words=responsible_words, who=who, client_link=client_link,
+                           phone_link=phone_link, layout=layout)
 
 
 def compile_templates() -> None:

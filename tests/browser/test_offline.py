@@ -13,6 +13,7 @@ from urllib.parse import urldefrag
 
 import pytest
 from conftest import EXAMPLE_PLANS, OFFLINE_CONFIG, REPOSITORY, Build, build_site, make_project
+from support.project import with_plan_text_searched
 
 #: What each followed link is, by its path below the site root.
 KINDS = {
@@ -106,11 +107,8 @@ def test_search_finds_a_help_page_from_disk(disk_page: Any, offline_root: str, s
 @pytest.fixture(scope="module")
 def searchable_offline_root(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The offline build with `search_plan_text: true`: the client pages are in the index."""
-    project = make_project(tmp_path_factory.mktemp("searchable-offline") / "project", EXAMPLE_PLANS)
-    config = project / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    assert text.count("search_plan_text: false") == 1
-    config.write_text(text.replace("search_plan_text: false", "search_plan_text: true"), encoding="utf-8")
+    project = with_plan_text_searched(
+        make_project(tmp_path_factory.mktemp("searchable-offline") / "project", EXAMPLE_PLANS))
     shutil.copy(REPOSITORY / OFFLINE_CONFIG, project / OFFLINE_CONFIG)
     build = build_site(project, "--strict", config=OFFLINE_CONFIG)
     assert build.returncode == 0, build.output

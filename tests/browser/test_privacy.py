@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from browser_kit import search_results
 from conftest import EXAMPLE_PLANS, REPOSITORY, Build, build_site, make_project
+from support.project import with_plan_text_searched
 
 from planportal.loader import load_file
 
@@ -148,11 +149,7 @@ def test_by_default_the_search_index_holds_no_plan_text(example_site: Build) -> 
 
 @pytest.fixture(scope="module")
 def searchable_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    project = make_project(tmp_path_factory.mktemp("searchable") / "project", EXAMPLE_PLANS)
-    config = project / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    assert text.count("search_plan_text: false") == 1
-    config.write_text(text.replace("search_plan_text: false", "search_plan_text: true"), encoding="utf-8")
+    project = with_plan_text_searched(make_project(tmp_path_factory.mktemp("searchable") / "project", EXAMPLE_PLANS))
     build = build_site(project)
     assert build.returncode == 0, build.output
     return build

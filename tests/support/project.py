@@ -66,3 +66,13 @@ def floor_project(folder: Path, count: int) -> Path:
         page.parent.mkdir(parents=True)
         page.write_text(f"# Action plan {client_id(index)}\n", encoding="utf-8")
     return folder
+
+
+def with_plan_text_searched(project: Path) -> Path:
+    """Turn `search_plan_text` on in the project's mkdocs.yml: MkDocs then renders and indexes
+    every client page."""
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert text.count("search_plan_text: false") == 1
+    config.write_text(text.replace("search_plan_text: false", "search_plan_text: true"), encoding="utf-8")
+    return project
