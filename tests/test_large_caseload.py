@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -108,3 +109,14 @@ def test_a_large_caseload_rebuilt_has_the_pages_it_writes_and_drops_the_rest(tmp
     second = build_site(project)
     assert second.returncode == 0, second.output
     assert files_under(clients) == {name: text for name, text in before.items() if not name.startswith(f"{gone}/")}
+
+
+def test_no_worker_thread_outlives_the_checks(tmp_path: Path) -> None:
+    """Left running to the interpreter's exit, a worker pool's manager thread may write to a
+    closed pipe ('OSError: Bad file descriptor' after `validate`'s summary, seen under load)."""
+    synthetic.write_plans(tmp_path / "plans", PARALLEL_FROM)
+    before = {thread for thread in threading.enumerate() if thread.is_alive()}
+    check = caseload.CaseloadCheck([tmp_path / "plans"], tmp_path)
+    assert len(threading.enumerate()) > len(before), "no worker pool was started: the check proves nothing"
+    assert len(check.result().files) == PARALLEL_FROM
+    assert {thread for thread in threading.enumerate() if thread.is_alive()} == before

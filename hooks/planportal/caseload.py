@@ -180,7 +180,6 @@ class CaseloadCheck:
         if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
             self._pool = ProcessPoolExecutor(mp_context=worker_context())
             self._fresh = self._pool.map(_check_pair, todo, chunksize=32)
-            self._pool.shutdown(wait=False)  # the workers exit once the checks are done
         else:  # checked here, in `result()`
             self._fresh = (check_file(path, shown) for path, shown in todo)
 
@@ -199,6 +198,7 @@ class CaseloadCheck:
             if key is not None:
                 current[key] = outcome
             files.append(replace(outcome, findings=list(outcome.findings)))
+        self._join_workers()
         _checked.clear()
         _checked.update(current)
         files.sort(key=lambda f: f.shown_as)
@@ -207,10 +207,19 @@ class CaseloadCheck:
             _acknowledge(plan_file)
         return Caseload(files)
 
+    def _join_workers(self) -> None:
+        """Wait for the workers, their work done, to exit. Left to the interpreter's exit (or to
+        a `shutdown(wait=False)`, after which no later call waits), the pool's wake-up pipe may
+        be written to once closed: Python 3.11 prints 'OSError: Bad file descriptor'."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
     def cancel(self) -> None:
         """Stop the checks not yet begun (the build failed before it needed them)."""
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
 
 
 def load_caseload(roots: Iterable[Path], base: Path) -> Caseload:

@@ -227,10 +227,15 @@ class PageProducer:
         return output
 
     def finish(self) -> None:
-        """Wait for every page the workers write, and remove MkDocs' page for SHELL_ID."""
+        """Wait for every page the workers write and for the workers to exit (left to the
+        interpreter's exit, Python 3.11 may write to the pool's closed wake-up pipe), and remove
+        MkDocs' page for SHELL_ID."""
         try:
             for job in self._client_jobs:
                 job.result()
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+                self._pool = None
             if not self.every_page:
                 if not self._shell_seen:
                     raise RuntimeError("MkDocs did not render the client page the others are made from.")
