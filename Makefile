@@ -48,15 +48,28 @@ bench: $(BIN)/planportal
 # Debian's Chromium (driven by Playwright, never a downloaded browser), pdftotext, and Java
 # for the W3C Nu HTML checker.
 browser:
-	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null || ! command -v java >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null || ! command -v java >/dev/null \
+	    || ! fc-list :lang=ko | grep -q .; then \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils fonts-dejavu-core \
+	    fonts-wqy-microhei \
 	    default-jre-headless >/dev/null; \
 	fi
 
 test: $(VENV)/.test-tools browser
 	$(BIN)/python -m pytest
+
+# The person's pages' words: extract the labels' message ids, update every catalog from them
+# (new ids appear untranslated; translators fill them in with Poedit, Weblate or any editor),
+# then compile. See docs/translations.md.
+LOCALE := hooks/planportal/locale
+translations: $(BIN)/planportal
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output --project "Plan Portal" \
+	  --copyright-holder "Plan Portal" -o $(LOCALE)/planportal.pot .
+	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-pot-creation-date -i $(LOCALE)/planportal.pot \
+	  -d $(LOCALE) -D planportal
+	$(BIN)/pybabel compile --statistics -d $(LOCALE) -D planportal
 
 # Refresh both locks from pyproject.toml's ranges with pip-tools, hashes for every platform's
 # files. Only the package index is read (no local pip settings), and the test lock keeps every

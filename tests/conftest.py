@@ -22,6 +22,7 @@ import pytest
 from hypothesis import settings
 
 from planportal.pdf import CHROMIUM, CHROMIUM_ARGS
+from support.languages import write_language_plans
 from support.project import REPOSITORY, make_project
 
 # CI replays the same examples every run, so a red build always means a change broke
@@ -85,6 +86,16 @@ def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
     project = make_project(tmp_path_factory.mktemp("offline") / "project", EXAMPLE_PLANS)
     shutil.copy(REPOSITORY / OFFLINE_CONFIG, project / OFFLINE_CONFIG)
     build = build_site(project, "--strict", config=OFFLINE_CONFIG)
+    assert build.returncode == 0, build.output
+    return build
+
+
+@pytest.fixture(scope="session")
+def languages_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """A plan in each language of support.languages.LANGUAGES, built once."""
+    project = make_project(tmp_path_factory.mktemp("languages") / "project")
+    write_language_plans(project / "plans", valid_plan_text)
+    build = build_site(project)
     assert build.returncode == 0, build.output
     return build
 

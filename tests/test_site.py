@@ -353,7 +353,7 @@ def summary(page: Element) -> dict[str, str]:
 def test_client_page_opens_with_a_summary_for_staff(example_site: Build) -> None:
     page = content(example_site, "clients/CVCOA-0042/")
     staff = page.find("section", css_class="pp-staff")
-    assert "lang" not in staff.attrs  # the site's language, as the page's
+    assert (staff.attrs["lang"], staff.attrs["dir"]) == ("en", "ltr")  # the site's language, marked as its own
     html = example_site.page("clients/CVCOA-0042/")
     assert html.index('class="pp-staff"') < html.index('class="pp-plan"')  # staff summary first
     assert page.find("h1").text == "Michael J Cornell Action Plan CVCOA-0042"

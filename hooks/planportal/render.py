@@ -11,11 +11,11 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
-import yaml
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from . import layout
+from .labels import labels, long_date
 from .plan import REPRESENTATIVE, Plan, Strategy
 from .status import CaseloadStatus, CaseManager, PlanStatus, State, Urgency
 
@@ -92,22 +92,9 @@ def caseload_chart(manager: CaseManager) -> Markup:
                   f'width="{_CHART_WIDTH}" height="16"/>{"".join(parts)}</svg>')
 
 
-@cache
-def _all_labels() -> dict[str, dict[str, Any]]:
-    source = ENVIRONMENT.loader.get_source(ENVIRONMENT, "labels.yaml")[0]  # type: ignore[union-attr]
-    return yaml.safe_load(source)
-
-
 def labels_for(plan: Plan) -> dict[str, Any]:
-    """The person's page words in the plan's language, English when there is no translation."""
-    language = plan.language.split("-")[0].lower()
-    return _all_labels().get(language, _all_labels()["en"])
-
-
-def long_date(day: date, words: dict[str, Any] | None = None) -> str:
-    """`2007-07-12` as "July 12, 2007" (or "12 de julio de 2007")."""
-    words = words or _all_labels()["en"]
-    return words["date_form"].format(month=words["months"][day.month - 1], day=day.day, year=day.year)
+    """The person's page words in the plan's language, English where there is no catalog."""
+    return labels(plan.language)
 
 
 def _fill(template: str, **values: Any) -> str:
