@@ -51,7 +51,7 @@ def test_text_output_is_one_finding_a_line_then_a_summary(run_cli: RunCli) -> No
     assert len(lines) > 40
     assert all(FINDING_LINE.match(line) for line in lines[:-1]), result.stdout
     assert SUMMARY_LINE.match(lines[-1]), lines[-1]
-    assert lines[-1].startswith("Checked 47 plan files:")
+    assert lines[-1].startswith("Checked 48 plan files:")
 
 
 def test_a_finding_line_names_path_line_column_level_code_and_says_what_to_do(run_cli: RunCli) -> None:
