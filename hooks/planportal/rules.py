@@ -3,8 +3,8 @@
 What every text may hold and the search for Social Security numbers run on any file; the
 other rules on every part of a plan that the schema found sound (`Parts`), whatever is wrong
 elsewhere in it. Each rule yields `Violation`s, made from its messages, that name the path of
-the offending value; `check` turns the path into a line and column. Rules that compare plans with each other (a shared id, the same name) live in
-`caseload`, which sees every plan at once.
+the offending value; `check` turns the path into a line and column. Rules that compare plans
+with each other (a shared id, the same name) live in `caseload`, which sees every plan at once.
 """
 
 from __future__ import annotations
