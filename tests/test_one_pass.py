@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import RunCli, build_site, make_project, valid_plan_text
 
+from planportal.caseload import load_caseload
 from planportal.check import check_loaded
 from planportal.findings import Finding
 from planportal.loader import load_bytes
@@ -113,6 +114,12 @@ def test_a_list_item_emptied_by_a_comment_shows_the_quoted_item() -> None:
     assert finding.hint == 'To keep it as text, put it in quotes: - "#2 the pharmacy"'
 
 
+def test_a_section_emptied_by_a_comment_is_not_told_to_be_quoted() -> None:
+    text = valid_plan_text() + "supervisor: # Ann Lee signs later\n"
+    findings = [f for f in check_text(text) if "supervisor" in f.message]
+    assert findings and not any("quotes" in f.hint for f in findings)
+
+
 def test_an_empty_value_without_a_comment_is_plain_empty() -> None:
     (finding,) = check_text(variant(("    goal: I want to enjoy my hobbies again.\n", "    goal:\n")))
     assert "comment" not in finding.sentence and "goal is empty" in finding.message
@@ -166,3 +173,17 @@ def test_every_message_is_one_line() -> None:
     text = four_mistakes() + "strengths:\n  - " + "Comprehensive multidisciplinary reassessment. " * 3 + "\n"
     for finding in check_text(text):
         assert "\n" not in finding.text()
+
+
+def test_the_rules_that_compare_plans_run_on_a_plan_with_a_schema_error(tmp_path: Path) -> None:
+    """A broken part elsewhere hides neither a shared client id nor the same name twice."""
+    plans = tmp_path / "plans"
+    (plans / "a").mkdir(parents=True)
+    (plans / "b").mkdir()
+    (plans / "a" / "T-1.yaml").write_text(valid_plan_text("T-1").replace("type: initial", "type: intial"),
+                                          encoding="utf-8")
+    (plans / "b" / "T-1.yaml").write_text(valid_plan_text("T-1"), encoding="utf-8")
+    findings = load_caseload([plans], tmp_path).findings
+    assert {(f.path, f.code) for f in findings if f.code in ("PP004", "PP104")} == {
+        ("plans/a/T-1.yaml", "PP004"), ("plans/b/T-1.yaml", "PP004"),
+        ("plans/a/T-1.yaml", "PP104"), ("plans/b/T-1.yaml", "PP104")}

@@ -181,7 +181,8 @@ def _describe(error: ValidationError, document: Document) -> Iterator[Violation]
                                  fields=", ".join(allowed), at_key=True)
     elif kind == "format" or _is_date_error(error):
         yield rules.date_violation(path, name, instance)
-    elif instance is None and (comment := _emptied_by_comment(document, path)) is not None:
+    elif instance is None and schema.get("type") in (None, "string") \
+            and (comment := _emptied_by_comment(document, path)) is not None:
         written = f"{path[-1]}:" if isinstance(path[-1], str) else "-"
         yield Schema.emptied_by_comment.at(path, name=name, comment=quote(comment),
                                            quoted=f"{written} {json.dumps(quote(comment), ensure_ascii=False)}")
