@@ -221,3 +221,15 @@ def test_revise_prints_what_the_checks_say_now(run_cli: RunCli, project: Path) -
     lines = now.splitlines()
     assert lines and all(re.match(r"  plans/CVCOA-0042.yaml:\d+:\d+: error PP0(07|09|11) ", line) for line in lines)
     assert any(" PP009 " in line for line in lines)  # progress notes from April, before the revision
+
+
+def test_lines_ruamel_would_restyle_stay_as_written() -> None:
+    """A | block indented more than its mapping and a plain-looking quoted text are kept."""
+    text = valid_plan_text().replace("    goal: I want to enjoy my hobbies again.\n",
+                                     "    goal: |\n        I want to enjoy\n        my hobbies again.\n")
+    edit = nextversion.revise(text, DAY)
+    changed = [line for line in difflib.unified_diff(text.splitlines(), edit.text.splitlines(), lineterm="", n=0)
+               if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    assert {line[0] + line[1:].split(":")[0].strip() for line in changed} == {
+        "-date", "+date", "-type", "+type", "-signatures", "-client", "-case_manager"}, changed
+    assert "    goal: |\n        I want to enjoy\n        my hobbies again.\n" in edit.text

@@ -9,6 +9,7 @@ git history. The strict loader and the checks then read the result like any othe
 
 from __future__ import annotations
 
+import difflib
 import io
 import re
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
+from .loader import load_bytes
 from .plan import AT_REVIEW, ONGOING, add_one_year, parse_date
 
 #: The statuses of work that is over: a reassessment sets it aside (git history keeps it).
@@ -84,11 +86,34 @@ def _load(text: str) -> tuple[YAML, CommentedMap]:
 
 
 def _dump(yaml: YAML, data: CommentedMap, like: str) -> str:
-    """The plan written out, with the line ends of the text it came from."""
+    """The plan written out, with the line ends of the text it came from, and every line it
+    holds no change in as it was written there."""
     out = io.StringIO()
     yaml.dump(data, out)
     written = out.getvalue().replace("\r\n", "\n")  # comments keep the line end they were read with
-    return written.replace("\n", "\r\n") if "\r\n" in like else written
+    return _as_written(like, written.replace("\n", "\r\n") if "\r\n" in like else written)
+
+
+def _values(text: str) -> Any:
+    document = load_bytes(text.encode("utf-8"), "plan").document
+    return None if document is None else document.data
+
+
+def _as_written(old: str, new: str) -> str:
+    """`new`, with each stretch of lines that differs from `old` but holds the same values put
+    back as `old` wrote it: ruamel.yaml may rewrite a line it did not change (the indent of a
+    | block, ~ for nothing), and the diff is then only what the command changed."""
+    wanted = _values(new)
+    if wanted is None:
+        return new
+    old_lines, result = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    stretches = difflib.SequenceMatcher(None, old_lines, result, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in reversed(stretches):  # from the end: earlier indices stay right
+        if tag != "equal":
+            trial = result[:j1] + old_lines[i1:i2] + result[j2:]
+            if _values("".join(trial)) == wanted:
+                result = trial
+    return "".join(result)
 
 
 def _day_like(old: Any, day: date) -> Any:
