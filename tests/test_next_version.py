@@ -49,6 +49,8 @@ def reassessed_by_hand(data: dict[str, Any], day: date) -> dict[str, Any]:
         issue["strategies"] = [s for s in issue["strategies"] if s.get("status") not in ("done", "cancelled")] \
             or issue["strategies"]
         for step in issue["strategies"]:
+            if step.get("status") in ("done", "cancelled"):
+                continue  # kept only when every step of an open issue is finished: left as it was
             if "progress" in step:
                 step["progress"] = [note for note in step["progress"] if note["date"] >= day.isoformat()]
                 if not step["progress"]:

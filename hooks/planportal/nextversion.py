@@ -280,7 +280,8 @@ def _set_aside_finished(data: CommentedMap, day: date, edit: Edit) -> None:
         for n in reversed(over):
             _remove(strategies, n)
         for n, step in enumerate(strategies, start=1):
-            if isinstance(step, CommentedMap) and _renew_step(step, day, f"issues {now} > strategies {n}", edit):
+            if isinstance(step, CommentedMap) and step.get("status") not in FINISHED_STRATEGIES \
+                    and _renew_step(step, day, f"issues {now} > strategies {n}", edit):
                 passed.append(f"issues {now} > strategies {n}")
     if passed:
         edit.to_do.append(f"Choose a real target date for each step whose target had passed (they say "
