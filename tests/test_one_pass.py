@@ -187,3 +187,15 @@ def test_the_rules_that_compare_plans_run_on_a_plan_with_a_schema_error(tmp_path
     assert {(f.path, f.code) for f in findings if f.code in ("PP004", "PP104")} == {
         ("plans/a/T-1.yaml", "PP004"), ("plans/b/T-1.yaml", "PP004"),
         ("plans/a/T-1.yaml", "PP104"), ("plans/b/T-1.yaml", "PP104")}
+
+
+@pytest.mark.parametrize(("old", "new", "hint"), [
+    ("responsible: [rosa, case_manager]", "responsible: [rosie, case_manager]",
+     "Did you mean 'rosa'? If not, add 'rosie' under people."),
+    ("responsible: client\n", "responsible: [client, zed]\n",
+     "Add 'zed' under people, or use one of: case_manager, client, rosa."),
+    ("  - rosa\n", "  - case_manger\n", "Did you mean 'case_manager'? If not, add 'case_manger' under people."),
+])
+def test_an_undefined_key_like_a_defined_one_asks_if_that_was_meant(old: str, new: str, hint: str) -> None:
+    (finding,) = check_text(variant((old, new)))
+    assert (finding.code, finding.hint) == ("PP005", hint)

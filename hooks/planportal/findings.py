@@ -231,6 +231,7 @@ _UNKNOWN_FIELD = "'{field}' is not a field of {name}."
 _UNDEFINED_RESPONSIBLE = "'{key}' is named as responsible but is not defined."
 _UNDEFINED_SHARING = "'{key}' may receive a copy but is not defined."
 _DEFINE_KEY = "Add '{key}' under people, or use one of: {listed}."
+_DEFINE_LIKE = "Did you mean '{close}'? If not, add '{key}' under people."
 _DEFINE_REPRESENTATIVE = "Add client.representative first, or name someone else."
 
 
@@ -327,8 +328,10 @@ class OneFilePerClient(Rule, code="PP004", level="error", title="One file per cl
 
 class Undefined(Rule, code="PP005", level="error", title="Someone named who is not defined"):
     responsible = Message(_UNDEFINED_RESPONSIBLE, _DEFINE_KEY)
+    responsible_like = Message(_UNDEFINED_RESPONSIBLE, _DEFINE_LIKE)
     responsible_representative = Message(_UNDEFINED_RESPONSIBLE, _DEFINE_REPRESENTATIVE)
     sharing = Message(_UNDEFINED_SHARING, _DEFINE_KEY)
+    sharing_like = Message(_UNDEFINED_SHARING, _DEFINE_LIKE)
     sharing_representative = Message(_UNDEFINED_SHARING, _DEFINE_REPRESENTATIVE)
 
 

@@ -10,6 +10,7 @@ with each other (a shared id, the same name) live in `caseload`, which sees ever
 from __future__ import annotations
 
 import bisect
+import difflib
 import re
 import unicodedata
 from collections import Counter
@@ -20,7 +21,7 @@ from typing import Any
 
 from .findings import (DatedBeforePlan, Dates, DatesChosen, Measure, OneFilePerClient, Ongoing, PersonResponsible,
                        PlainWords, ReviewDate, Schema, Signatures, SocialSecurityNumber, TargetDates, TemplateText,
-                       Undefined, Finding, Violation, quote)
+                       Undefined, Finding, Message, Violation, quote)
 from .loader import Document, Mark, Path_, Text, line_starts, offset_mark
 from .plan import (AT_REVIEW, ISO_DATE, ONGOING, REPRESENTATIVE, SIGNERS, Issue, Plan, Strategy, add_one_year,
                    parse_date)
@@ -283,17 +284,27 @@ def pp005_keys_defined(parts: Parts) -> Iterator[Violation]:
     plan = parts.plan
     known = plan.known_keys
     listed = ", ".join(quote(key) for key in sorted(known))
+
+    def undefined(where: Path_, key: str, messages: tuple[Message, Message, Message]) -> Violation:
+        plain, like, representative = messages
+        if key == REPRESENTATIVE:
+            return representative.at(where, key=quote(key))
+        close = difflib.get_close_matches(key, sorted(known), n=1)
+        if close:
+            return like.at(where, key=quote(key), close=quote(close[0]))
+        return plain.at(where, key=quote(key), listed=listed)
+
     for _, strategy in parts.strategies:
         if parts.sound((*strategy.path, "responsible")):
             for where, key in strategy.responsible_paths():
                 if key not in known:
-                    message = Undefined.responsible_representative if key == REPRESENTATIVE else Undefined.responsible
-                    yield message.at(where, key=quote(key), listed=listed)
+                    yield undefined(where, key, (Undefined.responsible, Undefined.responsible_like,
+                                                 Undefined.responsible_representative))
     if parts.sound(("sharing",)):
         for n, key in enumerate(plan.sharing):
             if key not in known:
-                message = Undefined.sharing_representative if key == REPRESENTATIVE else Undefined.sharing
-                yield message.at(("sharing", n), key=quote(key), listed=listed)
+                yield undefined(("sharing", n), key, (Undefined.sharing, Undefined.sharing_like,
+                                                      Undefined.sharing_representative))
 
 
 def pp006_ongoing_only_to_maintain(parts: Parts) -> Iterator[Violation]:
