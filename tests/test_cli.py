@@ -51,7 +51,7 @@ def test_text_output_is_one_finding_a_line_then_a_summary(run_cli: RunCli) -> No
     assert len(lines) > 40
     assert all(FINDING_LINE.match(line) for line in lines[:-1]), result.stdout
     assert SUMMARY_LINE.match(lines[-1]), lines[-1]
-    assert lines[-1].startswith("Checked 47 plan files:")
+    assert lines[-1].startswith("Checked 48 plan files:")
 
 
 def test_a_finding_line_names_path_line_column_level_code_and_says_what_to_do(run_cli: RunCli) -> None:
@@ -207,6 +207,29 @@ def test_new_writes_a_draft_that_validates_cleanly(run_cli: RunCli, project: Pat
     assert (written.parent / first.split("=", 1)[1]).resolve() == (project / "schema" / "plan.schema.json")
     checked = run_cli("validate", "--strict", "plans/X-1.yaml", cwd=project)
     assert (checked.returncode, checked.stdout) == (0, "Checked 1 plan file: 0 errors, 0 warnings.\n")
+
+
+def test_a_new_plan_made_active_untouched_is_pp012_at_each_placeholder(run_cli: RunCli, project: Path) -> None:
+    assert run_cli("new", "X-1", cwd=project).returncode == 0
+    written = project / "plans" / "X-1.yaml"
+    text = written.read_text(encoding="utf-8")
+    placeholders = text.count('"[fill in:')
+    assert placeholders == 8  # the names, your name, the issue, goal, measure and two first steps
+    written.write_text(text.replace("status: draft", "status: active"), encoding="utf-8")
+    lines = run_cli("validate", "plans/X-1.yaml", cwd=project).stdout.splitlines()
+    assert sum(" error PP012 " in line for line in lines) == placeholders, lines
+    assert "client > name > first still holds the template's placeholder '[fill in: first name]'" in lines[0]
+
+
+def test_pp012_recognises_the_placeholders_and_nothing_else(run_cli: RunCli, project: Path) -> None:
+    """Filled in, the plan has no PP012, even with words like the placeholder's in it."""
+    assert run_cli("new", "X-1", cwd=project).returncode == 0
+    written = project / "plans" / "X-1.yaml"
+    text = written.read_text(encoding="utf-8").replace("status: draft", "status: active")
+    filled = re.sub(r'"\[fill in: ([^\]]*)\]"', lambda m: f'"Fill in the form [{m[1]}]: done"', text)
+    written.write_text(filled, encoding="utf-8")
+    result = run_cli("validate", "plans/X-1.yaml", cwd=project)
+    assert "PP012" not in result.stdout and "PP011" in result.stdout  # still to sign, as it says
 
 
 def test_new_finds_the_schema_from_a_nested_folder(run_cli: RunCli, project: Path) -> None:

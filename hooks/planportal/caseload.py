@@ -40,6 +40,9 @@ class PlanFile:
     shown_as: str
     plan: dict[str, Any] | None = None
     findings: list[Finding] = field(default_factory=list)
+    #: The client id and first and last name as written, when they are texts, for the rules
+    #: that compare plans: they run even when another part of the plan is broken.
+    identity: tuple[str, str, str] | None = None
 
     @property
     def has_errors(self) -> bool:
@@ -134,7 +137,21 @@ def check_file(path: Path, shown_as: str) -> PlanFile:
     document = loaded.document
     if document is not None and not any(f.code in _UNPUBLISHABLE for f in outcome.findings):
         outcome.plan = document.data
+    if document is not None:
+        outcome.identity = _identity(document.data)
     return outcome
+
+
+def _identity(data: Any) -> tuple[str, str, str] | None:
+    client = data.get("client") if isinstance(data, dict) else None
+    name = client.get("name") if isinstance(client, dict) else None
+    if not isinstance(name, dict):
+        return None
+    client_id, first, last = client.get("id"), name.get("first"), name.get("last")
+    if isinstance(client_id, str) and isinstance(first, str) and isinstance(last, str) \
+            and client_id.strip() and first.strip() and last.strip():
+        return client_id, first, last
+    return None
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
@@ -242,10 +259,10 @@ def _compare(files: list[PlanFile]) -> None:
     by_id: dict[str, list[PlanFile]] = defaultdict(list)
     by_name: dict[tuple[str, str], list[PlanFile]] = defaultdict(list)
     for plan_file in files:
-        if plan_file.plan is not None:
-            client = plan_file.plan["client"]
-            by_id[client["id"].casefold()].append(plan_file)
-            by_name[(client["name"]["first"].casefold(), client["name"]["last"].casefold())].append(plan_file)
+        if plan_file.identity is not None:
+            client_id, first, last = plan_file.identity
+            by_id[client_id.casefold()].append(plan_file)
+            by_name[(first.casefold(), last.casefold())].append(plan_file)
     _name_each_other(by_id.values(), OneFilePerClient.shared_id, ("client", "id"))
     _name_each_other(by_name.values(), SameName.other_plan, ("client", "name"))
 

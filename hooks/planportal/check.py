@@ -1,4 +1,5 @@
-"""Check one loaded plan: the JSON Schema first (`Schema`, `Dates`), then the rules.
+"""Check one loaded plan: the JSON Schema (`Schema`, `Dates`), then the rules on every part
+the schema found sound.
 
 The schema is compiled once and reused. Its errors are rewritten as sentences that name
 the field and say what to write; the schema's own descriptions supply the hints, so the
@@ -9,18 +10,18 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from jsonschema import Draft202012Validator, ValidationError
 
 from . import rules
 from .fastschema import compile_schema
 from .findings import WARNING_CODES, Finding, Message, Schema, Violation, quote
-from .loader import Document, Loaded, Mark, Path_, Text
-from .plan import Plan
+from .loader import Document, Loaded, Mark, Path_, line_starts
 from .rules import field_name
 
 #: A link to schema/plan.schema.json, so that a wheel (as pre-commit installs it) carries the schema.
@@ -52,10 +53,7 @@ def check_loaded(loaded: Loaded, shown_as: str, stem: str) -> list[Finding]:
     findings = list(loaded.findings)
     document = loaded.document
     if document is not None:
-        violations = list(schema_violations(document.data, document.texts))
-        if not violations:
-            violations = list(rule_violations(document.data, stem))
-        findings += [_finding(shown_as, _violation_mark(document, v), v) for v in violations]
+        findings += [_finding(shown_as, _violation_mark(document, v), v) for v in plan_violations(document, stem)]
     if loaded.text is not None:
         findings += rules.ssn_findings(loaded.text, document, shown_as)
     return findings
@@ -72,36 +70,69 @@ def _violation_mark(document: Document, violation: Violation) -> Mark:
     return document.mark(violation.path)
 
 
-def rule_violations(data: dict[str, Any], stem: str) -> Iterator[Violation]:
-    plan = Plan(data)
-    yield from rules.pp004_id_matches_file(plan, stem)
-    for rule in rules.PER_PLAN_RULES:
-        yield from rule(plan)
-
-
-# --- schema errors as sentences -------------------------------------------------------------
-
-def schema_violations(data: Any, texts: list[Text]) -> Iterator[Violation]:
+def plan_violations(document: Document, stem: str) -> Iterator[Violation]:
+    """The schema's findings and the rules', in one pass: the rules read every part of the
+    plan that the schema found sound, so a mistake in one part never hides another's."""
+    data = document.data
     if data is None:
         yield Schema.empty_file.at(())
         return
     if not isinstance(data, dict):
         yield Schema.not_a_mapping.at((), kind=_kind(data))
         return
+    faults = _Faults(set(), set())
+    yield from schema_violations(document, faults)
+    parts = rules.Parts(data, faults.paths, faults.stray, document)
+    yield from rules.pp004_id_matches_file(parts, stem)
+    for rule in rules.PER_PLAN_RULES:
+        yield from rule(parts)
+
+
+# --- schema errors as sentences -------------------------------------------------------------
+
+class _Faults(NamedTuple):
+    """What the schema found at fault, for the rules to leave alone."""
+
+    #: The path of each value at fault; of a missing field, the path it would have.
+    paths: set[Path_]
+    #: The mappings holding a key the schema does not know.
+    stray: set[Path_]
+
+
+def schema_violations(document: Document, faults: _Faults) -> Iterator[Violation]:
+    """The schema's findings for a plan that is a mapping; `faults` gathers where they are."""
+    data = document.data
     # What a text holds is said first and most plainly: a control character in a key makes
     # it an unknown field too, but retyping the key is the fix.
     said: set[tuple[Path_, bool]] = set()
-    for violation in rules.text_violations(texts):
+    for violation in rules.text_violations(document.texts):
         said.add((violation.path, violation.at_key))
+        faults.paths.add(violation.path)
         yield violation
     if schema_accepts()(data):
         return
     seen: set[tuple[Path_, str]] = set()
     for error in sorted(validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
-        for violation in _describe(error):
+        _gather_faults(error, faults)
+        for violation in _describe(error, document):
             if (violation.path, violation.message) not in seen and (violation.path, violation.at_key) not in said:
                 seen.add((violation.path, violation.message))
                 yield violation
+
+
+def _gather_faults(error: ValidationError, faults: _Faults) -> None:
+    path: Path_ = tuple(error.absolute_path)
+    instance = error.instance
+    if "propertyNames" in error.schema_path and isinstance(instance, str):
+        faults.paths.add((*path, instance))
+    elif error.validator == "required" and isinstance(instance, dict):
+        faults.paths.update((*path, field) for field in error.validator_value if field not in instance)
+    elif error.validator == "additionalProperties" and isinstance(instance, dict):
+        allowed = error.schema.get("properties", {})
+        faults.paths.update((*path, field) for field in instance if field not in allowed)
+        faults.stray.add(path)
+    else:
+        faults.paths.add(path)
 
 
 def _kind(value: Any) -> str:
@@ -127,7 +158,7 @@ def _about(schema: dict[str, Any]) -> str:
     return str(schema.get("description", ""))
 
 
-def _describe(error: ValidationError) -> Iterator[Violation]:
+def _describe(error: ValidationError, document: Document) -> Iterator[Violation]:
     path: Path_ = tuple(error.absolute_path)
     name = field_name(path)
     kind, instance, schema = error.validator, error.instance, error.schema
@@ -150,6 +181,11 @@ def _describe(error: ValidationError) -> Iterator[Violation]:
                                  fields=", ".join(allowed), at_key=True)
     elif kind == "format" or _is_date_error(error):
         yield rules.date_violation(path, name, instance)
+    elif instance is None and schema.get("type") in (None, "string") \
+            and (comment := _emptied_by_comment(document, path)) is not None:
+        written = f"{path[-1]}:" if isinstance(path[-1], str) else "-"
+        yield Schema.emptied_by_comment.at(path, name=name, comment=quote(comment),
+                                           quoted=f"{written} {json.dumps(quote(comment), ensure_ascii=False)}")
     elif kind == "type" or (isinstance(instance, str) and not instance.strip()):
         # A blank text fails minLength or pattern, whose value is no type name: it wants text.
         expected = error.validator_value if kind == "type" else "string"
@@ -163,6 +199,8 @@ def _describe(error: ValidationError) -> Iterator[Violation]:
         yield Schema.repeated_entry.at(path, name=name)
     elif kind == "oneOf" and isinstance(instance, dict) and path[-1:] == ("client",):
         yield Schema.signature_choice.at(path, about=_about(schema))
+    elif names := list(_names_for_keys(path, instance, document.data)):
+        yield from names
     else:
         yield Schema.wrong_form.at(path, name=name, value=quote(instance), about=_about(schema))
 
@@ -187,3 +225,71 @@ def _type_violation(path: Path_, name: str, instance: Any, expected: str | list[
         message, written = Schema.number_for_text, written.lower() if isinstance(instance, bool) else written
     return message.at(path, name=name, wanted=wanted, kind=_kind(instance), value=quote(instance), written=written,
                       about=about)
+
+
+#: A value that YAML read as empty because the text after `key:` or `-` starts with `#`.
+_COMMENT_AFTER = re.compile(r"[ \t]+(#.*?)[ \t]*")
+
+
+def _emptied_by_comment(document: Document, path: Path_) -> str | None:
+    """The comment that took the place of the value at `path`, if it did: `action: #1 priority`
+    is an empty action and a comment, since a `#` after a space starts one."""
+    mark = document.marks.get(path)
+    if mark is None or not path:
+        return None
+    starts = line_starts(document.text)
+    line = document.text[starts[mark.line - 1]: starts[mark.line] if mark.line < len(starts) else None]
+    found = _COMMENT_AFTER.fullmatch(line.rstrip("\r\n\x85\u2028\u2029")[mark.column - 1:])
+    return found.group(1) if found else None
+
+
+#: What a key looks like (the schema's `key`): a person's name where one belongs is no key.
+_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+
+
+def _names_for_keys(path: Path_, instance: Any, data: dict[str, Any]) -> Iterator[Violation]:
+    """A name written where a key belongs (`responsible: Paul Pelletier`), with the key that
+    names that person (`paul`, when people.paul is Paul Pelletier) or how to make one."""
+    if path[-1:] == ("responsible",) and isinstance(instance, list):
+        written = [((*path, n), value) for n, value in enumerate(instance)]
+    elif path[-1:] == ("responsible",) or (len(path) == 2 and path[0] == "sharing"):
+        written = [(path, instance)]
+    else:
+        return
+    for where, value in written:
+        if isinstance(value, str) and value.strip() and not _KEY.fullmatch(value):
+            name = field_name(where)
+            found = _key_for_name(value, data)
+            if found:
+                yield Schema.name_for_key.at(where, name=name, value=quote(value), key=found[0], who=found[1])
+            else:
+                slug = re.sub(r"[^a-z0-9]+", "-", value.split()[0].casefold()).strip("-")[:32] or "short-name"
+                yield Schema.name_not_a_key.at(where, name=name, value=quote(value), slug=slug)
+
+
+def _key_for_name(value: str, data: dict[str, Any]) -> tuple[str, str] | None:
+    """The key that names the person called `value`, and who that is, in words: a person of
+    `people` by full name (or by first name, when only one has it), else a reserved key."""
+    wanted = " ".join(value.split()).casefold()
+    named: list[tuple[str, str, str]] = []  # key, how the plan names them, in words
+    people = data.get("people")
+    for key, person in (people.items() if isinstance(people, dict) else []):
+        if isinstance(person, dict) and isinstance(person.get("name"), str):
+            named.append((key, person["name"], f"people.{key} is {quote(person['name'])}"))
+    client = data.get("client") if isinstance(data.get("client"), dict) else {}
+    parts = client.get("name") if isinstance(client.get("name"), dict) else {}
+    for written in (" ".join(str(parts[p]) for p in ("first", "middle", "last") if p in parts),
+                    " ".join(str(parts[p]) for p in ("first", "last") if p in parts), client.get("preferred_name")):
+        if isinstance(written, str) and written:
+            named.append(("client", written, "the client is the person the plan is for"))
+    representative = client.get("representative")
+    if isinstance(representative, dict) and isinstance(representative.get("name"), str):
+        named.append(("representative", representative["name"], "client.representative names them"))
+    manager = data.get("case_manager")
+    if isinstance(manager, dict) and isinstance(manager.get("name"), str):
+        named.append(("case_manager", manager["name"], "case_manager names you"))
+    for key, written, who in named:
+        if " ".join(written.split()).casefold() == wanted:
+            return key, who
+    by_first = [(key, who) for key, written, who in named if [w.casefold() for w in written.split()[:1]] == [wanted]]
+    return by_first[0] if len({key for key, _ in by_first}) == 1 else None

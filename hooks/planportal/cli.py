@@ -1,4 +1,5 @@
-"""The `planportal` command: validate plans, start a new one, build the site, print large-print copies."""
+"""The `planportal` command: validate plans, start a new one, make its next version, build the site, print
+large-print copies."""
 
 from __future__ import annotations
 
@@ -10,13 +11,17 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .caseload import load_caseload
+from . import nextversion
+from .caseload import PLAN_SUFFIX, discover, load_caseload
+from .check import check_loaded
 from .findings import render, summary
 from .layout import CLIENTS
+from .loader import load_bytes, load_file
 from .pdf import PAPER_SIZES, PdfError, client_ids, large_print_file, print_pdfs
+from .plan import parse_date
 from .render import new_plan_text
-from .rules import pp010_no_ssn
-from .safefiles import LinkRefused, create_file, remove_path, replace_folder
+from .rules import is_visible, pp010_no_ssn
+from .safefiles import LinkRefused, create_file, remove_path, replace_folder, write_file
 
 CLIENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
 
@@ -35,6 +40,18 @@ def _parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", help="write a new draft plan, plans/<CLIENT-ID>.yaml")
     new.add_argument("client_id", metavar="CLIENT-ID")
     new.add_argument("--dir", type=Path, default=Path("plans"), help="where to write it (default: plans/)")
+
+    for name, does in (("reassess", "make the plan's next version after a reassessment: a new plan and review date, "
+                                     "signatures cleared, finished issues and steps set aside"),
+                       ("revise", "make the plan's next version after a revision: a new plan date, signatures "
+                                  "cleared, everything else kept"),
+                       ("close", "close the plan, with the reason in a comment beside its status")):
+        command = commands.add_parser(name, help=does + "; edits plans/<CLIENT-ID>.yaml in place, keeping its comments")
+        command.add_argument("client_id", metavar="CLIENT-ID")
+        command.add_argument("--date", help="the day, YYYY-MM-DD (default: today)")
+        command.add_argument("--dir", type=Path, default=Path("plans"), help="where the plans are (default: plans/)")
+        if name == "close":
+            command.add_argument("--reason", required=True, help="why the plan is closed, in one line")
 
     build = commands.add_parser("build", help="build the site into a staging folder and put it in place of "
                                 "the site folder only when the build succeeds")
@@ -61,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         return _build(parser, arguments.config_file, arguments.site_dir, arguments.strict)
     if arguments.command == "pdf":
         return _pdf(parser, arguments.client_ids, arguments.site, arguments.out, arguments.paper)
+    if arguments.command in ("reassess", "revise", "close"):
+        return _next_version(parser, arguments)
     return _new(parser, arguments.client_id, arguments.dir)
 
 
@@ -101,6 +120,69 @@ def _new(parser: argparse.ArgumentParser, client_id: str, folder: Path) -> int:
         parser.error(f"--dir {folder} leaves this folder ('..'); give a folder below it or a full path")
     print(f"Wrote {target}: a draft plan. Fill it in with the person, then run planportal validate.")
     return 0
+
+
+def _next_version(parser: argparse.ArgumentParser, arguments: argparse.Namespace) -> int:
+    """reassess, revise or close: the plan's next version, written in place, then checked."""
+    day = date.today() if arguments.date is None else parse_date(arguments.date)
+    if day is None:
+        parser.error(f"--date {arguments.date}: write the day as YYYY-MM-DD, for example 2026-12-01")
+    reason = getattr(arguments, "reason", None)
+    if reason is not None and (not any(map(is_visible, reason)) or not reason.isprintable()):
+        parser.error("--reason: write the reason as one line of text")
+    if reason is not None and any(pp010_no_ssn(reason)):
+        parser.error("--reason looks like it holds a Social Security number; plans must never hold one")
+    path, shown = _find_plan(parser, arguments.client_id, arguments.dir)
+    loaded = load_file(path, shown)
+    if loaded.text is None or loaded.document is None:
+        print(render(loaded.findings, "text"), file=sys.stderr)
+        print(f"planportal {arguments.command}: {shown} cannot be read as a plan; fix it first.", file=sys.stderr)
+        return 1
+    try:
+        if arguments.command == "reassess":
+            edit = nextversion.reassess(loaded.text, day)
+        elif arguments.command == "revise":
+            edit = nextversion.revise(loaded.text, day)
+        else:
+            edit = nextversion.close(loaded.text, day, reason or "")
+    except nextversion.CannotEdit as refused:
+        print(f"planportal {arguments.command}: {shown}: {refused}.", file=sys.stderr)
+        return 1
+    after = load_bytes(edit.text.encode("utf-8"), shown)
+    if after.document is None:  # never write what the checks could not read back
+        print(f"planportal {arguments.command}: the edited plan could not be read back; {shown} is unchanged. "
+              "Please report this, with the file if you may share it.", file=sys.stderr)
+        return 1
+    try:
+        if path.is_absolute():
+            write_file(path.parent, path.name, edit.text)
+        else:
+            write_file(Path.cwd(), path.as_posix(), edit.text)
+    except (LinkRefused, ValueError):
+        parser.error(f"{shown} is reached through a link or leaves this folder; run the command in the project")
+    findings = check_loaded(after, shown, path.stem)
+    print(f"planportal {arguments.command}: wrote {shown}. Changed:")
+    print("\n".join(f"  - {change}" for change in edit.changed))
+    print("Still to do:")
+    print("\n".join(f"  - {step}" for step in edit.to_do))
+    if findings:
+        print("What the checks say now (fix these before the plan is published):")
+        print("\n".join(f"  {finding.text()}" for finding in findings))
+    return 0
+
+
+def _find_plan(parser: argparse.ArgumentParser, client_id: str, folder: Path) -> tuple[Path, str]:
+    """The plan file of `client_id` under `folder`, found as validate finds plans."""
+    if not CLIENT_ID.fullmatch(client_id):
+        parser.error(f"'{client_id}' is not a client id: use letters, digits and hyphens")
+    if not folder.is_dir():
+        parser.error(f"no plan folder at {folder}; give it with --dir")
+    found = [(path, shown) for path, shown, problem in discover([folder], Path.cwd())
+             if problem is None and path.name == f"{client_id}{PLAN_SUFFIX}"]
+    if len(found) != 1:
+        what = "no plan" if not found else "more than one plan"
+        parser.error(f"{what} named {client_id}{PLAN_SUFFIX} under {folder}")
+    return found[0]
 
 
 def _build(parser: argparse.ArgumentParser, config: Path, site: Path | None, strict: bool) -> int:

@@ -231,6 +231,7 @@ _UNKNOWN_FIELD = "'{field}' is not a field of {name}."
 _UNDEFINED_RESPONSIBLE = "'{key}' is named as responsible but is not defined."
 _UNDEFINED_SHARING = "'{key}' may receive a copy but is not defined."
 _DEFINE_KEY = "Add '{key}' under people, or use one of: {listed}."
+_DEFINE_LIKE = "Did you mean '{close}'? If not, add '{key}' under people."
 _DEFINE_REPRESENTATIVE = "Add client.representative first, or name someone else."
 
 
@@ -293,6 +294,14 @@ class Schema(Rule, code="PP002", level="error", title="Not what the schema allow
     unknown_field = Message(_UNKNOWN_FIELD, "The fields here are: {fields}.")
     unknown_field_like = Message(_UNKNOWN_FIELD, "Did you mean '{close}'?")
     empty = Message("{name} is empty; it should be {wanted}.", "{about}")
+    emptied_by_comment = Message("{name} is empty: a # after a space starts a comment, so YAML read '{comment}' "
+                                 "as one.",
+                                 "To keep it as text, put it in quotes: {quoted}")
+    name_for_key = Message("{name} is '{value}', a name; a short name (key) belongs here.",
+                           "Write {key} ({who}).")
+    name_not_a_key = Message("{name} is '{value}', a name; a short name (key) belongs here.",
+                             "Add the person under people with a key, e.g. {slug}: {{name: {value}}}, and write "
+                             "{slug} here.")
     wrong_type = Message(_WRONG_TYPE, "{about}")
     number_for_text = Message(_WRONG_TYPE, 'Put it in quotes, "{written}", so it stays text.')
     not_allowed = Message("{name} is '{value}', which is not allowed here.", "Use one of: {allowed}.")
@@ -319,8 +328,10 @@ class OneFilePerClient(Rule, code="PP004", level="error", title="One file per cl
 
 class Undefined(Rule, code="PP005", level="error", title="Someone named who is not defined"):
     responsible = Message(_UNDEFINED_RESPONSIBLE, _DEFINE_KEY)
+    responsible_like = Message(_UNDEFINED_RESPONSIBLE, _DEFINE_LIKE)
     responsible_representative = Message(_UNDEFINED_RESPONSIBLE, _DEFINE_REPRESENTATIVE)
     sharing = Message(_UNDEFINED_SHARING, _DEFINE_KEY)
+    sharing_like = Message(_UNDEFINED_SHARING, _DEFINE_LIKE)
     sharing_representative = Message(_UNDEFINED_SHARING, _DEFINE_REPRESENTATIVE)
 
 
@@ -358,15 +369,20 @@ class SocialSecurityNumber(Rule, code="PP010", level="error", title="A Social Se
 
 
 class Signatures(Rule, code="PP011", level="error", title="An active plan not signed"):
-    no_client = Message("This active plan has no client signature.",
-                        "Add signatures.client with the person's (or representative's) name and date, "
-                        "or record why they declined or were unable; or mark the plan a draft.")
-    no_case_manager = Message("This active plan has no case manager signature.",
-                              "Add signatures.case_manager with your name and the date.")
+    # `place` is where the finding points: signatures when written, else plan.status.
+    no_client = Message("This plan is active ({place}) but has no client signature.",
+                        "Add signatures.client with the person's (or representative's) name and date, or record "
+                        "why they declined or were unable; or set plan.status: draft until it is signed.")
+    no_case_manager = Message("This plan is active ({place}) but has no case manager signature.",
+                              "Add signatures.case_manager with your name and the date; or set plan.status: draft "
+                              "until it is signed.")
 
 
-class TemplateText(Rule, code="PP012", level="error", title="Text left from the new-plan template", checked=False):
-    pass
+class TemplateText(Rule, code="PP012", level="error", title="Text left from the new-plan template"):
+    placeholder = Message("{name} still holds the template's placeholder '{placeholder}', and the plan is not a "
+                          "draft.",
+                          "Write what it asks for in place of the whole [fill in: ...], or set plan.status: draft "
+                          "until the plan is filled in.")
 
 
 class Measure(Rule, code="PP101", level="warning", title="A goal without a measure"):
@@ -389,9 +405,14 @@ class SameName(Rule, code="PP104", level="warning", title="Another plan with the
 
 
 class PlainWords(Rule, code="PP105", level="warning", title="Harder to read than grade 8"):
-    above_grade_8 = Message("The plan's text reads at grade {grade:.1f}; the person should be able to read it "
-                            "at grade 8 or below.",
-                            "Use short sentences and everyday words, in the person's own words.")
+    # `hardest` quotes the hardest sentences with their grades; `abbreviations` lists those found.
+    above_grade_8 = Message("The plan's text reads at grade {grade:.1f}, above grade 8; hardest: {hardest}.",
+                            "Use short sentences and everyday words, in the person's own words, and spell out "
+                            "any abbreviation.")
+    above_grade_8_abbreviations = Message("The plan's text reads at grade {grade:.1f}, above grade 8; hardest: "
+                                          "{hardest}.",
+                                          "Use short sentences and everyday words, in the person's own words, "
+                                          "and spell out abbreviations such as {abbreviations}.")
 
 
 class ChangedSinceSigned(Rule, code="PP106", level="warning", title="Changed since the person signed",

@@ -1,29 +1,31 @@
 """The rules beyond the schema: the detectors of the rules declared in `findings`.
 
 What every text may hold and the search for Social Security numbers run on any file; the
-other rules on a plan the schema has accepted. Each rule yields `Violation`s, made from its
-messages, that name the path of the offending value; `check` turns the path into a line and
-column. Rules that compare plans with each other (a shared id, the same name) live in
-`caseload`, which sees every plan at once.
+other rules on every part of a plan that the schema found sound (`Parts`), whatever is wrong
+elsewhere in it. Each rule yields `Violation`s, made from its messages, that name the path of
+the offending value; `check` turns the path into a line and column. Rules that compare plans
+with each other (a shared id, the same name) live in `caseload`, which sees every plan at once.
 """
 
 from __future__ import annotations
 
 import bisect
+import difflib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from .findings import (DatedBeforePlan, Dates, DatesChosen, Measure, OneFilePerClient, Ongoing, PersonResponsible,
-                       PlainWords, ReviewDate, Schema, Signatures, SocialSecurityNumber, TargetDates, Undefined,
-                       Finding, Violation, quote)
+                       PlainWords, ReviewDate, Schema, Signatures, SocialSecurityNumber, TargetDates, TemplateText,
+                       Undefined, Finding, Message, Violation, quote)
 from .loader import Document, Mark, Path_, Text, line_starts, offset_mark
-from .plan import AT_REVIEW, ISO_DATE, ONGOING, REPRESENTATIVE, SIGNERS, Plan, add_one_year, parse_date
+from .plan import (AT_REVIEW, ISO_DATE, ONGOING, REPRESENTATIVE, SIGNERS, Issue, Plan, Strategy, add_one_year,
+                   parse_date)
 from .readability import flesch_kincaid_grade
-
 
 
 def field_name(path: Path_) -> str:
@@ -106,77 +108,6 @@ def date_hint(value: str) -> str:
     if ISO_DATE.fullmatch(text):
         return "That day is not on the calendar; check the month and the day."
     return "Write the day as YYYY-MM-DD, for example 2007-07-12."
-
-
-# --- the rules -----------------------------------------------------------------------------
-
-def pp004_id_matches_file(plan: Plan, stem: str) -> Iterator[Violation]:
-    if plan.client_id != stem:
-        yield OneFilePerClient.id_differs.at(("client", "id"), id=plan.client_id, stem=quote(stem))
-
-
-def pp005_keys_defined(plan: Plan) -> Iterator[Violation]:
-    known = plan.known_keys
-    listed = ", ".join(sorted(known))
-    for _, strategy in plan.strategies():
-        for where, key in strategy.responsible_paths():
-            if key not in known:
-                message = Undefined.responsible_representative if key == REPRESENTATIVE else Undefined.responsible
-                yield message.at(where, key=quote(key), listed=listed)
-    for n, key in enumerate(plan.sharing):
-        if key not in known:
-            message = Undefined.sharing_representative if key == REPRESENTATIVE else Undefined.sharing
-            yield message.at(("sharing", n), key=quote(key), listed=listed)
-
-
-def pp006_ongoing_only_to_maintain(plan: Plan) -> Iterator[Violation]:
-    for issue, strategy in plan.strategies():
-        if strategy.target == ONGOING and issue.kind != "maintain":
-            yield Ongoing.not_maintain.at((*strategy.path, "target_date"))
-
-
-def pp007_targets_within_plan(plan: Plan) -> Iterator[Violation]:
-    made, review = plan.made, plan.review
-    for _, strategy in plan.strategies():
-        target = parse_date(strategy.target)
-        if target is None:
-            continue
-        if target < made:
-            yield TargetDates.before_plan.at((*strategy.path, "target_date"), target=target, made=made)
-        elif target > review:
-            yield TargetDates.after_review.at((*strategy.path, "target_date"), target=target, review=review)
-
-
-def pp008_review_within_a_year(plan: Plan) -> Iterator[Violation]:
-    made, review = plan.made, plan.written_review
-    if review is not None:
-        if review < made:
-            yield ReviewDate.before_plan.at(("plan", "review_date"), review=review, made=made)
-        elif review > add_one_year(made):
-            yield ReviewDate.too_late.at(("plan", "review_date"), review=review, made=made,
-                                         latest=add_one_year(made))
-    if plan.assessed is not None and plan.assessed > made:
-        yield ReviewDate.assessment_after_plan.at(("plan", "assessment_date"), assessed=plan.assessed, made=made)
-
-
-def pp009_dates_after_plan(plan: Plan) -> Iterator[Violation]:
-    made = plan.made
-
-    def before_plan(path: Path_, written: date, what: str) -> Iterator[Violation]:
-        if written < made:
-            yield DatedBeforePlan.before_plan.at(path, what=what, written=written, made=made)
-
-    for role in SIGNERS:
-        signature = plan.signature(role)
-        if signature is not None:
-            yield from before_plan(("signatures", role, "date"), signature.day, "signature")
-    for _, strategy in plan.strategies():
-        for n, note in enumerate(strategy.progress):
-            yield from before_plan((*strategy.path, "progress", n, "date"), note.day, "progress note")
-        if strategy.completed is not None:
-            yield from before_plan((*strategy.path, "completed"), strategy.completed, "completed")
-            if strategy.status != "done":
-                yield DatedBeforePlan.completed_not_done.at((*strategy.path, "completed"))
 
 
 # --- Social Security numbers ----------------------------------------------------------------
@@ -262,57 +193,310 @@ def _decoded_ssn_marks(document: Document, raw: list[tuple[Mark, str]]) -> list[
             marks.append(begin)
     return marks
 
+# --- the parts of a plan the rules read -------------------------------------------------------
 
-def pp011_signed_when_active(plan: Plan) -> Iterator[Violation]:
-    if plan.state != "active":
+class Parts:
+    """A loaded plan and the values the schema found at fault in it. The rules read only the
+    sound parts, so one mistake never hides another, and never trip over a broken one: a
+    misspelt key, an undefined person, a bad date and a missing signature in one file are
+    all reported in one run."""
+
+    def __init__(self, data: dict[str, Any], faults: Iterable[Path_] = (), stray: Iterable[Path_] = (),
+                 document: Document | None = None) -> None:
+        self.data = data
+        self.plan = Plan(data)
+        #: The file as loaded, for the rules that read its texts.
+        self.document = document
+        #: The path of every value the schema found at fault; a missing field's path included.
+        self._faults = frozenset(faults)
+        #: Those paths and every path that holds one of them.
+        self._holding = frozenset(fault[:n] for fault in self._faults for n in range(len(fault) + 1))
+        #: The mappings with a key the schema does not know, which may be a field misspelt.
+        self._stray = frozenset(stray)
+
+    def shaped(self, path: Path_) -> bool:
+        """Neither the value at `path` nor any value around it is at fault: when written, it is
+        of the kind the schema wants (a mapping, a list, a text), whatever it holds."""
+        return not self._faults or not any(path[:n] in self._faults for n in range(len(path) + 1))
+
+    def sound(self, path: Path_) -> bool:
+        """Nothing at `path`, inside it or around it is at fault. A field not written is sound
+        when it may be left out: a required field that is missing is a fault."""
+        return not self._faults or (path not in self._holding and self.shaped(path))
+
+    def complete(self, path: Path_) -> bool:
+        """The mapping at `path` has no key the schema does not know: a field missing from it
+        is missing, not misspelt (the schema already says "did you mean")."""
+        return path not in self._stray
+
+    @cached_property
+    def issues(self) -> list[Issue]:
+        """Every issue written as a mapping."""
+        issues = self.data.get("issues")
+        if not isinstance(issues, list):
+            return []
+        return [Issue(issue, number) for number, issue in enumerate(issues, start=1) if isinstance(issue, dict)]
+
+    @cached_property
+    def strategies(self) -> list[tuple[Issue, Strategy]]:
+        """Every strategy written as a mapping, with its issue."""
+        found = []
+        for issue in self.issues:
+            strategies = issue.data.get("strategies")
+            if isinstance(strategies, list):
+                found += [(issue, Strategy(strategy, (*issue.path, "strategies", n)))
+                          for n, strategy in enumerate(strategies) if isinstance(strategy, dict)]
+        return found
+
+    def every_strategy_sound(self, field: str) -> bool:
+        """Every strategy of the plan is written and its `field` is sound: what a rule that
+        judges all strategies together needs."""
+        if not self._faults:
+            return True
+        issues = self.data.get("issues")
+        if not self.shaped(("issues",)) or not isinstance(issues, list):
+            return False
+        for n, issue in enumerate(issues):
+            strategies = issue.get("strategies") if isinstance(issue, dict) else None
+            if not self.shaped(("issues", n, "strategies")) or not isinstance(strategies, list):
+                return False
+            if not all(isinstance(s, dict) and self.sound(("issues", n, "strategies", m, field))
+                       for m, s in enumerate(strategies)):
+                return False
+        return True
+
+    @property
+    def dated(self) -> bool:
+        """The plan date and the review date can be read."""
+        return self.sound(("plan", "date")) and self.sound(("plan", "review_date"))
+
+
+# --- the rules -----------------------------------------------------------------------------
+
+def pp004_id_matches_file(parts: Parts, stem: str) -> Iterator[Violation]:
+    if parts.sound(("client", "id")) and parts.plan.client_id != stem:
+        yield OneFilePerClient.id_differs.at(("client", "id"), id=parts.plan.client_id, stem=quote(stem))
+
+
+def pp005_keys_defined(parts: Parts) -> Iterator[Violation]:
+    if not parts.shaped(("people",)) or not parts.shaped(("client",)):
+        return  # who is defined cannot be told
+    plan = parts.plan
+    known = plan.known_keys
+    listed = ", ".join(quote(key) for key in sorted(known))
+
+    def undefined(where: Path_, key: str, messages: tuple[Message, Message, Message]) -> Violation:
+        plain, like, representative = messages
+        if key == REPRESENTATIVE:
+            return representative.at(where, key=quote(key))
+        close = difflib.get_close_matches(key, sorted(known), n=1)
+        if close:
+            return like.at(where, key=quote(key), close=quote(close[0]))
+        return plain.at(where, key=quote(key), listed=listed)
+
+    for _, strategy in parts.strategies:
+        if parts.sound((*strategy.path, "responsible")):
+            for where, key in strategy.responsible_paths():
+                if key not in known:
+                    yield undefined(where, key, (Undefined.responsible, Undefined.responsible_like,
+                                                 Undefined.responsible_representative))
+    if parts.sound(("sharing",)):
+        for n, key in enumerate(plan.sharing):
+            if key not in known:
+                yield undefined(("sharing", n), key, (Undefined.sharing, Undefined.sharing_like,
+                                                      Undefined.sharing_representative))
+
+
+def pp006_ongoing_only_to_maintain(parts: Parts) -> Iterator[Violation]:
+    for issue, strategy in parts.strategies:
+        where = (*strategy.path, "target_date")
+        if parts.sound(where) and strategy.target == ONGOING and parts.sound((*issue.path, "kind")) \
+                and issue.kind != "maintain":
+            yield Ongoing.not_maintain.at(where)
+
+
+def pp007_targets_within_plan(parts: Parts) -> Iterator[Violation]:
+    if not parts.dated:
         return
-    where: Path_ = ("signatures",) if "signatures" in plan.data else ("plan",)
-    if plan.signature("client") is None:
-        yield Signatures.no_client.at(where)
-    if plan.signature("case_manager") is None:
-        yield Signatures.no_case_manager.at(where)
+    made, review = parts.plan.made, parts.plan.review
+    for _, strategy in parts.strategies:
+        where = (*strategy.path, "target_date")
+        target = parse_date(strategy.target) if parts.sound(where) else None
+        if target is None:
+            continue
+        if target < made:
+            yield TargetDates.before_plan.at(where, target=target, made=made)
+        elif target > review:
+            yield TargetDates.after_review.at(where, target=target, review=review)
 
 
-def pp101_measure_for_goal(plan: Plan) -> Iterator[Violation]:
-    for issue in plan.issues:
-        if issue.measure is None:
+def pp008_review_within_a_year(parts: Parts) -> Iterator[Violation]:
+    if not parts.sound(("plan", "date")):
+        return
+    plan = parts.plan
+    made = plan.made
+    review = plan.written_review if parts.sound(("plan", "review_date")) else None
+    if review is not None:
+        if review < made:
+            yield ReviewDate.before_plan.at(("plan", "review_date"), review=review, made=made)
+        elif review > add_one_year(made):
+            yield ReviewDate.too_late.at(("plan", "review_date"), review=review, made=made,
+                                         latest=add_one_year(made))
+    if parts.sound(("plan", "assessment_date")) and plan.assessed is not None and plan.assessed > made:
+        yield ReviewDate.assessment_after_plan.at(("plan", "assessment_date"), assessed=plan.assessed, made=made)
+
+
+def pp009_dates_after_plan(parts: Parts) -> Iterator[Violation]:
+    if not parts.sound(("plan", "date")):
+        return
+    plan = parts.plan
+    made = plan.made
+
+    def before_plan(path: Path_, written: date, what: str) -> Iterator[Violation]:
+        if written < made:
+            yield DatedBeforePlan.before_plan.at(path, what=what, written=written, made=made)
+
+    for role in SIGNERS:
+        signature = plan.signature(role) if parts.sound(("signatures", role)) else None
+        if signature is not None:
+            yield from before_plan(("signatures", role, "date"), signature.day, "signature")
+    for _, strategy in parts.strategies:
+        if parts.shaped((*strategy.path, "progress")):
+            for n, note in enumerate(strategy.data.get("progress", [])):
+                where = (*strategy.path, "progress", n)
+                if parts.sound(where):
+                    yield from before_plan((*where, "date"), date.fromisoformat(note["date"]), "progress note")
+        where = (*strategy.path, "completed")
+        if strategy.data.get("completed") is not None and parts.sound(where):
+            yield from before_plan(where, date.fromisoformat(strategy.data["completed"]), "completed")
+            if parts.sound((*strategy.path, "status")) and strategy.status != "done":
+                yield DatedBeforePlan.completed_not_done.at(where)
+
+
+def pp011_signed_when_active(parts: Parts) -> Iterator[Violation]:
+    if not parts.sound(("plan", "status")) or parts.plan.state != "active":
+        return
+    if not parts.shaped(("signatures",)) or not parts.complete(("signatures",)):
+        return  # a signature written wrongly or under a misspelt key is the schema's to report
+    signatures = parts.data.get("signatures")
+    # A signature written, even wrongly, is there: the schema says what is wrong with it.
+    if signatures is None:
+        where, place = ("plan", "status"), "plan.status"
+        signed: dict[str, Any] = {}
+    else:
+        where, place, signed = ("signatures",), "signatures", signatures
+    if "client" not in signed:
+        yield Signatures.no_client.at(where, place=place)
+    if "case_manager" not in signed:
+        yield Signatures.no_case_manager.at(where, place=place)
+
+
+#: What `planportal new` writes where the case manager has something to write: `[fill in: ...]`.
+PLACEHOLDER = re.compile(r"\[fill in:[^\]]*\]", re.IGNORECASE)
+
+
+def pp012_template_text_left(parts: Parts) -> Iterator[Violation]:
+    document = parts.document
+    if document is None or not parts.sound(("plan", "status")) or parts.plan.state == "draft":
+        return
+    if not PLACEHOLDER.search(document.text):
+        return  # a quick no for almost every plan; the texts as decoded say where
+    for path, is_key, text in document.texts:
+        found = None if is_key else PLACEHOLDER.search(text)
+        if found:
+            yield TemplateText.placeholder.at(path, name=field_name(path), placeholder=quote(found.group()))
+
+
+def pp101_measure_for_goal(parts: Parts) -> Iterator[Violation]:
+    for issue in parts.issues:
+        # A measure written wrongly, or under a misspelt key, is the schema's to report.
+        if "measure" not in issue.data and parts.complete(issue.path):
             yield Measure.missing.at((*issue.path, "goal"))
 
 
-def pp102_person_responsible(plan: Plan) -> Iterator[Violation]:
-    if not any("client" in strategy.responsible for _, strategy in plan.strategies()):
+def pp102_person_responsible(parts: Parts) -> Iterator[Violation]:
+    if not parts.every_strategy_sound("responsible"):
+        return
+    if not any("client" in strategy.responsible for _, strategy in parts.strategies):
         yield PersonResponsible.for_nothing.at(("issues",))
 
 
-def pp103_dates_chosen(plan: Plan) -> Iterator[Violation]:
-    targets = [strategy.target for _, strategy in plan.strategies() if strategy.target != ONGOING]
-    defaulted = sum(t == AT_REVIEW or parse_date(t) == plan.review for t in targets)
+def pp103_dates_chosen(parts: Parts) -> Iterator[Violation]:
+    if not parts.dated or not parts.every_strategy_sound("target_date"):
+        return
+    review = parts.plan.review
+    targets = [strategy.target for _, strategy in parts.strategies if strategy.target != ONGOING]
+    defaulted = sum(t == AT_REVIEW or parse_date(t) == review for t in targets)
     if targets and defaulted * 2 > len(targets):
         yield DatesChosen.defaulted.at(("issues",), defaulted=defaulted, targets=len(targets))
 
 
+def person_texts(parts: Parts) -> Iterator[tuple[Path_, str]]:
+    """The sound texts of the plan that the person reads, with their paths, in the order written."""
+    def sound_texts(path: Path_, values: Any) -> Iterator[tuple[Path_, str]]:
+        if isinstance(values, list):
+            for n, value in enumerate(values):
+                if isinstance(value, str) and parts.sound((*path, n)):
+                    yield (*path, n), value
+
+    def field(path: Path_, holder: dict[str, Any], name: str) -> Iterator[tuple[Path_, str]]:
+        value = holder.get(name)
+        if isinstance(value, str) and parts.sound((*path, name)):
+            yield (*path, name), value
+
+    yield from sound_texts(("strengths",), parts.data.get("strengths"))
+    for issue in parts.issues:
+        for name in ("issue", "goal", "measure"):
+            yield from field(issue.path, issue.data, name)
+        yield from sound_texts((*issue.path, "barriers"), issue.data.get("barriers"))
+        strategies = issue.data.get("strategies")
+        for n, strategy in enumerate(strategies if isinstance(strategies, list) else []):
+            if isinstance(strategy, dict):
+                yield from field((*issue.path, "strategies", n), strategy, "action")
+    declined = parts.data.get("declined")
+    for n, concern in enumerate(declined if isinstance(declined, list) else []):
+        if isinstance(concern, dict):
+            yield from field(("declined", n), concern, "concern")
+            yield from field(("declined", n), concern, "note")
+
+
+def _as_sentences(texts: Iterable[str]) -> str:
+    return " ".join(p if p.rstrip().endswith((".", "!", "?")) else f"{p}." for p in texts if p.strip())
+
+
 def person_text(plan: Plan) -> str:
     """The words of the plan the person reads, as sentences."""
-    parts: list[str] = list(plan.strengths)
-    for issue in plan.issues:
-        parts += [issue.text, issue.goal, issue.measure or "", *issue.barriers]
-        parts += [strategy.action for strategy in issue.strategies]
-    for concern in plan.declined:
-        parts += [concern["concern"], concern.get("note", "")]
-    return " ".join(p if p.rstrip().endswith((".", "!", "?")) else f"{p}." for p in parts if p.strip())
+    return _as_sentences(text for _, text in person_texts(Parts(plan.data)))
 
 
-def pp105_plain_words(plan: Plan) -> Iterator[Violation]:
-    language = plan.language
-    if not language.lower().startswith("en"):
+#: How many of the hardest sentences PP105 quotes.
+HARDEST_QUOTED = 2
+#: A sentence ends at ., ! or ? followed by a space.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+#: An abbreviation: two to six capitals (digits may follow), such as ECC, PT or CFC2.
+_ABBREVIATION = re.compile(r"\b[A-Z]{2,6}[0-9]*\b")
+
+
+def pp105_plain_words(parts: Parts) -> Iterator[Violation]:
+    if not parts.sound(("client", "language")) or not parts.plan.language.lower().startswith("en"):
         return  # Flesch-Kincaid measures English only.
-    grade = flesch_kincaid_grade(person_text(plan))
-    if grade > 8:
-        yield PlainWords.above_grade_8.at(("issues",), grade=grade)
+    texts = list(person_texts(parts))
+    grade = flesch_kincaid_grade(_as_sentences(text for _, text in texts))
+    if grade <= 8:
+        return
+    sentences = [(flesch_kincaid_grade(sentence), path, sentence) for path, text in texts
+                 for sentence in _SENTENCE_END.split(text.strip()) if sentence]
+    hardest = sorted(sentences, key=lambda scored: -scored[0])[:HARDEST_QUOTED]
+    quoted = " and ".join(f"'{quote(' '.join(sentence.split()))}' (grade {score:.1f})"
+                          for score, _, sentence in hardest)
+    abbreviations = sorted({a for _, text in texts for a in _ABBREVIATION.findall(text)})
+    message = PlainWords.above_grade_8_abbreviations if abbreviations else PlainWords.above_grade_8
+    yield message.at(hardest[0][1] if hardest else ("issues",), grade=grade, hardest=quoted,
+                     abbreviations=", ".join(abbreviations[:5]))
 
 
-PER_PLAN_RULES: tuple[Callable[[Plan], Iterator[Violation]], ...] = (
+PER_PLAN_RULES: tuple[Callable[[Parts], Iterator[Violation]], ...] = (
     pp005_keys_defined, pp006_ongoing_only_to_maintain, pp007_targets_within_plan,
-    pp008_review_within_a_year, pp009_dates_after_plan, pp011_signed_when_active,
+    pp008_review_within_a_year, pp009_dates_after_plan, pp011_signed_when_active, pp012_template_text_left,
     pp101_measure_for_goal, pp102_person_responsible, pp103_dates_chosen, pp105_plain_words,
 )
