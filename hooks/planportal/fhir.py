@@ -24,7 +24,7 @@ from datetime import date
 from typing import Any
 
 from .plan import Plan, Strategy
-from .status import due_date, slug
+from .status import PlanStatus, due_date, slug
 
 ELTSS = "http://hl7.org/fhir/us/eltss/StructureDefinition/"
 US_CORE = "http://hl7.org/fhir/us/core/StructureDefinition/"
@@ -476,10 +476,11 @@ def _without_empty(resource: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in resource.items() if value not in (None, [], {}, "")}
 
 
-def plan_bundle(plan: Plan, agency: str, identifier_system: str | None = None) -> dict[str, Any]:
-    """The plan as one FHIR Bundle (type `collection`). `agency` is the case manager's: the
-    plan's, else the site's (`extra.planportal.agency`)."""
-    return BundleBuilder(plan, agency, identifier_system or default_identifier_system(agency)).build()
+def plan_bundle(status: PlanStatus, identifier_system: str | None = None) -> dict[str, Any]:
+    """The plan as one FHIR Bundle (type `collection`); the client ids' system is the agency's
+    own when given, else one derived from the case manager's agency."""
+    system = identifier_system or default_identifier_system(status.agency)
+    return BundleBuilder(status.plan, status.agency, system).build()
 
 
 def bundle_json(bundle: dict[str, Any]) -> str:
