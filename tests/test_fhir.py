@@ -22,10 +22,14 @@ from typing import Any
 import markdown
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from conftest import EXAMPLE_PLANS, PLANPORTAL, REPOSITORY, RULE_FIXTURES, RunCli, valid_plan_text
 from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 from pydantic import ValidationError
+
+from planportal.fhir import markdown_text
 
 ELTSS = "http://hl7.org/fhir/us/eltss/StructureDefinition/"
 PERTAINS_TO_GOAL = "http://hl7.org/fhir/StructureDefinition/resource-pertainsToGoal"
@@ -424,6 +428,18 @@ HOSTILE = ("<script>alert(1)</script> <b>bold</b> [click](javascript:alert(1)) !
 def unescape_markdown(text: str) -> str:
     """CommonMark's rule: a backslash before ASCII punctuation stands for that character."""
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
+
+
+#: Lines of text as people write them (none indented: Markdown would make that a code block).
+LINES = st.lists(st.text(alphabet="ab1 <>&*_`[]()!#-+=.)|~\\\"':/é李\t", min_size=1, max_size=30)
+                 .filter(lambda line: not line[0].isspace()), min_size=1, max_size=4).map("\n".join)
+
+
+@given(LINES)
+def test_markdown_escaping_keeps_any_text_and_makes_no_markup(text: str) -> None:
+    escaped = markdown_text(text)
+    assert unescape_markdown(escaped) == text
+    assert set(re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)", markdown.markdown(escaped))) <= {"p", "br"}
 
 
 def hostile_plan() -> dict[str, Any]:

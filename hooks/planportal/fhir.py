@@ -23,7 +23,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from .plan import Plan, Strategy
+from .plan import Issue, Plan, Strategy
 from .status import PlanStatus, due_date, slug
 
 ELTSS = "http://hl7.org/fhir/us/eltss/StructureDefinition/"
@@ -93,6 +93,7 @@ def markdown_text(text: str) -> str:
 
 
 def _name(text: str) -> str:
+    """A name as a key: one organization however it is spaced."""
     return " ".join(text.split())
 
 
@@ -124,7 +125,7 @@ class BundleBuilder:
 
     def __init__(self, plan: Plan, agency: str, identifier_system: str) -> None:
         self.plan = plan
-        self.agency = _name(agency)
+        self.agency = agency
         self.system = identifier_system
         self.entries: dict[str, dict[str, Any]] = {}
         self.names: dict[str, str] = {}
@@ -177,9 +178,9 @@ class BundleBuilder:
         organization a clinician works for)."""
         path = f"organization/{_name(name).casefold()}"
         resource = {"resourceType": "Organization", "meta": {"profile": [US_CORE + "us-core-organization"]},
-                    "active": True, "name": _name(name), "telecom": _telecom(entry or {}),
+                    "active": True, "name": name, "telecom": _telecom(entry or {}),
                     **({"partOf": part_of} if part_of else {})}
-        reference = self.add(path, _without_empty(resource), _name(name))
+        reference = self.add(path, _without_empty(resource), name)
         held = self.entries[reference["reference"]]  # perhaps named before as someone's organization
         missing = [point for point in _telecom(entry or {}) if point not in held.get("telecom", [])]
         if missing:
@@ -192,7 +193,7 @@ class BundleBuilder:
                           code: dict[str, Any] | None, role_telecom: bool) -> dict[str, str]:
         """A Practitioner and their role at an organization: telecom goes on the role when it is
         the role's (a case manager's work phone), else on the person."""
-        name = _name(entry["name"])
+        name = entry["name"]
         practitioner = self.add(path, _without_empty({
             "resourceType": "Practitioner",
             "name": [{"text": name}], "telecom": [] if role_telecom else _telecom(entry)}), name)
@@ -220,7 +221,7 @@ class BundleBuilder:
             relationship = _concept(ROLE_CODE, *RELATIONSHIP_CODES[role])
         if entry.get("relationship") or role:
             relationship["text"] = entry.get("relationship") or role
-        name = _name(entry["name"])
+        name = entry["name"]
         return self.add(path, _without_empty({
             "resourceType": "RelatedPerson", "meta": {"profile": [ELTSS + "RelatedPerson-eltss"]},
             "active": True, "patient": self.ref("patient"),
@@ -238,8 +239,9 @@ class BundleBuilder:
         entry = self.plan.people[key]
         role = entry.get("role")
         if role in ORGANIZATION_ROLES:
-            parent = self.organization(entry["organization"]) if entry.get("organization") else None
-            return self.organization(entry["name"], entry, parent)
+            parent = entry.get("organization")
+            part_of = self.organization(parent) if parent and _name(parent) != _name(entry["name"]) else None
+            return self.organization(entry["name"], entry, part_of)
         if role in PRACTITIONER_ROLES:
             code = {"text": entry["relationship"]} if entry.get("relationship") else None
             return self.practitioner_role(f"people/{key}", entry, entry.get("organization"), code, False)
@@ -327,7 +329,7 @@ class BundleBuilder:
             "entry": [{"fullUrl": url, "resource": resource} for url, resource in entries],
         }
 
-    def goal(self, issue: Any, patient: dict[str, str], condition: dict[str, str]) -> dict[str, Any]:
+    def goal(self, issue: Issue, patient: dict[str, str], condition: dict[str, str]) -> dict[str, Any]:
         """The person's goal: lifecycle and achievement from the issue's status (a draft's goals
         are proposed), due when the last of its dated steps is."""
         due = [d for d in (due_date(self.plan, s) for s in issue.strategies) if d is not None]
