@@ -195,6 +195,13 @@ def test_nothing_is_written_through_a_link(tmp_path: Path) -> None:
     result = export(Path("plans"), Path("fhir"), "NEK-2031", cwd=project)
     assert result.returncode == 1 and "link" in result.stderr
     assert list(outside.iterdir()) == []
+    (project / "fhir").unlink()  # a link at the file's own name is replaced, never written through
+    (project / "fhir").mkdir()
+    (outside / "kept.json").write_text("kept", encoding="utf-8")
+    (project / "fhir" / "NEK-2031.json").symlink_to(outside / "kept.json")
+    assert export(Path("plans"), Path("fhir"), "NEK-2031", cwd=project).returncode == 0
+    assert (outside / "kept.json").read_text(encoding="utf-8") == "kept"
+    assert not (project / "fhir" / "NEK-2031.json").is_symlink()
 
 
 def test_the_site_agency_stands_in_for_a_plan_that_names_none(tmp_path: Path) -> None:
