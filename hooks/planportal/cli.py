@@ -203,7 +203,7 @@ def _export_fhir(parser: argparse.ArgumentParser, ids: list[str], plans: Path, o
     agency = _site_agency(config)
     try:
         for plan_file in exported:
-            status = plan_status(plan_file, date.today(), agency)
+            status = plan_status(plan_file, date.today(), agency)  # for its agency: the bundle holds no day's status
             name = f"{status.client_id}.json"
             text = bundle_json(plan_bundle(status, system))
             if out.is_absolute():  # a full path is the user's own: only its last folder is checked
