@@ -11,9 +11,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import yaml
+
 from . import nextversion
-from .caseload import PLAN_SUFFIX, discover, load_caseload
+from .caseload import PLAN_SUFFIX, PlanFile, discover, load_caseload
 from .check import check_loaded
+from .fhir import bundle_json, plan_bundle
 from .findings import render, summary
 from .layout import CLIENTS
 from .loader import load_bytes, load_file
@@ -22,6 +25,7 @@ from .plan import parse_date
 from .render import new_plan_text
 from .rules import is_visible, pp010_no_ssn
 from .safefiles import LinkRefused, create_file, remove_path, replace_folder, write_file
+from .status import plan_status
 
 CLIENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
 
@@ -66,6 +70,20 @@ def _parser() -> argparse.ArgumentParser:
     pdf.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site/)")
     pdf.add_argument("--out", type=Path, default=Path("pdf"), help="where to write (default: pdf/)")
     pdf.add_argument("--paper", choices=PAPER_SIZES, default="Letter", help="paper size (default: Letter)")
+
+    export = commands.add_parser("export", help="write plans in a format other systems read")
+    formats = export.add_subparsers(dest="export_format", required=True)
+    fhir = formats.add_parser("fhir", help="one FHIR R4 Bundle (eLTSS) per plan, <out>/<CLIENT-ID>.json; "
+                              "plans with errors are reported, not exported")
+    fhir.add_argument("client_ids", nargs="*", metavar="CLIENT-ID", help="clients to export (default: all)")
+    fhir.add_argument("--plans", type=Path, default=Path("plans"), help="the plan folder (default: plans/)")
+    fhir.add_argument("--out", type=Path, default=Path("fhir"), help="where to write (default: fhir/)")
+    fhir.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"),
+                      help="the site's settings, whose extra.planportal.agency stands in for plans that "
+                      "name no agency (default: mkdocs.yml)")
+    fhir.add_argument("--identifier-system", metavar="URI", default=None,
+                      help="the agency's system for its client ids, e.g. urn:oid:... "
+                      "(default: urn:planportal:<agency>:client-id)")
     return parser
 
 
@@ -80,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
         return _pdf(parser, arguments.client_ids, arguments.site, arguments.out, arguments.paper)
     if arguments.command in ("reassess", "revise", "close"):
         return _next_version(parser, arguments)
+    if arguments.command == "export":
+        return _export_fhir(parser, arguments.client_ids, arguments.plans, arguments.out, arguments.config_file,
+                            arguments.identifier_system)
     return _new(parser, arguments.client_id, arguments.dir)
 
 
@@ -225,6 +246,62 @@ def _pdf(parser: argparse.ArgumentParser, ids: list[str], site: Path, out: Path,
         return 1
     for target in written:
         print(f"Wrote {target}")
+    return 0
+
+
+def _site_agency(config: Path) -> str:
+    """`extra.planportal.agency` of the site's settings, '' when there is none. MkDocs' own tags
+    (`!ENV`, `!!python/name`) are read as nothing: only this one text is wanted."""
+    loader = type("SettingsLoader", (yaml.SafeLoader,), {})
+    loader.add_multi_constructor("", lambda *_: None)
+    try:
+        settings = yaml.load(config.read_text(encoding="utf-8"), Loader=loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return ""
+    for key in ("extra", "planportal", "agency"):
+        settings = settings.get(key) if isinstance(settings, dict) else None
+    return settings if isinstance(settings, str) else ""
+
+
+def _export_fhir(parser: argparse.ArgumentParser, ids: list[str], plans: Path, out: Path, config: Path,
+                 system: str | None) -> int:
+    if not plans.is_dir():
+        parser.error(f"no plan folder at {plans}; give it with --plans")
+    caseload = load_caseload([plans], Path.cwd())
+
+    def names(plan_file: PlanFile) -> set[str]:  # a file with a broken id is still found by its name
+        client = (plan_file.plan or {}).get("client", {})
+        return {plan_file.path.stem, client.get("id", "")} if isinstance(client, dict) else {plan_file.path.stem}
+
+    chosen = [f for f in caseload.files if not ids or names(f) & set(ids)]
+    unknown = sorted(set(ids) - {name for f in chosen for name in names(f)})
+    if unknown:
+        parser.error(f"no plan in {plans}/ for: {', '.join(unknown)}")
+    failing = [f for f in chosen if f.plan is None or f.has_errors]
+    exported = [f for f in chosen if f.plan is not None and not f.has_errors]
+    errors = sorted(finding for f in failing for finding in f.findings if finding.is_error)
+    if errors:
+        print(render(errors, "text"), file=sys.stderr)
+    agency = _site_agency(config)
+    try:
+        for plan_file in exported:
+            status = plan_status(plan_file, date.today(), agency)  # for its agency: the bundle holds no day's status
+            name = f"{status.client_id}.json"
+            text = bundle_json(plan_bundle(status, system))
+            if out.is_absolute():  # a full path is the user's own: only its last folder is checked
+                write_file(out, name, text)
+            else:  # below here every folder may come from the repository: none is followed if a link
+                write_file(Path.cwd(), (out / name).as_posix(), text)
+            print(f"Wrote {out / name}")
+    except LinkRefused as refused:
+        print(f"planportal export: {refused}", file=sys.stderr)
+        return 1
+    except ValueError:
+        parser.error(f"--out {out} leaves this folder ('..'); give a folder below it or a full path")
+    if failing:
+        print(f"planportal export: {len(failing)} plan file{'s' * (len(failing) != 1)} with errors, not exported "
+              "(see above).", file=sys.stderr)
+        return 1
     return 0
 
 
