@@ -139,7 +139,7 @@ def date_locale(language: str) -> Locale:
 def labels(language: str) -> dict[str, Any]:
     """Every label in a plan's language (English without a catalog), with `lang` (the plan's
     tag, for screen readers' voices), `dir` (rtl for Arabic, Farsi, Urdu, Hebrew…) and
-    `date_locale` (the CLDR locale of its dates)."""
+    `date_locale` (the CLDR locale of its dates, as `es_MX`)."""
     words = _translate(MESSAGES, _translations(catalog_for(language)))
     dates = date_locale(language)
     try:
@@ -147,13 +147,13 @@ def labels(language: str) -> dict[str, Any]:
     except (UnknownLocaleError, ValueError):
         direction = "left-to-right"
     return {**words, "lang": language, "dir": "rtl" if direction == "right-to-left" else "ltr",
-            "date_locale": dates}
+            "date_locale": str(dates)}
 
 
 def long_date(day: date, words: dict[str, Any] | None = None) -> str:
     """A day spelt out in the labels' date locale (English for staff pages): "July 12, 2007",
     "12 de julio de 2007", "2007年7月12日"."""
-    return _spelt(day, str(words["date_locale"]) if words else "en")
+    return _spelt(day, words["date_locale"] if words else "en")
 
 
 @lru_cache(maxsize=8192)
