@@ -131,8 +131,10 @@ def _as_day(value: Any) -> date | None:
     return parse_date(value) if isinstance(value, str) else None
 
 
-def _opening(data: CommentedMap, day: date, kind: str) -> None:
-    """What reassess and revise both refuse: a closed plan, a day before the plan's."""
+def _opening(text: str, day: date, kind: str) -> tuple[YAML, CommentedMap, CommentedMap, Edit]:
+    """What reassess and revise both do first: refuse a closed plan or a day before the plan's,
+    then set the plan's type and date. Returns the loader, the plan file, its `plan` and the edit."""
+    yaml, data = _load(text)
     plan = data["plan"]
     if plan.get("status") == "closed":
         raise CannotEdit("the plan is closed; a closed plan has no next version (start a new one with planportal new)")
@@ -141,6 +143,10 @@ def _opening(data: CommentedMap, day: date, kind: str) -> None:
         raise CannotEdit("plan.date is not a day written YYYY-MM-DD; fix it first (planportal validate says how)")
     if day < made:
         raise CannotEdit(f"a {kind} cannot be dated {day}, before the plan date {made}")
+    edit = Edit("")
+    _set(plan, "type", kind, edit.changed, "plan.type")
+    _set(plan, "date", _day_like(plan.get("date"), day), edit.changed, "plan.date")
+    return yaml, data, plan, edit
 
 
 def _set(mapping: CommentedMap, key: str, value: Any, changed: list[str], name: str) -> None:
@@ -222,12 +228,7 @@ def _clear_signatures(data: CommentedMap, edit: Edit) -> None:
 def reassess(text: str, day: date) -> Edit:
     """A reassessment: type, plan date and review date anew, signatures cleared, finished
     issues and steps set aside; steps still open keep their target when it is still ahead."""
-    yaml, data = _load(text)
-    _opening(data, day, "reassessment")
-    plan = data["plan"]
-    edit = Edit("")
-    _set(plan, "type", "reassessment", edit.changed, "plan.type")
-    _set(plan, "date", _day_like(plan.get("date"), day), edit.changed, "plan.date")
+    yaml, data, plan, edit = _opening(text, day, "reassessment")
     if "review_date" in plan:
         _set(plan, "review_date", _day_like(plan["review_date"], add_one_year(day)), edit.changed, "plan.review_date")
     else:
@@ -318,12 +319,7 @@ def _short(text: Any) -> str:
 
 def revise(text: str, day: date) -> Edit:
     """A revision: type and plan date anew, signatures cleared, everything else kept."""
-    yaml, data = _load(text)
-    _opening(data, day, "revision")
-    plan = data["plan"]
-    edit = Edit("")
-    _set(plan, "type", "revision", edit.changed, "plan.type")
-    _set(plan, "date", _day_like(plan.get("date"), day), edit.changed, "plan.date")
+    yaml, data, plan, edit = _opening(text, day, "revision")
     _clear_signatures(data, edit)
     edit.to_do.append("Make the changes the person agreed to.")
     edit.text = _dump(yaml, data, text)
