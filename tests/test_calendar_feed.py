@@ -5,6 +5,7 @@ against what the plan files say, worked out here from the YAML itself."""
 from __future__ import annotations
 
 import re
+import shutil
 import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -15,10 +16,13 @@ from conftest import AS_OF, EXAMPLE_PLANS, Build, build_site, make_project, vali
 from ical.calendar import Calendar as IcalCalendar
 from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar as IcalendarCalendar
+from icalendar import Event as IcalendarEvent
+from icalendar import vDuration
 
+from planportal import calendars
 from planportal.calendars import calendar_feed
 from planportal.caseload import load_caseload
-from planportal.status import caseload_status
+from planportal.status import CaseManager, caseload_status
 
 AS_OF_DAY = date.fromisoformat(AS_OF)
 
@@ -191,3 +195,50 @@ def test_the_feed_is_named_after_its_case_manager_and_asks_to_be_fetched_daily(e
     text = (example_site.site / "case-managers" / "marie-dubois" / "calendar.ics").read_bytes().decode("utf-8")
     assert "\n" not in text.replace("\r\n", "")  # RFC 5545 line ends
     assert "X-WR-CALNAME:Plan Portal: Marie Dubois\r\n" in text and "REFRESH-INTERVAL;VALUE=DURATION:P1D\r\n" in text
+
+
+def feed_event_by_event(manager: CaseManager, first_names: bool) -> bytes:
+    """The feed as icalendar writes it from one `Event` per event, each property added by name."""
+    calendar = IcalendarCalendar()
+    name = f"Plan Portal: {manager.name}"
+    for key, value in (("prodid", calendars.PRODUCT), ("version", "2.0"), ("calscale", "GREGORIAN"),
+                       ("method", "PUBLISH"), ("name", name), ("x-wr-calname", name)):
+        calendar.add(key, value)
+    calendar.add("refresh-interval", calendars.REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(calendars.REFRESH))
+    for plan in manager.open_plans:
+        who = f"{plan.client_id} ({plan.plan.first_name})" if first_names else plan.client_id
+        draft = " (draft plan)" if plan.state == "draft" else ""
+        dated = [(calendars.step_uid(plan.client_id, s), s.due, "step") for s in plan.strategies
+                 if s.state.is_open and s.due is not None]
+        for uid, day, what in [*dated, (calendars.review_uid(plan.client_id), plan.review, "review")]:
+            event = IcalendarEvent()
+            event.add("uid", uid)
+            event.add("dtstamp", datetime.combine(AS_OF_DAY, datetime.min.time(), tzinfo=timezone.utc))
+            event.add("dtstart", day)
+            event.add("dtend", day + timedelta(days=1))
+            event.add("summary", f"{who}: {what} due{draft}")
+            event.add("transp", "TRANSPARENT")
+            calendar.add_component(event)
+    return calendar.to_ical(sorted=False)
+
+
+def test_the_feed_is_what_icalendar_writes_event_by_event(tmp_path: Path) -> None:
+    """Lines written once and shared change nothing: long, accented and escaped names included."""
+    plans = tmp_path / "plans"
+    shutil.copytree(EXAMPLE_PLANS, plans)
+    long_name = "Marie-Élisabeth; \\\\the second, of Saint-Jean-sur-Richelieu and Trois-Rivières"
+    cornell = plans / "CVCOA-0042.yaml"
+    cornell.write_text(cornell.read_text(encoding="utf-8").replace("first: Michael", f'first: "{long_name}"'),
+                       encoding="utf-8")
+    caseload = load_caseload([plans], tmp_path)
+    assert [f for f in caseload.findings if f.is_error] == []
+    managers = caseload_status(caseload, AS_OF_DAY).case_managers()
+    for manager in managers:
+        for first_names in (False, True):
+            written = calendars.calendar_feed(manager, AS_OF_DAY, first_names=first_names)
+            assert written == feed_event_by_event(manager, first_names), (manager.slug, first_names)
+    folded = calendars.calendar_feed(managers[2], AS_OF_DAY, first_names=True).decode("utf-8")
+    assert "\r\n " in folded  # the long summary is folded, and reads back whole
+    assert {e.summary for e in parsed(folded).events} >= {f"CVCOA-0042 ({long_name.replace(chr(92) * 2, chr(92))}): "
+                                                          "step due"}

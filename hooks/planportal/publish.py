@@ -137,7 +137,8 @@ def _workers(plans: int, every_core: bool) -> ProcessPoolExecutor | None:
 
 class PageProducer:
     """Every generated page of one build: a page per client, per case manager and the
-    caseload index, and each client's large-print copy. `pages()` says what MkDocs must
+    caseload index, each client's large-print copy, and the files beside them (the caseload
+    as a spreadsheet, each case manager's calendar feed). `pages()` says what MkDocs must
     render, `content()` and `post_page()` fill them in, `finish()` waits for the last page
     written, and `close()` (also on a failed build) stops the workers."""
 
