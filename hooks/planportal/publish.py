@@ -156,6 +156,8 @@ class PageProducer:
         self._html: dict[str, Callable[[], str]] = {}
         self._late: set[str] = set()
         self._client_jobs: list[Future[list[str]]] = []
+        #: The case managers, for their calendar feeds: known once the pages are listed.
+        self._managers: list[CaseManager] = []
         self._shell_seen = False
 
     def pages(self, caseload: CaseloadStatus, warnings: list[Finding]) -> list[GeneratedPage]:
