@@ -210,3 +210,13 @@ def test_the_gitlab_template_reports_code_quality_builds_strictly_and_keeps_the_
     assert site["artifacts"]["paths"] == ["site-offline/"] and site["artifacts"]["access"] == "developer"
     assert template["stages"] == [check["stage"], site["stage"]]
     assert template["variables"]["NO_MKDOCS_2_WARNING"] == "1"
+
+
+def test_the_hostile_files_give_valid_reports(run_cli: RunCli) -> None:
+    """Every file the checker refuses, reported in both formats: valid documents all the same."""
+    hostile = "tests/fixtures/hostile"
+    expected = findings_of(run_cli, hostile)
+    sarif = valid_sarif(run_cli("validate", "--format", "sarif", hostile).stdout)
+    gitlab = json.loads(run_cli("validate", "--format", "gitlab", hostile).stdout)
+    assert len(sarif["runs"][0]["results"]) == len(gitlab) == len(expected) > 10
+    assert len({issue["fingerprint"] for issue in gitlab}) == len(gitlab)
