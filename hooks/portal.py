@@ -50,6 +50,8 @@ class Settings(base.Config):
     """Whether plan text (names, issues, steps) goes in the search index."""
     fail_on_warnings = options.Type(bool, default=False)
     """Whether a plan warning stops the build, as an error does."""
+    calendar_first_names = options.Type(bool, default=False)
+    """Whether the case managers' calendar events name the client's first name beside the id."""
 
 
 def _settings(config: MkDocsConfig) -> Settings:
@@ -59,15 +61,15 @@ def _settings(config: MkDocsConfig) -> Settings:
         raise PluginError(f"extra.{misspelt[0]} in mkdocs.yml: the settings' key is written extra.planportal.")
     written = config.extra.get("planportal", {})
     if not isinstance(written, dict):
-        raise PluginError("extra.planportal in mkdocs.yml must be a set of settings (plans, agency, "
-                          "search_plan_text, fail_on_warnings); see the Publishing page of the help.")
+        raise PluginError("extra.planportal in mkdocs.yml must be a set of settings (plans, agency, search_plan_text, "
+                          "fail_on_warnings, calendar_first_names); see the Publishing page of the help.")
     settings = Settings(config_file_path=config.config_file_path)
     settings.load_dict(written)
     failed, warned = settings.validate()
     problems = [f"extra.planportal.{key}: {problem}" for key, problem in [*failed, *warned]]
     if problems:
         raise PluginError("; ".join(problems) + ". Correct mkdocs.yml: the settings are plans, agency, "
-                          "search_plan_text and fail_on_warnings.")
+                          "search_plan_text, fail_on_warnings and calendar_first_names.")
     return settings
 
 
@@ -125,7 +127,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
                           "extra.planportal.plans in mkdocs.yml.")
     checking = CaseloadCheck([plans], base_folder)
     producer = PageProducer(Path(config.site_dir), checking.size, search_plan_text=settings.search_plan_text,
-                            directory_urls=config.use_directory_urls)
+                            directory_urls=config.use_directory_urls,
+                            calendar_first_names=settings.calendar_first_names)
     _portal.build = _Build(settings, as_of, checking, producer)
     return config
 

@@ -28,6 +28,7 @@ def project_with(tmp_path: Path, settings: str) -> Path:
     ("    agency: 12\n", "extra.planportal.agency"),
     ("    plans: [plans]\n", "extra.planportal.plans"),
     ("    fail_on_warnings: 1\n", "extra.planportal.fail_on_warnings"),
+    ("    calendar_first_names: yes please\n", "extra.planportal.calendar_first_names"),
 ])
 def test_a_misspelt_or_mistyped_setting_stops_the_build_naming_it(tmp_path: Path, settings: str, named: str) -> None:
     build = build_site(project_with(tmp_path, settings))

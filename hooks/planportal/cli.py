@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from . import nextversion
+from . import nextversion, reports
 from .caseload import PLAN_SUFFIX, PlanFile, discover, load_caseload
 from .check import check_loaded
 from .fhir import bundle_json, plan_bundle
@@ -37,8 +37,12 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check plan files; exit 1 when any has an error")
     validate.add_argument("paths", nargs="*", type=Path, default=[Path("plans")],
                           help="plan files or folders (default: plans/)")
-    validate.add_argument("--format", choices=("text", "github", "json"), default="text",
-                          help="text (default), GitHub Actions annotations, or a JSON list")
+    validate.add_argument("--format", choices=("text", "github", "json", "sarif", "gitlab"), default="text",
+                          help="text (default), GitHub Actions annotations, a JSON list, SARIF 2.1.0 "
+                          "(code scanning) or a GitLab Code Quality report")
+    validate.add_argument("--rules-url", default="", metavar="URL",
+                          help="with --format sarif: the address of the rules page (docs/rules.md as "
+                          "published or in the repository's web view), which each rule links to")
     validate.add_argument("--strict", action="store_true", help="warnings fail too, unless the plan acknowledges them")
 
     new = commands.add_parser("new", help="write a new draft plan, plans/<CLIENT-ID>.yaml")
@@ -91,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     arguments = parser.parse_args(argv)
     if arguments.command == "validate":
-        return _validate(parser, arguments.paths, arguments.format, arguments.strict)
+        return _validate(parser, arguments.paths, arguments.format, arguments.strict, arguments.rules_url)
     if arguments.command == "build":
         return _build(parser, arguments.config_file, arguments.site_dir, arguments.strict)
     if arguments.command == "pdf":
@@ -104,16 +108,25 @@ def main(argv: list[str] | None = None) -> int:
     return _new(parser, arguments.client_id, arguments.dir)
 
 
-def _validate(parser: argparse.ArgumentParser, paths: list[Path], fmt: str, strict: bool) -> int:
+def _validate(parser: argparse.ArgumentParser, paths: list[Path], fmt: str, strict: bool, rules_url: str) -> int:
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         parser.error(f"no such file or folder: {', '.join(missing)}")
+    rules_page = reports.rules_page_url(rules_url) if rules_url else ""
+    if rules_page is None:
+        parser.error(f"--rules-url {rules_url}: give the rules page's full address, https://... without a #")
     caseload = load_caseload(paths, Path.cwd())
     findings = caseload.findings
-    output = render(findings, fmt)
+    if fmt == "sarif":
+        output = reports.sarif(findings, rules_page)
+    elif fmt == "gitlab":
+        output = reports.gitlab(findings)
+    else:
+        output = render(findings, fmt)
     if output:
         print(output)
-    print(summary(findings, len(caseload.files)), file=sys.stderr if fmt == "json" else sys.stdout)
+    machine_read = fmt in ("json", "sarif", "gitlab")  # the summary stays out of the document
+    print(summary(findings, len(caseload.files)), file=sys.stderr if machine_read else sys.stdout)
     failing = [f for f in findings if f.is_error or (strict and f.needs_attention)]
     return 1 if failing else 0
 

@@ -1,7 +1,8 @@
 """Where each page of the site lives: its address, its file and its links to other pages.
 
 The plan format fixes the addresses (the caseload at the root, `clients/<id>/`, its
-`large-print/` copy, `case-managers/<slug>/`); this is the one place that spells them. Links
+`large-print/` copy, `case-managers/<slug>/` and its `calendar.ics`, `caseload.csv`); this is
+the one place that spells them. Links
 between pages are relative, worked out from the two pages' places, so the site works from
 any folder of any server. A site built with MkDocs' `use_directory_urls: false`, to be read
 from disk (`file://`, where a folder shows as a listing of its files), has the same files,
@@ -62,6 +63,16 @@ class Page:
             return f"{path}.html{fragment}"
         return (self._address(path) or "./") + fragment
 
+    def file_link(self, path: str) -> str:
+        """The relative address of the site's file `path` (`caseload.csv`,
+        `case-managers/x/calendar.ics`) from this page: a file is named as itself in either
+        style of site, never as a folder."""
+        here, there = _parts(self.folder), _parts(path)
+        shared = 0
+        while shared < min(len(here), len(there) - 1) and here[shared] == there[shared]:
+            shared += 1
+        return "/".join([".."] * (len(here) - shared) + there[shared:])
+
     def _address(self, folder: str) -> str:
         """A folder's address in this page's style ("" for the folder the address starts in,
         when it is named as a folder)."""
@@ -74,6 +85,8 @@ def _parts(folder: str) -> list[str]:
     return folder.split("/") if folder else []
 
 
+#: The caseload as a spreadsheet, at the site root.
+CASELOAD_CSV = "caseload.csv"
 #: What MkDocs writes for search engines; an internal site has none.
 SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
 
@@ -100,3 +113,8 @@ def large_print(client_id: str, *, directory_urls: bool = True) -> Page:
 
 def case_manager(slug: str, *, directory_urls: bool = True) -> Page:
     return Page(f"{CASE_MANAGERS}/{slug}", directory_urls)
+
+
+def calendar_feed(slug: str) -> str:
+    """A case manager's calendar feed, a file in their page's folder."""
+    return f"{CASE_MANAGERS}/{slug}/calendar.ics"

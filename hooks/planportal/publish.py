@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from . import layout, render
+from . import calendars, layout, render, spreadsheet
 from .caseload import PARALLEL_FROM, PlanFile, worker_context
 from .findings import Finding
 from .safefiles import read_file, remove_tree, write_file
@@ -137,12 +137,16 @@ def _workers(plans: int, every_core: bool) -> ProcessPoolExecutor | None:
 
 class PageProducer:
     """Every generated page of one build: a page per client, per case manager and the
-    caseload index, and each client's large-print copy. `pages()` says what MkDocs must
+    caseload index, each client's large-print copy, and the files beside them (the caseload
+    as a spreadsheet, each case manager's calendar feed). `pages()` says what MkDocs must
     render, `content()` and `post_page()` fill them in, `finish()` waits for the last page
     written, and `close()` (also on a failed build) stops the workers."""
 
-    def __init__(self, site: Path, plans: int, *, search_plan_text: bool, directory_urls: bool) -> None:
+    def __init__(self, site: Path, plans: int, *, search_plan_text: bool, directory_urls: bool,
+                 calendar_first_names: bool = False) -> None:
         self._site = site
+        #: Whether calendar events name the client's first name beside the id.
+        self._calendar_first_names = calendar_first_names
         #: MkDocs' setting: links name folders, or (for reading from disk) the files in them.
         self._directory_urls = directory_urls
         #: MkDocs renders every client page (the search index reads them) or only the stand-in.
@@ -152,6 +156,8 @@ class PageProducer:
         self._html: dict[str, Callable[[], str]] = {}
         self._late: set[str] = set()
         self._client_jobs: list[Future[list[str]]] = []
+        #: The case managers, for their calendar feeds: known once the pages are listed.
+        self._managers: list[CaseManager] = []
         self._shell_seen = False
 
     def pages(self, caseload: CaseloadStatus, warnings: list[Finding]) -> list[GeneratedPage]:
@@ -195,7 +201,7 @@ class PageProducer:
                 for start in range(0, len(files), BATCH)]
 
     def _case_manager_pages(self) -> list[tuple[CaseManager, Callable[[], str]]]:
-        managers = self._caseload.case_managers()
+        managers = self._managers = self._caseload.case_managers()
         if self._pool is None:
             return [(manager, lambda manager=manager: render.case_manager_page(
                         manager, self._caseload, directory_urls=self._directory_urls)) for manager in managers]
@@ -226,11 +232,22 @@ class PageProducer:
                 self._client_jobs = self._submit(_write_batch, output)
         return output
 
+    def _write_files(self) -> None:
+        """The files beside the pages: `caseload.csv` and each case manager's calendar feed.
+        Written here, once MkDocs has rendered every page, while the workers may still be
+        writing client pages."""
+        write_file(self._site, layout.CASELOAD_CSV, spreadsheet.caseload_csv(self._caseload))
+        for manager in self._managers:
+            write_file(self._site, layout.calendar_feed(manager.slug),
+                       calendars.calendar_feed(manager, self._caseload.as_of, first_names=self._calendar_first_names))
+
     def finish(self) -> None:
-        """Wait for every page the workers write and for the workers to exit (left to the
-        interpreter's exit, Python 3.11 may write to the pool's closed wake-up pipe), and remove
+        """Write the files beside the pages, wait for every page the workers write and for the
+        workers to exit (left to the interpreter's exit, Python 3.11 may write to the pool's closed
+        wake-up pipe), and remove
         MkDocs' page for SHELL_ID."""
         try:
+            self._write_files()
             for job in self._client_jobs:
                 job.result()
             if self._pool is not None:

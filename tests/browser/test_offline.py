@@ -9,7 +9,9 @@ import re
 import shutil
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urldefrag
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+from urllib.request import url2pathname
 
 import pytest
 from conftest import EXAMPLE_PLANS, OFFLINE_CONFIG, REPOSITORY, Build, build_site, make_project
@@ -22,6 +24,8 @@ KINDS = {
     "case-manager page": r"case-managers/[^/]+/index\.html",
     "help page": r"(?!index\.html)[a-z-]+\.html",
 }
+#: Files the pages link that a browser downloads rather than shows, by their path.
+DOWNLOADS = {"spreadsheet": r"caseload\.csv", "calendar feed": r"case-managers/[^/]+/calendar\.ics"}
 #: A word of the help pages, which search must find.
 HELP_WORD = "strict"
 
@@ -67,9 +71,14 @@ def test_every_link_from_the_index_lands_on_a_page(disk_page: Any, offline_root:
         url = urldefrag(link)[0]
         if url in landed:
             continue
+        path = url.removeprefix(offline_root)
+        download = next((kind for kind, pattern in DOWNLOADS.items() if re.fullmatch(pattern, path)), None)
+        if download:  # a file, there to be saved
+            assert Path(url2pathname(urlsplit(url).path)).is_file(), url
+            landed[url] = download
+            continue
         disk_page.goto(url)
         assert_a_page(disk_page, url)
-        path = url.removeprefix(offline_root)
         landed[url] = kind_of(path)
         if landed[url] in ("client page", "large-print copy"):
             client_id = path.split("/")[1]
@@ -83,6 +92,8 @@ def test_every_link_from_the_index_lands_on_a_page(disk_page: Any, offline_root:
     reached = {kind: sum(kind == found for found in landed.values()) for kind in KINDS}
     assert reached["client page"] >= 8 and reached["large-print copy"] == reached["client page"], reached
     assert reached["case-manager page"] >= 4 and reached["help page"] >= 6, reached
+    downloads = [found for found in landed.values() if found in DOWNLOADS]
+    assert downloads.count("spreadsheet") == 1 and downloads.count("calendar feed") == reached["case-manager page"]
 
 
 @pytest.mark.parametrize("start", ["index.html", "clients/CVCOA-0042/index.html",
