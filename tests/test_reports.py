@@ -57,7 +57,7 @@ def test_sarif_of_every_rule_fixture_is_valid_with_one_result_per_finding(run_cl
                                                           "startColumn": finding["column"]}
         assert item["message"]["text"] == f"{finding['message']} {finding['hint']}".rstrip()
     assert result.returncode == 1
-    assert result.stderr.startswith("Checked 47 plan files:")  # the summary stays out of the log
+    assert result.stderr.startswith("Checked 48 plan files:")  # the summary stays out of the log
 
 
 def test_sarif_declares_one_rule_per_code_with_its_help_and_its_row_on_the_rules_page(run_cli: RunCli) -> None:
