@@ -27,6 +27,7 @@ from mkdocs.structure.pages import Page
 
 from planportal import layout
 from planportal.caseload import CaseloadCheck
+from planportal.history import HistoryReading
 from planportal.plan import parse_date
 from planportal.publish import PageProducer, add_to_search_index, client_search_entries
 from planportal.safefiles import planted_links
@@ -90,6 +91,8 @@ class _Build:
     as_of: date
     checking: CaseloadCheck
     producer: PageProducer
+    #: The plans' history from git, read while they are checked.
+    history: HistoryReading
     #: Where each plan stands, once the plans are checked.
     status: CaseloadStatus | None = None
 
@@ -124,9 +127,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(f"There is no plan folder at {settings.plans}/; create it or set "
                           "extra.planportal.plans in mkdocs.yml.")
     checking = CaseloadCheck([plans], base_folder)
+    history = HistoryReading(plans)
     producer = PageProducer(Path(config.site_dir), checking.size, search_plan_text=settings.search_plan_text,
                             directory_urls=config.use_directory_urls)
-    _portal.build = _Build(settings, as_of, checking, producer)
+    _portal.build = _Build(settings, as_of, checking, producer, history)
     return config
 
 
@@ -153,6 +157,10 @@ def _refuse_links(site: Path, *, deep: bool, when: str) -> None:
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     build = _portal.current()
     caseload = build.checking.result()
+    build.history.attach(caseload.publishable)
+    if build.history.missing:
+        log.info(f"No plan history: {build.history.missing}. The history pages say so, and PP106 "
+                 "(changed since the person signed) and PP107 are not checked.")
     findings = caseload.findings  # gathered and sorted anew on each access
     stopping = [f for f in findings if f.needs_attention] if build.settings.fail_on_warnings else []
     for finding in findings:

@@ -40,6 +40,8 @@ class PlanFile:
     shown_as: str
     plan: dict[str, Any] | None = None
     findings: list[Finding] = field(default_factory=list)
+    #: Its versions from git (a `history.PlanHistory`), once the build has read them.
+    history: Any = None
 
     @property
     def has_errors(self) -> bool:

@@ -1,9 +1,9 @@
 """Where each page of the site lives: its address, its file and its links to other pages.
 
 The plan format fixes the addresses (the caseload at the root, `clients/<id>/`, its
-`large-print/` copy, `case-managers/<slug>/`); this is the one place that spells them. Links
-between pages are relative, worked out from the two pages' places, so the site works from
-any folder of any server. A site built with MkDocs' `use_directory_urls: false`, to be read
+`large-print/` copy and its `history/`, `case-managers/<slug>/`); this is the one place that
+spells them. Links between pages are relative, worked out from the two pages' places, so the
+site works from any folder of any server. A site built with MkDocs' `use_directory_urls: false`, to be read
 from disk (`file://`, where a folder shows as a listing of its files), has the same files,
 and its links name them: `clients/X/index.html`.
 """
@@ -100,3 +100,7 @@ def large_print(client_id: str, *, directory_urls: bool = True) -> Page:
 
 def case_manager(slug: str, *, directory_urls: bool = True) -> Page:
     return Page(f"{CASE_MANAGERS}/{slug}", directory_urls)
+
+
+def history(client_id: str, *, directory_urls: bool = True) -> Page:
+    return Page(f"{CLIENTS}/{client_id}/history", directory_urls)

@@ -27,6 +27,7 @@ from pathlib import Path
 from . import layout, render
 from .caseload import PARALLEL_FROM, PlanFile, worker_context
 from .findings import Finding
+from .plan import Plan
 from .safefiles import read_file, remove_tree, write_file
 from .status import CaseloadStatus, CaseManager, PlanStatus, plan_status
 
@@ -40,6 +41,8 @@ BODY_MARK = '<h1 data-planportal="plan"></h1>'
 #: ids hold no '_'.
 SHELL_ID = "planportal_page_shell"
 SHELL_PAGE = layout.client(SHELL_ID).source
+#: The stand-in history page, from which every plan's history page is made the same way.
+HISTORY_SHELL_PAGE = layout.history(SHELL_ID).source
 
 
 def _render_plan(status: PlanStatus, manager_slug: str, css: str, site: Path, directory_urls: bool) -> str:
@@ -75,6 +78,18 @@ def _write_batch(files: list[PlanFile], slugs: list[str], as_of: date, agency: s
         page = shell.replace(SHELL_ID, status.client_id).replace(BODY_MARK, body, 1)
         write_file(site, layout.client(status.client_id).file, page)
         written.append(status.client_id)
+    return written
+
+
+def _write_histories(files: list[PlanFile], site: Path, directory_urls: bool, shell: str) -> list[str]:
+    """A share of the history pages, made from the page MkDocs rendered for the stand-in id."""
+    written = []
+    for plan_file in files:
+        plan = Plan(plan_file.plan or {})
+        body = render.history_page(plan, plan_file.history, directory_urls=directory_urls)
+        page = shell.replace(SHELL_ID, plan.client_id).replace(BODY_MARK, body, 1)
+        write_file(site, layout.history(plan.client_id).file, page)
+        written.append(plan.client_id)
     return written
 
 
@@ -136,8 +151,8 @@ def _workers(plans: int, every_core: bool) -> ProcessPoolExecutor | None:
 
 
 class PageProducer:
-    """Every generated page of one build: a page per client, per case manager and the
-    caseload index, and each client's large-print copy. `pages()` says what MkDocs must
+    """Every generated page of one build: a page per client (with its history page), per case
+    manager and the caseload index, and each client's large-print copy. `pages()` says what MkDocs must
     render, `content()` and `post_page()` fill them in, `finish()` waits for the last page
     written, and `close()` (also on a failed build) stops the workers."""
 
@@ -153,6 +168,7 @@ class PageProducer:
         self._late: set[str] = set()
         self._client_jobs: list[Future[list[str]]] = []
         self._shell_seen = False
+        self._history_seen = False
 
     def pages(self, caseload: CaseloadStatus, warnings: list[Finding]) -> list[GeneratedPage]:
         """The pages MkDocs must render, in the order it should: client pages first, the index
@@ -164,8 +180,13 @@ class PageProducer:
         if self.every_page:
             for plan, html in self._client_pages():
                 listed.append((layout.client(plan.client_id).source, f"Action plan {plan.client_id}", html))
+            for plan in caseload.plans:
+                listed.append((layout.history(plan.client_id).source, f"History {plan.client_id}",
+                               lambda plan=plan: render.history_page(plan.plan, plan.plan_file.history,
+                                                                     directory_urls=self._directory_urls)))
         else:
             listed.append((SHELL_PAGE, f"Action plan {SHELL_ID}", lambda: BODY_MARK))
+            listed.append((HISTORY_SHELL_PAGE, f"History {SHELL_ID}", lambda: BODY_MARK))
         for manager, html in self._case_manager_pages():
             listed.append((layout.case_manager(manager.slug).source,
                            f"Caseload of {manager.slug.replace('-', ' ').title()}", html))
@@ -223,7 +244,16 @@ class PageProducer:
                              [self._caseload.manager_slug(p) for p in self._caseload.plans], self._caseload.as_of,
                              self._caseload.default_agency, self._css, self._site, self._directory_urls, output)
             else:
-                self._client_jobs = self._submit(_write_batch, output)
+                self._client_jobs += self._submit(_write_batch, output)
+        if source == HISTORY_SHELL_PAGE and not self.every_page:
+            self._history_seen = True
+            files = [p.plan_file for p in self._caseload.plans]
+            if self._pool is None:
+                _write_histories(files, self._site, self._directory_urls, output)
+            else:
+                self._client_jobs += [self._pool.submit(_write_histories, files[start:start + BATCH], self._site,
+                                                        self._directory_urls, output)
+                                      for start in range(0, len(files), BATCH)]
         return output
 
     def finish(self) -> None:
@@ -232,8 +262,8 @@ class PageProducer:
             for job in self._client_jobs:
                 job.result()
             if not self.every_page:
-                if not self._shell_seen:
-                    raise RuntimeError("MkDocs did not render the client page the others are made from.")
+                if not (self._shell_seen and self._history_seen):
+                    raise RuntimeError("MkDocs did not render the client or history page the others are made from.")
                 remove_tree(self._site, layout.client(SHELL_ID).folder)
         finally:
             self.close()

@@ -211,7 +211,7 @@ ENVIRONMENT.globals["layout"] = layout
 
 def compile_templates() -> None:
     """Compile every page template now rather than on first use (a worker does it while it waits)."""
-    for name in ("client.html", "large-print.html", "index.html", "case-manager.html"):
+    for name in ("client.html", "large-print.html", "index.html", "case-manager.html", "history.html"):
         ENVIRONMENT.get_template(name)
 
 
@@ -248,6 +248,13 @@ def large_print_page(status: PlanStatus, css: str, sections: Markup | None = Non
     return _render("large-print.html", css=Markup(css),
                    sections=sections or plan_sections(status, directory_urls=directory_urls),
                    **plan_context(status, directory_urls))
+
+
+def history_page(plan: Plan, history: Any, *, directory_urls: bool = True) -> str:
+    """The plan's history (a `history.PlanHistory`, decided before): every version, newest first."""
+    return _render("history.html", plan=plan, h=history,
+                   page=layout.history(plan.client_id, directory_urls=directory_urls),
+                   client=layout.client(plan.client_id))
 
 
 def index_page(caseload: CaseloadStatus, warnings: list[Any], *, directory_urls: bool = True) -> str:
