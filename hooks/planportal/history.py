@@ -297,6 +297,7 @@ def _pair(old: list[dict[str, Any]], new: list[dict[str, Any]], key: str
             pairs.append((left.pop(best[1]), item))
         else:
             still_added.append(item)
+    pairs.sort(key=lambda pair: next(n for n, item in enumerate(new) if item is pair[1]))
     return pairs, left, still_added
 
 
@@ -476,8 +477,8 @@ _DESCRIBED = {"plan", "issues", "declined", "sharing", "strengths", "people", "s
 
 def _other_fields(old: dict[str, Any], new: dict[str, Any]) -> Iterator[str]:
     """The other fields whose meaning changed, by name ("client phone", "program")."""
-    for key in sorted(set(old) | set(new) - _DESCRIBED):
-        if key in _DESCRIBED or _meaning(old.get(key)) == _meaning(new.get(key)):
+    for key in sorted((set(old) | set(new)) - _DESCRIBED):
+        if _meaning(old.get(key)) == _meaning(new.get(key)):
             continue
         before, after = old.get(key), new.get(key)
         if isinstance(before, dict) and isinstance(after, dict):
