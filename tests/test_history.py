@@ -191,7 +191,7 @@ def test_pp107_for_an_ssn_in_an_earlier_version_never_shown(history_site: Build)
     assert len(lines) == 1 and "plans/H-3.yaml" in lines[0] and "warning PP107" in lines[0], history_site.output
     assert "first committed on April 12, 2007" in lines[0]
     text = history_text(history_site, "H-3")
-    assert "it is not shown" in text
+    assert "so it is not shown" in text
     for page in (history_site.site / "clients").rglob("*.html"):
         assert SSN not in page.read_text(encoding="utf-8"), page
     assert "PP107" not in history_site.page("clients/H-1/")

@@ -1,5 +1,5 @@
 """Each plan's history, read from git once per build: its versions, what changed in each, and
-the rules that need it (PP106, changed since the person signed; PP107, an SSN in the history).
+the rules that need it (`ChangedSinceSigned`, `NumberInHistory` in `findings`).
 
 Git is asked twice for the whole plan folder, never once a file: one `git log --raw` pass
 names every commit that touched a plan and the blob of each version (following a plan moved
@@ -43,7 +43,7 @@ _NO_BLOB = "0" * 40
 #: The month names the sentences use, whatever the machine's language.
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
-#: The parts of a plan the person agreed to (the plan format's PP106): a change to any of them
+#: The parts of a plan the person agreed to (`ChangedSinceSigned`): a change to any of them
 #: after the signature means the person has not signed what the plan now says.
 _AGREED_ISSUE = ("issue", "goal", "measure")
 _AGREED_STEP = ("action", "responsible", "target_date")
@@ -499,7 +499,7 @@ def _meaning(data: Any) -> Any:
 
 
 def agreed(data: dict[str, Any]) -> dict[str, Any]:
-    """What the person agreed to, alone (PP106): issues, goals and measures; steps' actions,
+    """What the person agreed to, alone (`ChangedSinceSigned`): issues, goals and measures; steps' actions,
     who is responsible and their target dates; declined concerns; sharing. With the people
     and names, so that what changed can be said by name."""
     return {
@@ -540,7 +540,7 @@ class HistoryReading:
     are checked) and collected by `attach`."""
 
     def attach(self, files: Iterable[PlanFile]) -> None:
-        """Give each plan its history, and add what PP106 and PP107 find to its findings."""
+        """Give each plan its history, and add what the history's rules find to its findings."""
         for plan_file in files:
             if plan_file.plan is None:
                 continue
@@ -575,7 +575,7 @@ class HistoryReading:
 
     def history(self, path: Path, current: dict[str, Any], today: date
                 ) -> tuple[PlanHistory, list[tuple[str, Any]]]:
-        """One plan's history and what its rules found: (message, fields) for PP106 and PP107."""
+        """One plan's history and what its rules found: (kind, what) for `findings`."""
         self._thread.join()
         if isinstance(self._read, str):
             return PlanHistory(missing=self._read), []
@@ -632,7 +632,7 @@ class _Changed:
 
 
 def _changed_since_signed(entries: list[tuple[_Commit, _Loaded]], current: dict[str, Any]) -> _Changed | None:
-    """PP106: the person's current signature, the version that recorded it (the oldest of the
+    """`ChangedSinceSigned`: the person's current signature, the version that recorded it (the oldest of the
     newest run of versions holding it), and whether what was agreed changed after it."""
     signature = _mapping(current.get("signatures")).get("client")
     if not signature:
@@ -656,12 +656,12 @@ def _changed_since_signed(entries: list[tuple[_Commit, _Loaded]], current: dict[
     return _Changed(_day_or_word(_mapping(signature).get("date")), entries[recorded][0], first, changes)
 
 
-#: How many changes a PP106 finding names; the rest are counted.
+#: How many changes a `ChangedSinceSigned` finding names; the rest are counted.
 NAMED_CHANGES = 3
 
 
 def findings(shown_as: str, found: list[tuple[str, Any]], mark: Any, acknowledged: dict[str, str]) -> list[Finding]:
-    """The PP106 and PP107 findings of one plan, from what `history` found."""
+    """The findings of the history's rules on one plan, from what `history` found."""
     made = []
     for kind, what in found:
         if kind == "ssn":
