@@ -16,6 +16,7 @@ from ... to ...". A version holding something shaped like an SSN is never quoted
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator
@@ -373,7 +374,8 @@ def _issue_changes(old: dict[str, Any], new: dict[str, Any], old_names: dict[str
     for item in removed:
         yield f'Removed the step "{quote(_text(item.get("action")))}"'
     for before, after in pairs:
-        yield from _step_changes(before, after, old_names, new_names, committed)
+        if before != after:
+            yield from _step_changes(before, after, old_names, new_names, committed)
 
 
 def _listed(old: Any, new: Any, what: str) -> Iterator[str]:
@@ -441,7 +443,8 @@ def describe(old: dict[str, Any], new: dict[str, Any], committed: date) -> list[
         changes.append(f'Removed the issue "{quote(_text(item.get("issue")))}" '
                        f'and its goal "{quote(_text(item.get("goal")))}"')
     for before, after in pairs:
-        changes.extend(_issue_changes(before, after, old_names, new_names, committed))
+        if before != after:  # most issues are the very same from one version to the next
+            changes.extend(_issue_changes(before, after, old_names, new_names, committed))
     declined_pairs, declined_removed, declined_added = _pair(_items(old.get("declined")),
                                                              _items(new.get("declined")), "concern")
     changes += [f'The person declined to address "{quote(_text(d.get("concern")))}"' for d in declined_added]
@@ -478,7 +481,7 @@ _DESCRIBED = {"plan", "issues", "declined", "sharing", "strengths", "people", "s
 def _other_fields(old: dict[str, Any], new: dict[str, Any]) -> Iterator[str]:
     """The other fields whose meaning changed, by name ("client phone", "program")."""
     for key in sorted((set(old) | set(new)) - _DESCRIBED):
-        if _meaning(old.get(key)) == _meaning(new.get(key)):
+        if old.get(key) == new.get(key) or _meaning(old.get(key)) == _meaning(new.get(key)):
             continue
         before, after = old.get(key), new.get(key)
         if isinstance(before, dict) and isinstance(after, dict):
@@ -528,11 +531,75 @@ class _Loaded:
     has_ssn: bool
 
 
-def _load(text: bytes) -> _Loaded:
-    loaded = load_bytes(text, "history")
-    decoded = loaded.text if loaded.text is not None else text.decode("utf-8", "replace")
-    data = loaded.document.data if loaded.document is not None else None
-    return _Loaded(data if isinstance(data, dict) else None, any(True for _ in pp010_no_ssn(decoded)))
+#: Where a top-level key starts: a line that starts with neither a space, a comment nor a list.
+_TOP_LEVEL = re.compile(rb"\n(?=[^\s#-])")
+
+
+class _Seen(dict[bytes, tuple[Any, bool]]):
+    """A plan's texts parsed so far: each text's values and whether it holds an SSN. `ssn`
+    says whether any text asked for since it was last cleared held one."""
+
+    ssn = False
+
+
+def _value(text: bytes, seen: _Seen) -> Any:
+    """The YAML `text` as values, parsed (and searched for an SSN) once per plan."""
+    if text not in seen:
+        loaded = load_bytes(text, "history")
+        decoded = loaded.text if loaded.text is not None else text.decode("utf-8", "replace")
+        seen[text] = (loaded.document.data if loaded.document is not None else None,
+                      any(True for _ in pp010_no_ssn(decoded)))
+    value, ssn = seen[text]
+    seen.ssn = seen.ssn or ssn
+    return value
+
+
+def _issues(block: bytes, seen: _Seen) -> list[Any] | None:
+    """The issues of an `issues:` block parsed one issue at a time, or None if it is not a
+    plain block list."""
+    lines = block.split(b"\n", 1)
+    if len(lines) < 2 or lines[0].rstrip() != b"issues:":
+        return None
+    body = lines[1]
+    first = re.search(rb"^( *)- ", body, re.M)
+    if first is None or body[:first.start()].strip():
+        return None
+    parts = re.split(rb"\n(?=" + first.group(1) + rb"- )", body[first.start():])
+    issues = []
+    for part in parts:
+        value = _value(part, seen)
+        if not (isinstance(value, list) and len(value) == 1):
+            return None
+        issues.append(value[0])
+    return issues
+
+
+def _parse(text: bytes, seen: _Seen) -> dict[str, Any] | None:
+    """A version of a plan as values. Consecutive versions share most of their text, so each
+    top-level field, and each issue, is parsed once per plan and reused while its text stays
+    the same; anything but plain top-level fields is parsed whole, as the checks parse it."""
+    if not text.startswith(b"---") and b"\n---" not in text and b"\n..." not in text:
+        seen.ssn = False
+        data: dict[str, Any] = {}
+        for block in _TOP_LEVEL.split(text):
+            issues = _issues(block, seen) if block.startswith(b"issues:") else None
+            value = {"issues": issues} if issues is not None else _value(block, seen)
+            if value is None and all(not line.strip() or line.lstrip().startswith(b"#")
+                                     for line in block.split(b"\n")):
+                continue  # comments alone
+            if not (isinstance(value, dict) and len(value) == 1) or next(iter(value)) in data:
+                break
+            data.update(value)
+        else:
+            return data
+    seen.ssn = False
+    whole = _value(text, seen)
+    return whole if isinstance(whole, dict) else None
+
+
+def _load(text: bytes, seen: _Seen) -> _Loaded:
+    data = _parse(text, seen)
+    return _Loaded(data, seen.ssn)
 
 
 class HistoryReading:
@@ -564,7 +631,12 @@ class HistoryReading:
                  if name.endswith(".yaml")]
         self._read = read_repository(self._plans, files)
         if isinstance(self._read, _Repository):
-            self._loaded = {blob: _load(text) for blob, text in self._read.texts.items()}
+            for versions in self._read.versions.values():
+                seen = _Seen()  # the texts of this plan's fields and issues parsed so far
+                for version in versions:
+                    text = self._read.texts.get(version.blob)
+                    if text is not None and version.blob not in self._loaded:
+                        self._loaded[version.blob] = _load(text, seen)
             self._read.texts.clear()
 
     @property
