@@ -241,3 +241,13 @@ def test_meaning_ignores_order_and_matches_by_text() -> None:
     assert describe(plan, reworded, date(2007, 5, 1)) == [
         'Issue changed from "I feel alone." to "I feel very alone."',
         'Step changed from "Buy a microwave" to "Buy a small microwave"']
+
+
+def test_the_staff_summary_says_what_changed_since_the_last_review(history_site: Build) -> None:
+    page = history_site.page("clients/H-4/")
+    since = page[page.index("<dt>Since the last review</dt>"):]
+    since = " ".join(unescape(re.sub(r"<[^>]+>", " ", since[:since.index("</dd>")])).split())
+    assert since.startswith("Since the last review Since the plan of April 12, 2007 :"), since
+    assert 'Target date of "Call the minister" moved from April 19 to May 15, 2007' in since
+    assert "Michael Cornell signed (April 22, 2007)" in since
+    assert "Since the last review" not in history_site.page("clients/H-1/")  # one plan date only

@@ -103,6 +103,10 @@ class PlanHistory:
 
     versions: tuple[Version, ...] = ()
     missing: str = ""
+    #: The plan date before the current one, if the history holds an earlier plan, and what
+    #: changed since that plan's last version: the staff summary's "since the last review".
+    last_review: date | None = None
+    since_last_review: tuple[str, ...] = ()
 
     @property
     def available(self) -> bool:
@@ -684,7 +688,28 @@ class HistoryReading:
         changed = _changed_since_signed(entries, current)
         if changed:
             found.append(("changed", changed))
-        return PlanHistory(tuple(reversed(versions))), found
+        last_review, since = _since_last_review(entries, current)
+        return PlanHistory(tuple(reversed(versions)), last_review=last_review, since_last_review=since), found
+
+
+def _since_last_review(entries: list[tuple[_Commit, _Loaded]], current: dict[str, Any]
+                       ) -> tuple[date | None, tuple[str, ...]]:
+    """The previous plan date and what changed since the last version of that plan (never
+    quoting a version that held an SSN)."""
+    made = _mapping(current.get("plan")).get("date")
+    for commit, loaded in reversed(entries):
+        earlier = _mapping(_mapping(loaded.data).get("plan")).get("date")
+        if loaded.data is None or earlier == made:
+            continue
+        if loaded.has_ssn:
+            return None, ()
+        try:
+            day = date.fromisoformat(str(earlier))
+        except ValueError:
+            return None, ()
+        return day, tuple(change for change in describe(loaded.data, current, commit.day)
+                          if not change.startswith(("Plan reassessed", "Plan revised", "New initial plan")))
+    return None, ()
 
 
 def _started(data: dict[str, Any]) -> str:
