@@ -51,6 +51,8 @@ class Settings(base.Config):
     """Whether plan text (names, issues, steps) goes in the search index."""
     fail_on_warnings = options.Type(bool, default=False)
     """Whether a plan warning stops the build, as an error does."""
+    stale_after_days = options.Type(int, default=90)
+    """After how many days without a change an active plan with an overdue step needs a look."""
 
 
 def _settings(config: MkDocsConfig) -> Settings:
@@ -61,14 +63,15 @@ def _settings(config: MkDocsConfig) -> Settings:
     written = config.extra.get("planportal", {})
     if not isinstance(written, dict):
         raise PluginError("extra.planportal in mkdocs.yml must be a set of settings (plans, agency, "
-                          "search_plan_text, fail_on_warnings); see the Publishing page of the help.")
+                          "search_plan_text, fail_on_warnings, stale_after_days); see the Publishing page "
+                          "of the help.")
     settings = Settings(config_file_path=config.config_file_path)
     settings.load_dict(written)
     failed, warned = settings.validate()
     problems = [f"extra.planportal.{key}: {problem}" for key, problem in [*failed, *warned]]
     if problems:
         raise PluginError("; ".join(problems) + ". Correct mkdocs.yml: the settings are plans, agency, "
-                          "search_plan_text and fail_on_warnings.")
+                          "search_plan_text, fail_on_warnings and stale_after_days.")
     return settings
 
 
@@ -157,7 +160,7 @@ def _refuse_links(site: Path, *, deep: bool, when: str) -> None:
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     build = _portal.current()
     caseload = build.checking.result()
-    build.history.attach(caseload.publishable)
+    build.history.attach(caseload.publishable, build.settings.stale_after_days)
     if build.history.missing:
         log.info(f"No plan history: {build.history.missing}. The history pages say so, and PP106 "
                  "(changed since the person signed) and PP107 are not checked.")

@@ -123,6 +123,9 @@ def history_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
 
     two["issues"][1]["strategies"][0]["progress"] = [{"date": "2007-04-25", "note": "Minister called back."}]
     write(project, "north/H-2.yaml", two)  # not committed
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("stale_after_days: 90", "stale_after_days: 5"),
+                      encoding="utf-8")
     build = build_site(project, as_of="2007-05-01")
     assert build.returncode == 0, build.output
     return build
@@ -251,3 +254,17 @@ def test_the_staff_summary_says_what_changed_since_the_last_review(history_site:
     assert 'Target date of "Call the minister" moved from April 19 to May 15, 2007' in since
     assert "Michael Cornell signed (April 22, 2007)" in since
     assert "Since the last review" not in history_site.page("clients/H-1/")  # one plan date only
+
+
+def test_last_changed_on_the_staff_lists_and_stale_plans_need_a_look(history_site: Build) -> None:
+    index = history_site.page("")
+    row = index[index.index('href="clients/H-1/"'):]
+    row = row[:row.index("</tr>")]
+    assert '<td data-label="Last changed"><time datetime="2007-04-22">April 22, 2007</time></td>' in row
+    # stale_after_days: 5, as of May 1: H-1 and H-3 have overdue steps and changed long enough ago
+    assert "unchanged since April 22, 2007, with overdue steps" in row
+    assert "unchanged since April 18, 2007, with overdue steps" in history_site.page("clients/H-3/")
+    assert "unchanged since" not in history_site.page("clients/H-4/")  # changed April 22, nothing overdue
+    manager = next((history_site.site / "case-managers").iterdir()).name
+    assert '<td data-label="Last changed"><time datetime="2007-04-22">' in history_site.page(
+        f"case-managers/{manager}/")

@@ -107,6 +107,16 @@ class PlanHistory:
     #: changed since that plan's last version: the staff summary's "since the last review".
     last_review: date | None = None
     since_last_review: tuple[str, ...] = ()
+    #: After how many days unchanged an active plan with an overdue step needs a look
+    #: (`extra.planportal.stale_after_days`).
+    stale_after_days: int = 90
+
+    def stale_since(self, as_of: date) -> date | None:
+        """The day of the last change, when that was `stale_after_days` or more before `as_of`."""
+        last = self.last_change
+        if last is None or (as_of - last.day).days < self.stale_after_days:
+            return None
+        return last.day
 
     @property
     def available(self) -> bool:
@@ -610,7 +620,7 @@ class HistoryReading:
     """The reading of the plans' history, begun at once in a thread (git runs while the plans
     are checked) and collected by `attach`."""
 
-    def attach(self, files: Iterable[PlanFile]) -> None:
+    def attach(self, files: Iterable[PlanFile], stale_after_days: int = 90) -> None:
         """Give each plan its history, and add what the history's rules find to its findings."""
         for plan_file in files:
             if plan_file.plan is None:
@@ -619,7 +629,8 @@ class HistoryReading:
                 changed = date.fromtimestamp(plan_file.path.stat().st_mtime)
             except OSError:
                 changed = date.today()
-            plan_file.history, found = self.history(plan_file.path, plan_file.plan, changed)
+            history, found = self.history(plan_file.path, plan_file.plan, changed)
+            plan_file.history = replace(history, stale_after_days=stale_after_days)
             reasons = {entry["code"]: entry["reason"] for entry in plan_file.plan.get("acknowledged", [])}
             plan_file.findings.extend(findings(plan_file.shown_as, found, plan_file.mark, reasons))
 
