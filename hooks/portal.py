@@ -160,7 +160,7 @@ def _refuse_links(site: Path, *, deep: bool, when: str) -> None:
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     build = _portal.current()
     caseload = build.checking.result()
-    build.history.attach(caseload.publishable, build.settings.stale_after_days)
+    build.history.attach(caseload.publishable, build.settings.stale_after_days, build.as_of)
     if build.history.missing:
         log.info(f"No plan history: {build.history.missing}. The history pages say so, and PP106 "
                  "(changed since the person signed) and PP107 are not checked.")

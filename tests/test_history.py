@@ -268,3 +268,17 @@ def test_last_changed_on_the_staff_lists_and_stale_plans_need_a_look(history_sit
     manager = next((history_site.site / "case-managers").iterdir()).name
     assert '<td data-label="Last changed"><time datetime="2007-04-22">' in history_site.page(
         f"case-managers/{manager}/")
+
+
+def test_overdue_steps_week_by_week_from_the_versions_in_effect(history_site: Build) -> None:
+    """As of May 1, 2007. April 17: nothing due yet. April 24: H-1's referral, H-2's call to
+    the minister, H-3's referral and call (4). May 1: those and H-1's call, moved to April 30 (5).
+    H-4's steps, moved to May 15, never count; nor does a week before the first commit."""
+    for url in ("", f"case-managers/{next((history_site.site / 'case-managers').iterdir()).name}/"):
+        page = history_site.page(url)
+        assert '<svg class="pp-weeks-chart"' in page
+        figures = dict(re.findall(r'<tr><th scope="row"><time datetime="([0-9-]+)">[^<]*</time></th><td>(\d+)</td>',
+                                  page))
+        assert len(figures) == 26
+        assert (figures["2007-05-01"], figures["2007-04-24"], figures["2007-04-17"], figures["2006-11-07"]) == (
+            "5", "4", "0", "0")

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from .findings import ChangedSinceSigned, Finding, NumberInHistory, quote
 from .loader import load_bytes
+from .plan import add_one_year
 from .rules import pp010_no_ssn
 
 if TYPE_CHECKING:
@@ -110,6 +111,9 @@ class PlanHistory:
     #: After how many days unchanged an active plan with an overdue step needs a look
     #: (`extra.planportal.stale_after_days`).
     stale_after_days: int = 90
+    #: Overdue steps at the end of each of the last `WEEKS` weeks, the oldest first, counted in
+    #: the version in effect on each of those days.
+    weekly_overdue: tuple[int, ...] = ()
 
     def stale_since(self, as_of: date) -> date | None:
         """The day of the last change, when that was `stale_after_days` or more before `as_of`."""
@@ -620,7 +624,7 @@ class HistoryReading:
     """The reading of the plans' history, begun at once in a thread (git runs while the plans
     are checked) and collected by `attach`."""
 
-    def attach(self, files: Iterable[PlanFile], stale_after_days: int = 90) -> None:
+    def attach(self, files: Iterable[PlanFile], stale_after_days: int = 90, as_of: date | None = None) -> None:
         """Give each plan its history, and add what the history's rules find to its findings."""
         for plan_file in files:
             if plan_file.plan is None:
@@ -630,7 +634,8 @@ class HistoryReading:
             except OSError:
                 changed = date.today()
             history, found = self.history(plan_file.path, plan_file.plan, changed)
-            plan_file.history = replace(history, stale_after_days=stale_after_days)
+            plan_file.history = replace(history, stale_after_days=stale_after_days,
+                                        weekly_overdue=self.weekly_overdue(plan_file.path, as_of) if as_of else ())
             reasons = {entry["code"]: entry["reason"] for entry in plan_file.plan.get("acknowledged", [])}
             plan_file.findings.extend(findings(plan_file.shown_as, found, plan_file.mark, reasons))
 
@@ -659,6 +664,24 @@ class HistoryReading:
         """Why there is no history ("" when there is), once read."""
         self._thread.join()
         return self._read if isinstance(self._read, str) else ""
+
+    def weekly_overdue(self, path: Path, as_of: date) -> tuple[int, ...]:
+        """Overdue steps at the end of each of the `WEEKS` weeks up to `as_of`, in the version
+        committed by then (none before the plan's first commit)."""
+        if isinstance(self._read, str):
+            return ()
+        try:
+            key = path.resolve().relative_to(self._read.top.resolve()).as_posix()
+        except ValueError:
+            return ()
+        versions = self._read.versions.get(key, [])  # newest first
+        counts = []
+        for week in range(WEEKS - 1, -1, -1):
+            day = date.fromordinal(as_of.toordinal() - 7 * week)
+            in_effect = next((v for v in versions if v.commit.day <= day), None)
+            loaded = self._loaded.get(in_effect.blob) if in_effect else None
+            counts.append(_overdue(loaded.data, day) if loaded and loaded.data else 0)
+        return tuple(counts)
 
     def history(self, path: Path, current: dict[str, Any], today: date
                 ) -> tuple[PlanHistory, list[tuple[str, Any]]]:
@@ -721,6 +744,38 @@ def _since_last_review(entries: list[tuple[_Commit, _Loaded]], current: dict[str
         return day, tuple(change for change in describe(loaded.data, current, commit.day)
                           if not change.startswith(("Plan reassessed", "Plan revised", "New initial plan")))
     return None, ()
+
+
+#: How many weeks back the caseload's overdue figures go.
+WEEKS = 26
+
+
+def _overdue(data: dict[str, Any], day: date) -> int:
+    """How many steps of an active plan were overdue on `day`: due before it, in an open issue,
+    neither done nor cancelled (the plan format's status, for a version that may not be valid)."""
+    plan = _mapping(data.get("plan"))
+    if plan.get("status", "active") != "active":
+        return 0
+    review = plan.get("review_date")
+    if not review:
+        try:
+            review = add_one_year(date.fromisoformat(str(plan.get("date")))).isoformat()
+        except ValueError:
+            review = None
+    count = 0
+    for issue in _items(data.get("issues")):
+        if issue.get("status", "open") != "open":
+            continue
+        for step in _items(issue.get("strategies")):
+            target = step.get("target_date")
+            if step.get("status") in ("done", "cancelled") or target == "ongoing":
+                continue
+            try:
+                due = date.fromisoformat(str(review if target == "annual-review" else target))
+            except ValueError:
+                continue
+            count += due < day
+    return count
 
 
 def _started(data: dict[str, Any]) -> str:

@@ -7,6 +7,7 @@ handed to MkDocs as a finished block, so no plan text ever passes through Markdo
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from typing import Any
@@ -92,6 +93,45 @@ def caseload_chart(manager: CaseManager) -> Markup:
                   f'width="{_CHART_WIDTH}" height="16"/>{"".join(parts)}</svg>')
 
 
+_WEEK_BAR = 12
+_WEEKS_HEIGHT = 60
+
+
+@dataclass(frozen=True)
+class WeeklyOverdue:
+    """Overdue steps at the end of each of the last weeks, the oldest first: the figures of a chart."""
+
+    days: tuple[date, ...]
+    counts: tuple[int, ...]
+
+    @property
+    def chart(self) -> Markup:
+        """The figures as bars, drawn at build time; decorative, as the table beside it says the same."""
+        top = max(self.counts, default=0) or 1
+        bars = []
+        for n, count in enumerate(self.counts):
+            height = _WEEKS_HEIGHT * count / top
+            bars.append(f'<rect class="pp-bar-overdue" x="{n * _WEEK_BAR + 1}" y="{_WEEKS_HEIGHT - height:.2f}" '
+                        f'width="{_WEEK_BAR - 2}" height="{height:.2f}"/>')
+        width = _WEEK_BAR * len(self.counts)
+        return Markup(f'<svg class="pp-weeks-chart" viewBox="0 0 {width} {_WEEKS_HEIGHT}" width="{width * 2}" '
+                      f'height="{_WEEKS_HEIGHT * 2}" aria-hidden="true" focusable="false">'
+                      f'<rect class="pp-bar-frame" x="0" y="0" width="{width}" height="{_WEEKS_HEIGHT}"/>'
+                      f'{"".join(bars)}</svg>')
+
+
+def weekly_overdue(plans: list[PlanStatus], as_of: date) -> WeeklyOverdue | None:
+    """The overdue steps of `plans` at the end of each of the last weeks, from each plan's
+    history (None when no plan has one)."""
+    series = [p.plan_file.history.weekly_overdue for p in plans
+              if p.plan_file.history is not None and p.plan_file.history.weekly_overdue]
+    if not series:
+        return None
+    weeks = len(series[0])
+    days = tuple(as_of - timedelta(weeks=weeks - 1 - n) for n in range(weeks))
+    return WeeklyOverdue(days, tuple(sum(counts[n] for counts in series) for n in range(weeks)))
+
+
 @cache
 def _all_labels() -> dict[str, dict[str, Any]]:
     source = ENVIRONMENT.loader.get_source(ENVIRONMENT, "labels.yaml")[0]  # type: ignore[union-attr]
@@ -139,6 +179,7 @@ ENVIRONMENT.globals["PLAN_TYPE_WORDS"] = PLAN_TYPE_WORDS
 ENVIRONMENT.globals["Urgency"] = Urgency
 ENVIRONMENT.globals["urgency_badge"] = urgency_badge
 ENVIRONMENT.globals["caseload_chart"] = caseload_chart
+ENVIRONMENT.globals["weekly_overdue"] = weekly_overdue
 ENVIRONMENT.globals["State"] = State
 
 
