@@ -19,6 +19,7 @@ import os
 import re
 import subprocess
 import threading
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -675,12 +676,18 @@ class HistoryReading:
         except ValueError:
             return ()
         versions = self._read.versions.get(key, [])  # newest first
+        dues: dict[str, list[date]] = {}  # each version's open steps' due dates, in order
         counts = []
         for week in range(WEEKS - 1, -1, -1):
             day = date.fromordinal(as_of.toordinal() - 7 * week)
             in_effect = next((v for v in versions if v.commit.day <= day), None)
-            loaded = self._loaded.get(in_effect.blob) if in_effect else None
-            counts.append(_overdue(loaded.data, day) if loaded and loaded.data else 0)
+            if in_effect is None:
+                counts.append(0)
+                continue
+            if in_effect.blob not in dues:
+                loaded = self._loaded.get(in_effect.blob)
+                dues[in_effect.blob] = _open_dues(loaded.data) if loaded and loaded.data else []
+            counts.append(bisect_left(dues[in_effect.blob], day))
         return tuple(counts)
 
     def history(self, path: Path, current: dict[str, Any], today: date
@@ -750,19 +757,20 @@ def _since_last_review(entries: list[tuple[_Commit, _Loaded]], current: dict[str
 WEEKS = 26
 
 
-def _overdue(data: dict[str, Any], day: date) -> int:
-    """How many steps of an active plan were overdue on `day`: due before it, in an open issue,
-    neither done nor cancelled (the plan format's status, for a version that may not be valid)."""
+def _open_dues(data: dict[str, Any]) -> list[date]:
+    """When each open step of an active plan is due, in order: a step is overdue on a day
+    after it (the plan format's status, for a version that may not be valid): in an open
+    issue, neither done nor cancelled."""
     plan = _mapping(data.get("plan"))
     if plan.get("status", "active") != "active":
-        return 0
+        return []
     review = plan.get("review_date")
     if not review:
         try:
             review = add_one_year(date.fromisoformat(str(plan.get("date")))).isoformat()
         except ValueError:
             review = None
-    count = 0
+    dues = []
     for issue in _items(data.get("issues")):
         if issue.get("status", "open") != "open":
             continue
@@ -771,11 +779,10 @@ def _overdue(data: dict[str, Any], day: date) -> int:
             if step.get("status") in ("done", "cancelled") or target == "ongoing":
                 continue
             try:
-                due = date.fromisoformat(str(review if target == "annual-review" else target))
+                dues.append(date.fromisoformat(str(review if target == "annual-review" else target)))
             except ValueError:
                 continue
-            count += due < day
-    return count
+    return sorted(dues)
 
 
 def _started(data: dict[str, Any]) -> str:
