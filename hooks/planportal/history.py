@@ -269,9 +269,10 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
 
 
 def _reason(error: Exception) -> str:
+    """What went wrong, in git's last words when it said any."""
     if isinstance(error, subprocess.CalledProcessError):
-        return (error.stderr or b"").decode("utf-8", "replace").strip().splitlines()[-1:][0] if error.stderr else \
-            f"git exited with {error.returncode}"
+        said = (error.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        return said[-1] if said else f"git exited with {error.returncode}"
     return str(error)
 
 
