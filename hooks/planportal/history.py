@@ -179,7 +179,7 @@ def _locate(folder: Path) -> tuple[Path | None, str]:
                       "repository to show each plan's history")
     if len(answer) < 2 or answer[1] != "false":
         return None, f"the repository is a shallow clone, holding only its last commits; {FETCH_ALL}"
-    return Path(answer[0]), ""
+    return Path(answer[0]).resolve(), ""
 
 
 def _log(top: Path, pathspec: str) -> Iterator[tuple[_Commit, list[tuple[str, str, list[str]]]]]:
@@ -233,11 +233,11 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
     if top is None:
         return why
     try:
-        pathspec = plans.resolve().relative_to(top.resolve()).as_posix() or "."
+        pathspec = plans.resolve().relative_to(top).as_posix() or "."
         wanted: dict[str, str] = {}  # a path in the history -> the plan file it became
         for path in files:
             try:
-                key = path.resolve().relative_to(top.resolve()).as_posix()
+                key = path.resolve().relative_to(top).as_posix()
             except ValueError:
                 continue
             wanted[key] = key
@@ -300,15 +300,18 @@ def _pair(old: list[dict[str, Any]], new: list[dict[str, Any]], key: str
           ) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], list[dict[str, Any]], list[dict[str, Any]]]:
     """Match items of two versions by the text under `key`: the same words first, then the
     most alike of the rest (a rewording). Returns the pairs, the removed and the added."""
-    pairs, left = [], list(old)
-    added = []
+    by_text: dict[str, list[dict[str, Any]]] = {}
+    for item in old:
+        by_text.setdefault(_text(item.get(key)), []).append(item)
+    pairs, added = [], []
     for item in new:
-        same = next((o for o in left if _text(o.get(key)) == _text(item.get(key))), None)
-        if same is None:
-            added.append(item)
+        same = by_text.get(_text(item.get(key)))
+        if same:
+            pairs.append((same.pop(0), item))
         else:
-            left.remove(same)
-            pairs.append((same, item))
+            added.append(item)
+    paired = {id(before) for before, _ in pairs}
+    left = [item for item in old if id(item) not in paired]
     still_added = []
     for item in added:
         scored = [(SequenceMatcher(None, _text(o.get(key)), _text(item.get(key))).ratio(), n)
@@ -318,8 +321,32 @@ def _pair(old: list[dict[str, Any]], new: list[dict[str, Any]], key: str
             pairs.append((left.pop(best[1]), item))
         else:
             still_added.append(item)
-    pairs.sort(key=lambda pair: next(n for n, item in enumerate(new) if item is pair[1]))
+    if len(added) > len(still_added):  # rewordings were paired after the rest: back in the new order
+        position = {id(item): n for n, item in enumerate(new)}
+        pairs.sort(key=lambda pair: position[id(pair[1])])
     return pairs, left, still_added
+
+
+class _Names(dict[str, str]):
+    """Who each responsible key is in a version, by name, worked out when first asked: most
+    comparisons never need it."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__()
+        self._data: dict[str, Any] | None = data
+
+    def _fill(self) -> None:
+        if self._data is not None:
+            self.update(_names(self._data))
+            self._data = None
+
+    def __getitem__(self, key: str) -> str:
+        self._fill()
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        self._fill()
+        return super().get(key, default)
 
 
 def _names(data: dict[str, Any]) -> dict[str, str]:
@@ -414,7 +441,7 @@ _ROLES = (("client", "the client"), ("case_manager", "the case manager"), ("supe
 
 
 def _signature_changes(old: dict[str, Any], new: dict[str, Any]) -> Iterator[str]:
-    names = _names(new)
+    names = _Names(new)
     for role, role_words in _ROLES:
         before = _mapping(_mapping(old.get("signatures")).get(role))
         after = _mapping(_mapping(new.get("signatures")).get(role))
@@ -453,7 +480,7 @@ def _plan_changes(old: dict[str, Any], new: dict[str, Any]) -> Iterator[str]:
 
 def describe(old: dict[str, Any], new: dict[str, Any], committed: date) -> list[str]:
     """What changed from `old` to `new`, in plain sentences, compared by meaning."""
-    old_names, new_names = _names(old), _names(new)
+    old_names, new_names = _Names(old), _Names(new)
     changes = list(_plan_changes(old, new))
     pairs, removed, added = _pair(_items(old.get("issues")), _items(new.get("issues")), "issue")
     for item in added:
@@ -482,7 +509,7 @@ def describe(old: dict[str, Any], new: dict[str, Any], committed: date) -> list[
                 if k not in before_people]
     changes += [f"Removed {quote(old_names[k])} from the people in the plan" for k in before_people
                 if k not in after_people]
-    if old_names["case_manager"] != new_names["case_manager"]:
+    if old.get("case_manager") != new.get("case_manager") and old_names["case_manager"] != new_names["case_manager"]:
         changes.append(f"Case manager changed from {quote(old_names['case_manager'])} "
                        f"to {quote(new_names['case_manager'])}")
     changes += _signature_changes(old, new)
@@ -536,9 +563,12 @@ def agreed(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _agreed_meaning(data: dict[str, Any]) -> Any:
-    kept = agreed(data)
-    return _meaning({key: kept[key] for key in ("issues", "declined", "sharing")})
+def _agreed_differs(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether what was agreed differs in meaning (the same words in the same order, the
+    usual case, are found the same without working out their meaning)."""
+    before, after = ({key: kept[key] for key in ("issues", "declined", "sharing")}
+                     for kept in (agreed(old), agreed(new)))
+    return before != after and _meaning(before) != _meaning(after)
 
 
 # --- one build's history -----------------------------------------------------------------------
@@ -645,6 +675,7 @@ class HistoryReading:
         self._plans = plans
         self._read: _Repository | str = "the history was not read"
         self._loaded: dict[str, _Loaded] = {}
+        self._keys: dict[Path, str | None] = {}
         self._thread = threading.Thread(target=self._run, name="planportal-history", daemon=True)
         self._thread.start()
 
@@ -667,16 +698,22 @@ class HistoryReading:
         self._thread.join()
         return self._read if isinstance(self._read, str) else ""
 
+    def _key(self, path: Path) -> str | None:
+        """The plan file's path in the repository's history, None if it lies outside."""
+        assert isinstance(self._read, _Repository)
+        if path not in self._keys:
+            try:
+                self._keys[path] = path.resolve().relative_to(self._read.top).as_posix()
+            except ValueError:
+                self._keys[path] = None
+        return self._keys[path]
+
     def weekly_overdue(self, path: Path, as_of: date) -> tuple[int, ...]:
         """Overdue steps at the end of each of the `WEEKS` weeks up to `as_of`, in the version
         committed by then (none before the plan's first commit)."""
         if isinstance(self._read, str):
             return ()
-        try:
-            key = path.resolve().relative_to(self._read.top.resolve()).as_posix()
-        except ValueError:
-            return ()
-        versions = self._read.versions.get(key, [])  # newest first
+        versions = self._read.versions.get(self._key(path) or "", [])  # newest first
         dues: dict[str, list[date]] = {}  # each version's open steps' due dates, in order
         counts = []
         for week in range(WEEKS - 1, -1, -1):
@@ -698,9 +735,8 @@ class HistoryReading:
         if isinstance(self._read, str):
             return PlanHistory(missing=self._read), []
         repository = self._read
-        try:
-            key = path.resolve().relative_to(repository.top.resolve()).as_posix()
-        except ValueError:
+        key = self._key(path)
+        if key is None:
             return PlanHistory(missing="the plan is outside the repository"), []
         blobs = list(reversed(repository.versions.get(key, [])))  # oldest first
         entries: list[tuple[_Commit, _Loaded]] = [
@@ -818,11 +854,10 @@ def _changed_since_signed(entries: list[tuple[_Commit, _Loaded]], current: dict[
         return None  # recorded in changes not yet committed: nothing since
     signed_data = entries[recorded][1].data
     assert signed_data is not None
-    baseline = _agreed_meaning(signed_data)
-    if _agreed_meaning(current) == baseline:
+    if not _agreed_differs(signed_data, current):
         return None
     first = next((commit for commit, loaded in entries[recorded + 1:]
-                  if loaded.data is not None and _agreed_meaning(loaded.data) != baseline), entries[-1][0])
+                  if loaded.data is not None and _agreed_differs(signed_data, loaded.data)), entries[-1][0])
     changes = describe(agreed(signed_data), agreed(current), first.day)
     return _Changed(_day_or_word(_mapping(signature).get("date")), entries[recorded][0], first, changes)
 
