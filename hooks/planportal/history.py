@@ -372,9 +372,9 @@ def _step_changes(old: dict[str, Any], new: dict[str, Any], old_names: dict[str,
         yield f'Step changed from "{quote(_text(old.get("action")))}" to "{action}"'
     if old.get("target_date") != new.get("target_date"):
         yield f'Target date of "{action}" moved {_moved(old.get("target_date"), new.get("target_date"))}'
-    before = sorted(old_names.get(k, k) for k in _keys(old.get("responsible")))
-    after = sorted(new_names.get(k, k) for k in _keys(new.get("responsible")))
-    if before != after:
+    if old.get("responsible") != new.get("responsible") and (
+            sorted(old_names.get(k, k) for k in _keys(old.get("responsible")))
+            != sorted(new_names.get(k, k) for k in _keys(new.get("responsible")))):
         yield (f'Who is responsible for "{action}" changed from {_who(_keys(old.get("responsible")), old_names)} '
                f'to {_who(_keys(new.get("responsible")), new_names)}')
     status = _text(new.get("status")) or "planned"
