@@ -181,7 +181,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         if files.get_file_from_path(page.source) is not None:
             raise PluginError(f"docs/{page.source} would hide a generated page; remove or rename it.")
         files.append(File.generated(config, page.source,
-                                    content=_front_matter(page.title, build.settings.search_plan_text)))
+                                    content=_front_matter(page.title,
+                                                          build.settings.search_plan_text and page.searchable)))
     return files
 
 

@@ -136,6 +136,9 @@ class GeneratedPage:
 
     source: str
     title: str
+    #: Whether the page may go in the search index (a history page never does: searching a
+    #: client's name must lead to their plan, not to its past).
+    searchable: bool = True
 
 
 def _workers(plans: int, every_core: bool) -> ProcessPoolExecutor | None:
@@ -177,10 +180,12 @@ class PageProducer:
         self._caseload = caseload
         late = not self.every_page  # the search index reads a page's content before the theme runs
         listed: list[tuple[str, str, Callable[[], str]]] = []
+        histories: set[str] = set()
         if self.every_page:
             for plan, html in self._client_pages():
                 listed.append((layout.client(plan.client_id).source, f"Action plan {plan.client_id}", html))
             for plan in caseload.plans:
+                histories.add(layout.history(plan.client_id).source)
                 listed.append((layout.history(plan.client_id).source, f"History {plan.client_id}",
                                lambda plan=plan: render.history_page(plan.plan, plan.plan_file.history,
                                                                      directory_urls=self._directory_urls)))
@@ -194,7 +199,7 @@ class PageProducer:
                        lambda: render.index_page(caseload, warnings, directory_urls=self._directory_urls)))
         self._html = {source: html for source, _, html in listed}
         self._late = set(self._html) if late else set()
-        return [GeneratedPage(source, title) for source, title, _ in listed]
+        return [GeneratedPage(source, title, source not in histories) for source, title, _ in listed]
 
     def _client_pages(self) -> list[tuple[PlanStatus, Callable[[], str]]]:
         """Each plan with a function that gives its client page's HTML when MkDocs needs it."""
