@@ -401,8 +401,8 @@ class ChangedSinceSigned(Rule, code="PP106", level="warning", title="Changed sin
 
 
 class NumberInHistory(Rule, code="PP107", level="warning", title="A Social Security number in the history"):
-    in_history = Message("{versions} of this file in the git history, the first committed on {day} ({commit}), "
-                         "holds something shaped like a Social Security number; the site never shows it.",
+    in_history = Message("Something shaped like a Social Security number is in {versions} of this file in the git "
+                         "history, the first committed on {day} ({commit}); the site never shows such a version.",
                          "The current file is clean, but the number stays in every clone: purge it from the "
                          "history as the IT page says.")
 

@@ -872,7 +872,7 @@ def findings(shown_as: str, found: list[tuple[str, Any]], mark: Any, acknowledge
     for kind, what in found:
         if kind == "ssn":
             first = what[0]
-            versions = f"{len(what)} earlier versions" if len(what) > 1 else "An earlier version"
+            versions = f"{len(what)} earlier versions" if len(what) > 1 else "an earlier version"
             made.append(NumberInHistory.in_history.finding(
                 shown_as, versions=versions, day=long_date(first.day), commit=first.commit[:10] or "uncommitted"))
         else:
