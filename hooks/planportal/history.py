@@ -39,9 +39,10 @@ if TYPE_CHECKING:
 FETCH_ALL = ("fetch the whole history (in GitHub Actions, `fetch-depth: 0` on actions/checkout; "
              "elsewhere `git fetch --unshallow`)")
 #: The git settings every call runs with: nothing of the user's or the repository's
-#: configuration may colour, page or reformat what is parsed here.
+#: configuration may colour, page or reformat what is parsed here, nor run a file system
+#: monitor's command.
 _GIT = ("git", "-c", "core.quotepath=off", "-c", "log.showSignature=false", "-c", "color.ui=never",
-        "-c", "diff.renameLimit=0")
+        "-c", "diff.renameLimit=0", "-c", "core.fsmonitor=false")
 _NO_BLOB = "0" * 40
 #: The month names the sentences use, whatever the machine's language.
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -262,7 +263,7 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
             entry = entries[at]
             if len(entry) > 3:
                 repository.uncommitted.add(os.fsdecode(entry[3:]))
-            at += 2 if entry[:1] in (b"R", b"C") else 1  # a rename names its old path next
+            at += 2 if set(entry[:2]) & {ord("R"), ord("C")} else 1  # a rename names its old path next
         return repository
     except (subprocess.CalledProcessError, OSError, ValueError) as error:
         return f"git could not read the history ({_reason(error)})"
