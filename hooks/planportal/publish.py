@@ -3,7 +3,8 @@
 The theme's part of a client page is the same on every one but for the client's id (all sit
 at the same depth, out of the navigation, with no table of contents), so MkDocs renders one
 client page, for a stand-in id, and each client page is made from it: the id put in, then
-the plan. The large-print copies are standalone files MkDocs never reads. Both are written
+the plan. Each plan's history page is made the same way from a stand-in history page. The
+large-print copies are standalone files MkDocs never reads. Both are written
 straight into the site through `safefiles`, so a link planted there is never written through.
 Only when plan text goes in the search index, which MkDocs makes from the pages it renders,
 does MkDocs render every client page itself.
