@@ -43,7 +43,6 @@ FETCH_ALL = ("fetch the whole history (in GitHub Actions, `fetch-depth: 0` on ac
 #: monitor's command.
 _GIT = ("git", "-c", "core.quotepath=off", "-c", "log.showSignature=false", "-c", "color.ui=never",
         "-c", "diff.renameLimit=0", "-c", "core.fsmonitor=false")
-_NO_BLOB = "0" * 40
 #: The month names the sentences use, whatever the machine's language.
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
@@ -154,12 +153,10 @@ class _Blob:
 @dataclass
 class _Repository:
     """What git said about the plan folder: each plan file's versions, newest first, by its
-    path below the top of the repository, the text of each blob, and the files changed
-    but not committed."""
+    path below the top of the repository, and the files changed but not committed."""
 
     top: Path
     versions: dict[str, list[_Blob]] = field(default_factory=dict)
-    texts: dict[str, bytes] = field(default_factory=dict)
     uncommitted: set[str] = field(default_factory=set)
 
 
@@ -209,23 +206,39 @@ def _log(top: Path, pathspec: str) -> Iterator[tuple[_Commit, list[tuple[str, st
         yield commit, changes
 
 
-def _blob_texts(top: Path, blobs: Iterable[str]) -> dict[str, bytes]:
-    """The text of every blob, read by one `git cat-file --batch`."""
-    wanted = sorted(set(blobs))
-    if not wanted:
-        return {}
-    out = _git(top, "cat-file", "--batch", data="".join(f"{blob}\n" for blob in wanted).encode("ascii"))
-    texts, at = {}, 0
-    for blob in wanted:
-        end = out.index(b"\n", at)
-        header = out[at:end].split()
-        if len(header) < 3 or header[1] != b"blob":  # missing: a partial clone
-            at = end + 1
-            continue
-        size = int(header[2])
-        texts[blob] = out[end + 1:end + 1 + size]
-        at = end + 1 + size + 1
-    return texts
+def _blob_texts(top: Path, blobs: list[str]) -> Iterator[bytes | None]:
+    """The text of each blob in turn (None for one git lacks, as in a partial clone), read by
+    one `git cat-file --batch` as it writes them: the whole history is never held at once."""
+    if not blobs:
+        return
+    process = subprocess.Popen([*_GIT, "-C", str(top), "cat-file", "--batch"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert process.stdin is not None and process.stdout is not None
+    request = "".join(f"{blob}\n" for blob in blobs).encode("ascii")
+
+    def ask(stdin: Any = process.stdin) -> None:  # while the answers are read, or both would wait
+        try:
+            stdin.write(request)
+            stdin.close()
+        except OSError:
+            pass
+
+    asking = threading.Thread(target=ask, daemon=True)
+    asking.start()
+    answers = process.stdout
+    try:
+        for _ in blobs:
+            header = answers.readline().split()
+            if len(header) < 3 or header[1] != b"blob":
+                yield None
+                continue
+            text = answers.read(int(header[2]))
+            answers.read(1)
+            yield text
+    finally:
+        answers.close()
+        asking.join()
+        process.wait()
 
 
 def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
@@ -254,8 +267,6 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
                     wanted[paths[0]] = key
                 elif status != "A":
                     wanted[paths[-1]] = key
-        repository.texts = _blob_texts(top, (v.blob for versions in repository.versions.values()
-                                             for v in versions if v.blob != _NO_BLOB))
         status = _git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", pathspec)
         entries = status.split(b"\0")
         at = 0
@@ -681,17 +692,22 @@ class HistoryReading:
         self._thread.start()
 
     def _run(self) -> None:
-        files = [Path(folder) / name for folder, _, names in os.walk(self._plans) for name in names
-                 if name.endswith(".yaml")]
-        self._read = read_repository(self._plans, files)
-        if isinstance(self._read, _Repository):
-            for versions in self._read.versions.values():
-                seen = _Seen()  # the texts of this plan's fields and issues parsed so far
-                for version in versions:
-                    text = self._read.texts.get(version.blob)
+        try:
+            files = [Path(folder) / name for folder, _, names in os.walk(self._plans) for name in names
+                     if name.endswith(".yaml")]
+            read = read_repository(self._plans, files)
+            if isinstance(read, _Repository):
+                order = [(key, version) for key, versions in read.versions.items() for version in versions]
+                texts = _blob_texts(read.top, [version.blob for _, version in order])
+                seen, plan = _Seen(), ""  # the texts of this plan's fields and issues parsed so far
+                for (key, version), text in zip(order, texts):
+                    if key != plan:
+                        seen, plan = _Seen(), key
                     if text is not None and version.blob not in self._loaded:
                         self._loaded[version.blob] = _load(text, seen)
-            self._read.texts.clear()
+            self._read = read
+        except Exception as error:  # the last resort: the site is built, saying why there is no history
+            self._read = f"the history could not be read ({_reason(error)})"
 
     @property
     def missing(self) -> str:
