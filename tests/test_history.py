@@ -182,11 +182,13 @@ def test_pp106_when_what_was_agreed_changed_after_the_signature(history_site: Bu
     assert 'Target date of "Call the minister" moved from April 19 to April 30, 2007' in lines[0]
     client_page = history_site.page("clients/H-1/")
     assert "PP106" in client_page and "1 warning" in client_page
+    assert "changed since the person signed on April 12, 2007 (first on April 22, 2007)" in client_page
 
 
 def test_no_pp106_for_progress_status_or_a_new_signature(history_site: Build) -> None:
     for quiet in ("H-2", "H-3", "H-4"):
-        assert "PP106" not in history_site.page(f"clients/{quiet}/")
+        page = history_site.page(f"clients/{quiet}/")
+        assert "PP106" not in page and "changed since the person signed" not in page
 
 
 def test_pp107_for_an_ssn_in_an_earlier_version_never_shown(history_site: Build) -> None:

@@ -115,6 +115,9 @@ class PlanHistory:
     #: Overdue steps at the end of each of the last `WEEKS` weeks, the oldest first, counted in
     #: the version in effect on each of those days.
     weekly_overdue: tuple[int, ...] = ()
+    #: Why the plan needs a look because what the person signed has changed since, in words
+    #: ("" when it has not, or when that warning is acknowledged).
+    changed_since_signed: str = ""
 
     def stale_since(self, as_of: date) -> date | None:
         """The day of the last change, when that was `stale_after_days` or more before `as_of`."""
@@ -678,9 +681,13 @@ class HistoryReading:
             except OSError:
                 changed = date.today()
             history, found = self.history(plan_file.path, plan_file.plan, changed)
-            plan_file.history = replace(history, stale_after_days=stale_after_days,
-                                        weekly_overdue=self.weekly_overdue(plan_file.path, as_of) if as_of else ())
             reasons = {entry["code"]: entry["reason"] for entry in plan_file.plan.get("acknowledged", [])}
+            since_signed = next((what for kind, what in found if kind == "changed"), None)
+            plan_file.history = replace(
+                history, stale_after_days=stale_after_days,
+                weekly_overdue=self.weekly_overdue(plan_file.path, as_of) if as_of else (),
+                changed_since_signed=_since_signed_words(since_signed)
+                if since_signed and ChangedSinceSigned.code not in reasons else "")
             plan_file.findings.extend(findings(plan_file.shown_as, found, plan_file.mark, reasons))
 
     def __init__(self, plans: Path) -> None:
@@ -877,6 +884,12 @@ def _changed_since_signed(entries: list[tuple[_Commit, _Loaded]], current: dict[
                   if loaded.data is not None and _agreed_differs(signed_data, loaded.data)), entries[-1][0])
     changes = describe(agreed(signed_data), agreed(current), first.day)
     return _Changed(_day_or_word(_mapping(signature).get("date")), entries[recorded][0], first, changes)
+
+
+def _since_signed_words(changed: _Changed) -> str:
+    """The reason for attention: "changed since the person signed on April 12, 2007 (first on April 22, 2007)"."""
+    when = f"first on {long_date(changed.first.day)}" if changed.first.commit else "not yet committed"
+    return f"changed since the person signed on {changed.signed} ({when})"
 
 
 #: How many changes a `ChangedSinceSigned` finding names; the rest are counted.
