@@ -43,7 +43,7 @@ serve: $(BIN)/planportal
 # Time validate and build on synthetic plans (500, 2,000, 10,000); writes docs/performance.md.
 #   make bench N="50 200" ARGS=--no-write
 bench: $(BIN)/planportal
-	$(BIN)/python benchmarks/bench.py $(if $(N),--n $(N)) $(ARGS)
+	$(BIN)/python benchmarks/bench.py --history $(if $(N),--n $(N)) $(ARGS)
 
 # Debian's Chromium (driven by Playwright, never a downloaded browser), pdftotext, and Java
 # for the W3C Nu HTML checker.

@@ -8,7 +8,9 @@ Three commands are then timed, each in a fresh process, as CI and case managers 
 - `planportal validate` on the plans;
 - the full `mkdocs build` of a project holding them (the hooks, the theme, search);
 - the floor: the same `mkdocs.yml` without the hooks, building N one-line Markdown pages
-  kept out of the navigation, which is what the theme alone costs for that many pages.
+  kept out of the navigation, which is what the theme alone costs for that many pages;
+- with `--history`, the build of the same plans in a git repository where each has ten
+  versions (ten commits, written by `git fast-import`), against the build without history.
 
 Peak memory comes from the kernel: `os.wait4` returns the resource usage of that one child,
 whose `ru_maxrss` is the largest resident set of any single process in its tree (the build,
@@ -39,7 +41,7 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 # here are the very ones the tests hold to being valid and to using every field.
 sys.path.insert(0, str(REPOSITORY / "tests"))
 from support.plans import AS_OF, DISTINCT_NAMES  # noqa: E402
-from support.project import floor_project, generated_project  # noqa: E402
+from support.project import floor_project, generated_project, history_project  # noqa: E402
 
 WORK = REPOSITORY / "benchmarks" / "work"
 REPORT = REPOSITORY / "docs" / "performance.md"
@@ -152,6 +154,8 @@ class Result:
     fresh: Timings  # into an empty folder, as CI's fresh clone and `planportal build` do
     floor: Timings  # the theme alone, over its last site
     floor_fresh: Timings  # the theme alone, into an empty folder
+    #: The build into an empty folder of the same plans with ten versions each in git, if measured.
+    history: Timings | None = None
 
     @property
     def ratio(self) -> float:
@@ -161,6 +165,11 @@ class Result:
     def fresh_ratio(self) -> float:
         return _paired(self.fresh, self.floor_fresh)
 
+    @property
+    def history_ratio(self) -> float | None:
+        """The build with history over the build without, each into an empty folder."""
+        return _paired(self.history, self.fresh) if self.history else None
+
 
 def _paired(build: Timings, floor: Timings) -> float:
     """The median of each round's build over the floor measured just after it: the two share
@@ -169,16 +178,21 @@ def _paired(build: Timings, floor: Timings) -> float:
     return ratios[len(ratios) // 2]
 
 
-def bench(count: int, repeat: int) -> Result:
+def bench(count: int, repeat: int, with_history: bool = False) -> Result:
     folder = WORK / f"n{count}"
     shutil.rmtree(folder, ignore_errors=True)
     started = time.perf_counter()
     plans = generated_project(folder / "plans-project", count)
     floor = floor_project(folder / "floor-project", count)
     print(f"N={count}: wrote {count} plans and {count} floor pages in {time.perf_counter() - started:.1f} s")
+    if with_history:
+        started = time.perf_counter()
+        versioned = history_project(folder / "history-project", count)
+        print(f"N={count}: committed ten versions of each plan in {time.perf_counter() - started:.1f} s")
     planportal = str(Path(sys.executable).with_name("planportal"))
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "--clean", "-q", "-f", "mkdocs.yml", "-d"]
-    runs: dict[str, list[Run]] = {"validate": [], "build": [], "fresh": [], "floor": [], "floor_fresh": []}
+    runs: dict[str, list[Run]] = {"validate": [], "build": [], "fresh": [], "floor": [], "floor_fresh": [],
+                                  "history": []}
     for _ in range(repeat):  # interleaved, so that a slow spell of the machine hits them all
         runs["validate"].append(measure([planportal, "validate", "plans"], plans, folder / "validate.log"))
         summary = (folder / "validate.log").read_text(encoding="utf-8").strip().splitlines()[-1]
@@ -189,8 +203,12 @@ def bench(count: int, repeat: int) -> Result:
             shutil.rmtree(project / "fresh-site", ignore_errors=True)
             runs[f"{what}_fresh" if what == "floor" else "fresh"].append(
                 measure([*mkdocs, "fresh-site"], project, folder / f"{what}-fresh.log"))
+        if with_history:
+            shutil.rmtree(versioned / "fresh-site", ignore_errors=True)
+            runs["history"].append(measure([*mkdocs, "fresh-site"], versioned, folder / "history.log"))
     result = Result(count, *(Timings(tuple(runs[what]))
-                             for what in ("validate", "build", "fresh", "floor", "floor_fresh")))
+                             for what in ("validate", "build", "fresh", "floor", "floor_fresh")),
+                    history=Timings(tuple(runs["history"])) if with_history else None)
     _print(result)
     return result
 
@@ -202,7 +220,14 @@ def _print(result: Result) -> None:
         print(f"  {what:<11} {run.seconds:7.2f} s ({run.spread})  {run.seconds * 1000 / n:6.2f} ms/plan  "
               f"cpu {run.cpu_seconds:6.2f} s  peak {run.largest_process_mib:6.0f} MiB (one process), "
               f"{run.tree_mib:6.0f} MiB (all at once)")
+    if result.history is not None:
+        run = result.history
+        print(f"  {'history':<11} {run.seconds:7.2f} s ({run.spread})  {run.seconds * 1000 / n:6.2f} ms/plan  "
+              f"cpu {run.cpu_seconds:6.2f} s  peak {run.largest_process_mib:6.0f} MiB (one process), "
+              f"{run.tree_mib:6.0f} MiB (all at once)")
     print(f"  build / floor = {result.ratio:.2f} over the last site, {result.fresh_ratio:.2f} into an empty folder")
+    if result.history_ratio is not None:
+        print(f"  build with ten versions a plan in git / without = {result.history_ratio:.2f}")
 
 
 # --- the report -----------------------------------------------------------------------------
@@ -248,6 +273,10 @@ def _targets(results: list[Result]) -> list[str]:
     if scaling is not None:
         checks.append(("10,000 plans in linear time: build(10,000) / build(2,000) at most 5.5",
                        f"{scaling:.2f}", scaling <= 5.5))
+    if 2000 in by_size and by_size[2000].history_ratio is not None:
+        ratio = by_size[2000].history_ratio
+        checks.append(("build of 2,000 plans with ten versions each in git at most 1.3 x the build without",
+                       f"{ratio:.2f} x", ratio <= 1.3))
     if 10000 in by_size:
         peak = max(by_size[10000].build.tree_mib, by_size[10000].fresh.tree_mib)
         checks.append(("peak memory of the 10,000-plan build under 1 GiB (all processes)",
@@ -363,6 +392,11 @@ def report(results: list[Result]) -> str:
     if scaling is not None:
         lines += [f"Build time (into an empty folder) for 10,000 plans over that for 2,000: **{scaling:.2f}** "
                   "(5 would be exactly linear).", ""]
+    for r in results:
+        if r.history is not None and r.history_ratio is not None:
+            lines += [f"With ten versions of each plan in git (one commit a week, each a version of every "
+                      f"plan), the build of {r.plans:,} plans into an empty folder took {r.history.seconds:.1f} s: "
+                      f"**{r.history_ratio:.2f}** times the build without history.", ""]
     lines += [*_targets(results), *WHERE_THE_TIME_GOES, "## The machine", "", about, "",
               "Run it yourself with `make bench` (sizes 500, 2,000 and 10,000), or",
               "`make bench N=\"50 200\"` for other sizes; `ARGS=--no-write` leaves this page as it is.", ""]
@@ -376,12 +410,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, metavar="R",
                         help="runs of each command; the median counts (default: 3)")
     parser.add_argument("--no-write", action="store_true", help=f"do not write docs/{REPORT.name}")
+    parser.add_argument("--history", action="store_true",
+                        help="also build each size's plans with ten versions each in git")
     arguments = parser.parse_args(argv)
     if any(n < 1 or n > DISTINCT_NAMES for n in arguments.n):
         parser.error(f"each N must be between 1 and {DISTINCT_NAMES}")
     if arguments.repeat < 1:
         parser.error("R must be at least 1")
-    results = [bench(n, arguments.repeat) for n in arguments.n]
+    results = [bench(n, arguments.repeat, arguments.history) for n in arguments.n]
     scaling = _scaling(results)
     if scaling is not None:
         print(f"build time(10,000) / time(2,000) = {scaling:.2f}")

@@ -27,6 +27,7 @@ from mkdocs.structure.pages import Page
 
 from planportal import layout
 from planportal.caseload import CaseloadCheck
+from planportal.history import HistoryReading
 from planportal.plan import parse_date
 from planportal.publish import PageProducer, add_to_search_index, client_search_entries
 from planportal.safefiles import planted_links
@@ -52,6 +53,8 @@ class Settings(base.Config):
     """Whether a plan warning stops the build, as an error does."""
     calendar_first_names = options.Type(bool, default=False)
     """Whether the case managers' calendar events name the client's first name beside the id."""
+    stale_after_days = options.Type(int, default=90)
+    """After how many days without a change an active plan with an overdue step needs a look."""
 
 
 def _settings(config: MkDocsConfig) -> Settings:
@@ -62,14 +65,15 @@ def _settings(config: MkDocsConfig) -> Settings:
     written = config.extra.get("planportal", {})
     if not isinstance(written, dict):
         raise PluginError("extra.planportal in mkdocs.yml must be a set of settings (plans, agency, search_plan_text, "
-                          "fail_on_warnings, calendar_first_names); see the Publishing page of the help.")
+                          "fail_on_warnings, calendar_first_names, stale_after_days); see the Publishing page "
+                          "of the help.")
     settings = Settings(config_file_path=config.config_file_path)
     settings.load_dict(written)
     failed, warned = settings.validate()
     problems = [f"extra.planportal.{key}: {problem}" for key, problem in [*failed, *warned]]
     if problems:
         raise PluginError("; ".join(problems) + ". Correct mkdocs.yml: the settings are plans, agency, "
-                          "search_plan_text, fail_on_warnings and calendar_first_names.")
+                          "search_plan_text, fail_on_warnings, calendar_first_names and stale_after_days.")
     return settings
 
 
@@ -92,6 +96,8 @@ class _Build:
     as_of: date
     checking: CaseloadCheck
     producer: PageProducer
+    #: The plans' history from git, read while they are checked.
+    history: HistoryReading
     #: Where each plan stands, once the plans are checked.
     status: CaseloadStatus | None = None
 
@@ -126,10 +132,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(f"There is no plan folder at {settings.plans}/; create it or set "
                           "extra.planportal.plans in mkdocs.yml.")
     checking = CaseloadCheck([plans], base_folder)
+    history = HistoryReading(plans)
     producer = PageProducer(Path(config.site_dir), checking.size, search_plan_text=settings.search_plan_text,
                             directory_urls=config.use_directory_urls,
                             calendar_first_names=settings.calendar_first_names)
-    _portal.build = _Build(settings, as_of, checking, producer)
+    _portal.build = _Build(settings, as_of, checking, producer, history)
     return config
 
 
@@ -156,6 +163,10 @@ def _refuse_links(site: Path, *, deep: bool, when: str) -> None:
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     build = _portal.current()
     caseload = build.checking.result()
+    build.history.attach(caseload.publishable, build.settings.stale_after_days, build.as_of)
+    if build.history.missing:
+        log.info(f"No plan history: {build.history.missing}. The history pages say so, and PP106 "
+                 "(changed since the person signed) and PP107 are not checked.")
     findings = caseload.findings  # gathered and sorted anew on each access
     stopping = [f for f in findings if f.needs_attention] if build.settings.fail_on_warnings else []
     for finding in findings:
@@ -173,7 +184,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         if files.get_file_from_path(page.source) is not None:
             raise PluginError(f"docs/{page.source} would hide a generated page; remove or rename it.")
         files.append(File.generated(config, page.source,
-                                    content=_front_matter(page.title, build.settings.search_plan_text)))
+                                    content=_front_matter(page.title,
+                                                          build.settings.search_plan_text and page.searchable)))
     return files
 
 

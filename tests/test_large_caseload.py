@@ -20,6 +20,7 @@ from conftest import AS_OF, build_site, files_under, make_project
 
 from planportal import caseload, render
 from planportal.caseload import PARALLEL_FROM, load_caseload
+from planportal.history import HistoryReading
 from planportal.publish import LARGE_PRINT_CSS
 from planportal.status import caseload_status
 from support import plans as synthetic
@@ -72,7 +73,9 @@ def test_a_large_caseload_builds_every_page_with_worker_processes(tmp_path: Path
     assert sorted(path.name for path in (build.site / "clients").iterdir()) == sorted(
         synthetic.client_id(index) for index in range(1, count + 1))
     # The workers' pages are those rendered in place, as a small caseload has them.
-    status = caseload_status(load_caseload([project / "plans"], project), date.fromisoformat(AS_OF))
+    caseload = load_caseload([project / "plans"], project)
+    HistoryReading(project / "plans").attach(caseload.publishable)
+    status = caseload_status(caseload, date.fromisoformat(AS_OF))
     assert render.index_page(status, []) in build.page("")
     managers = status.case_managers()
     assert len(managers) > 1
@@ -80,6 +83,7 @@ def test_a_large_caseload_builds_every_page_with_worker_processes(tmp_path: Path
         assert render.case_manager_page(manager, status) in build.page(f"case-managers/{manager.slug}/")
     plan = status.plans[count // 2]
     assert render.client_page(plan, status.manager_slug(plan)) in build.page(f"clients/{plan.client_id}/")
+    assert render.history_page(plan.plan, plan.plan_file.history) in build.page(f"clients/{plan.client_id}/history/")
     large_print = render.large_print_page(plan, LARGE_PRINT_CSS.read_text(encoding="utf-8"))
     assert (build.site / f"clients/{plan.client_id}/large-print/index.html").read_text(encoding="utf-8") == large_print
     # Made from one page of the theme or not, each client page is the very page MkDocs makes

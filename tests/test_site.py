@@ -193,17 +193,18 @@ def test_active_plans_are_grouped_by_program_the_most_urgent_first_in_each(examp
             "Woodbury, Harlan NEK-2044"]),   # nothing
     ]
     by_id = {re.search(r"[A-Z]+-\d+", row[0]).group(): row for row in active_rows(page)}
-    # Client, urgency, case manager, plan date, next review, overdue, due soon, reasons.
+    # Client, urgency, case manager, plan date, next review, last changed (no git history in a
+    # test's project), overdue, due soon, reasons.
     assert by_id["CVCOA-0042"][1:] == [
-        "Overdue", "Marie Dubois", "April 12, 2007", "April 12, 2008", "12", "0",
+        "Overdue", "Marie Dubois", "April 12, 2007", "April 12, 2008", "—", "12", "0",
         "12 overdue strategies; review overdue since April 12, 2008"]
-    assert by_id["NEK-2031"][4:] == ["April 8, 2027", "1", "2", "1 overdue strategy"]
-    assert by_id["CVCOA-0107"][4:] == ["June 18, 2027", "1", "2", "1 overdue strategy"]
+    assert by_id["NEK-2031"][4:] == ["April 8, 2027", "—", "1", "2", "1 overdue strategy"]
+    assert by_id["CVCOA-0107"][4:] == ["June 18, 2027", "—", "1", "2", "1 overdue strategy"]
     assert by_id["GMHS-0302"][1] == "Review due"
-    assert by_id["GMHS-0302"][4:] == ["December 10, 2026", "0", "2", "review due December 10, 2026"]
+    assert by_id["GMHS-0302"][4:] == ["December 10, 2026", "—", "0", "2", "review due December 10, 2026"]
     assert by_id["NEK-2044"][1] == by_id["CVCOA-0115"][1] == "On track"
-    assert by_id["NEK-2044"][4:] == ["February 19, 2027", "0", "1", "nothing"]
-    assert by_id["CVCOA-0115"][4:] == ["March 3, 2027", "0", "1", "nothing"]
+    assert by_id["NEK-2044"][4:] == ["February 19, 2027", "—", "0", "1", "nothing"]
+    assert by_id["CVCOA-0115"][4:] == ["March 3, 2027", "—", "0", "1", "nothing"]
     assert row_links(table(page, "Active plans in Choices"))[0] == [
         "clients/CVCOA-0042/", "tel:802-555-0177", "case-managers/marie-dubois/"]
 
@@ -363,11 +364,12 @@ def test_client_page_opens_with_a_summary_for_staff(example_site: Build) -> None
         "Program": "Choices for Care - Highest Needs", "Case manager": "Marie Dubois, Central VT Council on Aging",
         "Plan": "April 12, 2007, initial plan; active",
         "Next review": "April 12, 2008: overdue as of November 20, 2026",
+        "History": "Every version: unavailable",
         "Steps": "12 overdue, 0 due soon",
         "Needs attention because": "12 overdue strategies; review overdue since April 12, 2008",
     }
     links = [a.attrs["href"] for a in page.find("dl", css_class="pp-summary").find_all("a")]
-    assert links == ["tel:802-555-0177", "../../case-managers/marie-dubois/"]
+    assert links == ["tel:802-555-0177", "../../case-managers/marie-dubois/", "history/"]
     # The person's plan follows, in their language.
     assert page.find("div", css_class="pp-plan").attrs["lang"] == "en"
 
@@ -535,7 +537,7 @@ def test_another_day_gives_another_status(case_study_2007: Build) -> None:
     assert index_counts(case_study_2007) == {
         "active plan": 1, "overdue strategies": 0, "reviews due": 0, "reviews overdue": 0,
         "drafts": 0, "plans with warnings": 0}
-    assert active_rows(page)[0][5:] == ["0", "2", "nothing"]
+    assert active_rows(page)[0][6:] == ["0", "2", "nothing"]
     # Open steps due April 20 - May 4, 2007: BPI meals (Apr 26) and telling Barbara (Apr 30).
     assert [row[:3] for row in rows(table(page, "Target dates from April 20, 2007"))] == [
         ["April 26, 2007", "Cornell, Michael",

@@ -43,6 +43,8 @@ class PlanFile:
     #: The client id and first and last name as written, when they are texts, for the rules
     #: that compare plans: they run even when another part of the plan is broken.
     identity: tuple[str, str, str] | None = None
+    #: Its versions from git (a `history.PlanHistory`), once the build has read them.
+    history: Any = None
 
     @property
     def has_errors(self) -> bool:

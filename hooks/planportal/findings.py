@@ -415,14 +415,17 @@ class PlainWords(Rule, code="PP105", level="warning", title="Harder to read than
                                           "and spell out abbreviations such as {abbreviations}.")
 
 
-class ChangedSinceSigned(Rule, code="PP106", level="warning", title="Changed since the person signed",
-                         checked=False):
-    pass
+class ChangedSinceSigned(Rule, code="PP106", level="warning", title="Changed since the person signed"):
+    changed = Message("What the person signed on {signed} has changed since ({when}): {changes}.",
+                      "Go over the changes with the person and record their new signature, or undo the changes; "
+                      "the plan's history page lists every version.")
 
 
-class NumberInHistory(Rule, code="PP107", level="warning", title="A Social Security number in the history",
-                      checked=False):
-    pass
+class NumberInHistory(Rule, code="PP107", level="warning", title="A Social Security number in the history"):
+    in_history = Message("Something shaped like a Social Security number is in {versions} of this file in the git "
+                         "history, the first committed on {day} ({commit}); the site never shows such a version.",
+                         "The current file is clean, but the number stays in every clone: purge it from the "
+                         "history as the IT page says.")
 
 
 #: The level of every rule the checks report (a rule not checked yet reports nothing).

@@ -1,10 +1,10 @@
 """Where each page of the site lives: its address, its file and its links to other pages.
 
 The plan format fixes the addresses (the caseload at the root, `clients/<id>/`, its
-`large-print/` copy, `case-managers/<slug>/` and its `calendar.ics`, `caseload.csv`); this is
-the one place that spells them. Links
-between pages are relative, worked out from the two pages' places, so the site works from
-any folder of any server. A site built with MkDocs' `use_directory_urls: false`, to be read
+`large-print/` copy and its `history/`, `case-managers/<slug>/` and its `calendar.ics`,
+`caseload.csv`); this is the one place that spells them. Links between pages are relative,
+worked out from the two pages' places, so the site works from any folder of any server. A site
+built with MkDocs' `use_directory_urls: false`, to be read
 from disk (`file://`, where a folder shows as a listing of its files), has the same files,
 and its links name them: `clients/X/index.html`.
 """
@@ -118,3 +118,7 @@ def case_manager(slug: str, *, directory_urls: bool = True) -> Page:
 def calendar_feed(slug: str) -> str:
     """A case manager's calendar feed, a file in their page's folder."""
     return f"{CASE_MANAGERS}/{slug}/calendar.ics"
+
+
+def history(client_id: str, *, directory_urls: bool = True) -> Page:
+    return Page(f"{CLIENTS}/{client_id}/history", directory_urls)

@@ -3,7 +3,8 @@
 The theme's part of a client page is the same on every one but for the client's id (all sit
 at the same depth, out of the navigation, with no table of contents), so MkDocs renders one
 client page, for a stand-in id, and each client page is made from it: the id put in, then
-the plan. The large-print copies are standalone files MkDocs never reads. Both are written
+the plan. Each plan's history page is made the same way from a stand-in history page. The
+large-print copies are standalone files MkDocs never reads. Both are written
 straight into the site through `safefiles`, so a link planted there is never written through.
 Only when plan text goes in the search index, which MkDocs makes from the pages it renders,
 does MkDocs render every client page itself.
@@ -27,6 +28,7 @@ from pathlib import Path
 from . import calendars, layout, render, spreadsheet
 from .caseload import PARALLEL_FROM, PlanFile, worker_context
 from .findings import Finding
+from .plan import Plan
 from .safefiles import read_file, remove_tree, write_file
 from .status import CaseloadStatus, CaseManager, PlanStatus, plan_status
 
@@ -40,6 +42,8 @@ BODY_MARK = '<h1 data-planportal="plan"></h1>'
 #: ids hold no '_'.
 SHELL_ID = "planportal_page_shell"
 SHELL_PAGE = layout.client(SHELL_ID).source
+#: The stand-in history page, from which every plan's history page is made the same way.
+HISTORY_SHELL_PAGE = layout.history(SHELL_ID).source
 
 
 def _render_plan(status: PlanStatus, manager_slug: str, css: str, site: Path, directory_urls: bool) -> str:
@@ -75,6 +79,18 @@ def _write_batch(files: list[PlanFile], slugs: list[str], as_of: date, agency: s
         page = shell.replace(SHELL_ID, status.client_id).replace(BODY_MARK, body, 1)
         write_file(site, layout.client(status.client_id).file, page)
         written.append(status.client_id)
+    return written
+
+
+def _write_histories(files: list[PlanFile], site: Path, directory_urls: bool, shell: str) -> list[str]:
+    """A share of the history pages, made from the page MkDocs rendered for the stand-in id."""
+    written = []
+    for plan_file in files:
+        plan = Plan(plan_file.plan or {})
+        body = render.history_page(plan, plan_file.history, directory_urls=directory_urls)
+        page = shell.replace(SHELL_ID, plan.client_id).replace(BODY_MARK, body, 1)
+        write_file(site, layout.history(plan.client_id).file, page)
+        written.append(plan.client_id)
     return written
 
 
@@ -121,6 +137,9 @@ class GeneratedPage:
 
     source: str
     title: str
+    #: Whether the page may go in the search index (a history page never does: searching a
+    #: client's name must lead to their plan, not to its past).
+    searchable: bool = True
 
 
 def _workers(plans: int, every_core: bool) -> ProcessPoolExecutor | None:
@@ -136,9 +155,9 @@ def _workers(plans: int, every_core: bool) -> ProcessPoolExecutor | None:
 
 
 class PageProducer:
-    """Every generated page of one build: a page per client, per case manager and the
-    caseload index, each client's large-print copy, and the files beside them (the caseload
-    as a spreadsheet, each case manager's calendar feed). `pages()` says what MkDocs must
+    """Every generated page of one build: a page per client (with its history page), per case
+    manager and the caseload index, each client's large-print copy, and the files beside them
+    (the caseload as a spreadsheet, each case manager's calendar feed). `pages()` says what MkDocs must
     render, `content()` and `post_page()` fill them in, `finish()` waits for the last page
     written, and `close()` (also on a failed build) stops the workers."""
 
@@ -159,6 +178,7 @@ class PageProducer:
         #: The case managers, for their calendar feeds: known once the pages are listed.
         self._managers: list[CaseManager] = []
         self._shell_seen = False
+        self._history_seen = False
 
     def pages(self, caseload: CaseloadStatus, warnings: list[Finding]) -> list[GeneratedPage]:
         """The pages MkDocs must render, in the order it should: client pages first, the index
@@ -167,11 +187,18 @@ class PageProducer:
         self._caseload = caseload
         late = not self.every_page  # the search index reads a page's content before the theme runs
         listed: list[tuple[str, str, Callable[[], str]]] = []
+        histories: set[str] = set()
         if self.every_page:
             for plan, html in self._client_pages():
                 listed.append((layout.client(plan.client_id).source, f"Action plan {plan.client_id}", html))
+            for plan in caseload.plans:
+                histories.add(layout.history(plan.client_id).source)
+                listed.append((layout.history(plan.client_id).source, f"History {plan.client_id}",
+                               lambda plan=plan: render.history_page(plan.plan, plan.plan_file.history,
+                                                                     directory_urls=self._directory_urls)))
         else:
             listed.append((SHELL_PAGE, f"Action plan {SHELL_ID}", lambda: BODY_MARK))
+            listed.append((HISTORY_SHELL_PAGE, f"History {SHELL_ID}", lambda: BODY_MARK))
         for manager, html in self._case_manager_pages():
             listed.append((layout.case_manager(manager.slug).source,
                            f"Caseload of {manager.slug.replace('-', ' ').title()}", html))
@@ -179,7 +206,7 @@ class PageProducer:
                        lambda: render.index_page(caseload, warnings, directory_urls=self._directory_urls)))
         self._html = {source: html for source, _, html in listed}
         self._late = set(self._html) if late else set()
-        return [GeneratedPage(source, title) for source, title, _ in listed]
+        return [GeneratedPage(source, title, source not in histories) for source, title, _ in listed]
 
     def _client_pages(self) -> list[tuple[PlanStatus, Callable[[], str]]]:
         """Each plan with a function that gives its client page's HTML when MkDocs needs it."""
@@ -229,7 +256,16 @@ class PageProducer:
                              [self._caseload.manager_slug(p) for p in self._caseload.plans], self._caseload.as_of,
                              self._caseload.default_agency, self._css, self._site, self._directory_urls, output)
             else:
-                self._client_jobs = self._submit(_write_batch, output)
+                self._client_jobs += self._submit(_write_batch, output)
+        if source == HISTORY_SHELL_PAGE and not self.every_page:
+            self._history_seen = True
+            files = [p.plan_file for p in self._caseload.plans]
+            if self._pool is None:
+                _write_histories(files, self._site, self._directory_urls, output)
+            else:
+                self._client_jobs += [self._pool.submit(_write_histories, files[start:start + BATCH], self._site,
+                                                        self._directory_urls, output)
+                                      for start in range(0, len(files), BATCH)]
         return output
 
     def _write_files(self) -> None:
@@ -254,8 +290,8 @@ class PageProducer:
                 self._pool.shutdown(wait=True)
                 self._pool = None
             if not self.every_page:
-                if not self._shell_seen:
-                    raise RuntimeError("MkDocs did not render the client page the others are made from.")
+                if not (self._shell_seen and self._history_seen):
+                    raise RuntimeError("MkDocs did not render the client or history page the others are made from.")
                 remove_tree(self._site, layout.client(SHELL_ID).folder)
         finally:
             self.close()

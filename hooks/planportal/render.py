@@ -7,6 +7,7 @@ handed to MkDocs as a finished block, so no plan text ever passes through Markdo
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from typing import Any
@@ -90,6 +91,45 @@ def caseload_chart(manager: CaseManager) -> Markup:
     return Markup(f'<svg class="pp-chart" viewBox="0 0 {_CHART_WIDTH} 16" width="{_CHART_WIDTH}" height="16" '
                   f'aria-hidden="true" focusable="false"><rect class="pp-bar-frame" x="0" y="0" '
                   f'width="{_CHART_WIDTH}" height="16"/>{"".join(parts)}</svg>')
+
+
+_WEEK_BAR = 12
+_WEEKS_HEIGHT = 60
+
+
+@dataclass(frozen=True)
+class WeeklyOverdue:
+    """Overdue steps at the end of each of the last weeks, the oldest first: the figures of a chart."""
+
+    days: tuple[date, ...]
+    counts: tuple[int, ...]
+
+    @property
+    def chart(self) -> Markup:
+        """The figures as bars, drawn at build time; decorative, as the table beside it says the same."""
+        top = max(self.counts, default=0) or 1
+        bars = []
+        for n, count in enumerate(self.counts):
+            height = _WEEKS_HEIGHT * count / top
+            bars.append(f'<rect class="pp-bar-overdue" x="{n * _WEEK_BAR + 1}" y="{_WEEKS_HEIGHT - height:.2f}" '
+                        f'width="{_WEEK_BAR - 2}" height="{height:.2f}"/>')
+        width = _WEEK_BAR * len(self.counts)
+        return Markup(f'<svg class="pp-weeks-chart" viewBox="0 0 {width} {_WEEKS_HEIGHT}" width="{width * 2}" '
+                      f'height="{_WEEKS_HEIGHT * 2}" aria-hidden="true" focusable="false">'
+                      f'<rect class="pp-bar-frame" x="0" y="0" width="{width}" height="{_WEEKS_HEIGHT}"/>'
+                      f'{"".join(bars)}</svg>')
+
+
+def weekly_overdue(plans: list[PlanStatus], as_of: date) -> WeeklyOverdue | None:
+    """The overdue steps of `plans` at the end of each of the last weeks, from each plan's
+    history (None when no plan has one)."""
+    series = [p.plan_file.history.weekly_overdue for p in plans
+              if p.plan_file.history is not None and p.plan_file.history.weekly_overdue]
+    if not series:
+        return None
+    weeks = len(series[0])
+    days = tuple(as_of - timedelta(weeks=weeks - 1 - n) for n in range(weeks))
+    return WeeklyOverdue(days, tuple(sum(counts[n] for counts in series) for n in range(weeks)))
 
 
 def labels_for(plan: Plan) -> dict[str, Any]:
@@ -179,13 +219,13 @@ ENVIRONMENT.filters.update(long_date=long_date, fill=_fill, css_string=css_strin
                            counted=counted, noun=noun)
 ENVIRONMENT.globals.update(STATE_WORDS=STATE_WORDS, URGENCY_WORDS=URGENCY_WORDS, PLAN_TYPE_WORDS=PLAN_TYPE_WORDS,
                            State=State, Urgency=Urgency, urgency_badge=urgency_badge, caseload_chart=caseload_chart,
-                           responsible_words=responsible_words, who=who, client_link=client_link,
-                           phone_link=phone_link, layout=layout)
+                           weekly_overdue=weekly_overdue, responsible_words=responsible_words, who=who,
+                           client_link=client_link, phone_link=phone_link, layout=layout)
 
 
 def compile_templates() -> None:
     """Compile every page template now rather than on first use (a worker does it while it waits)."""
-    for name in ("client.html", "large-print.html", "index.html", "case-manager.html"):
+    for name in ("client.html", "large-print.html", "index.html", "case-manager.html", "history.html"):
         ENVIRONMENT.get_template(name)
 
 
@@ -222,6 +262,13 @@ def large_print_page(status: PlanStatus, css: str, sections: Markup | None = Non
     return _render("large-print.html", css=Markup(css),
                    sections=sections or plan_sections(status, directory_urls=directory_urls),
                    **plan_context(status, directory_urls))
+
+
+def history_page(plan: Plan, history: Any, *, directory_urls: bool = True) -> str:
+    """The plan's history (a `history.PlanHistory`, decided before): every version, newest first."""
+    return _render("history.html", plan=plan, h=history,
+                   page=layout.history(plan.client_id, directory_urls=directory_urls),
+                   client=layout.client(plan.client_id))
 
 
 def index_page(caseload: CaseloadStatus, warnings: list[Any], *, directory_urls: bool = True) -> str:

@@ -218,6 +218,12 @@ def _reasons(status: PlanStatus) -> list[str]:
     overdue = status.count(State.OVERDUE)
     if overdue:
         reasons.append(f"{overdue} overdue strateg{'y' if overdue == 1 else 'ies'}")
+    history = status.plan_file.history
+    if history is not None and history.changed_since_signed and status.state != "draft":
+        reasons.append(history.changed_since_signed)
+    stale = history.stale_since(status.as_of) if history is not None else None
+    if overdue and stale and status.state == "active":
+        reasons.append(f"unchanged since {stale:%B} {stale.day}, {stale.year}, with overdue steps")
     if status.review_overdue:
         reasons.append(f"review overdue since {status.review:%B} {status.review.day}, {status.review.year}")
     elif status.review_due:

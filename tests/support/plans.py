@@ -8,6 +8,7 @@ mean something only while the tests hold these plans to that.
 
 from __future__ import annotations
 
+import copy
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -290,3 +291,26 @@ def write_plans(folder: Path, count: int, seed: int = SEED) -> None:
         target = folder / agency / f"{plan['client']['id']}.yaml"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(plan_text(plan), encoding="utf-8")
+
+
+def earlier_version(plan: dict[str, Any], version: int, versions: int) -> dict[str, Any]:
+    """Version `version` of `versions` of a plan as work on it went on: the last is the plan
+    itself; in each earlier one, fewer of its steps are done, started or noted."""
+    earlier = copy.deepcopy(plan)
+    steps = [step for issue in earlier["issues"] for step in issue["strategies"]]
+    kept = len(steps) * version // versions
+    for step in steps[kept:]:
+        for field in ("completed", "progress"):
+            step.pop(field, None)
+        if step.get("status") in ("done", "in-progress"):
+            step["status"] = "planned"
+    return earlier
+
+
+def plan_versions(count: int, versions: int, seed: int = SEED) -> list[list[tuple[str, str]]]:
+    """For each of `versions` commits, every plan's path below plans/ and its text then."""
+    managers = max(1, count // PLANS_PER_CASE_MANAGER)
+    plans = [synthetic_plan(index, managers, seed) for index in range(1, count + 1)]
+    paths = [f"{plan['case_manager']['agency'].split()[0].lower()}/{plan['client']['id']}.yaml" for plan in plans]
+    return [[(path, plan_text(earlier_version(plan, version, versions))) for path, plan in zip(paths, plans)]
+            for version in range(1, versions + 1)]

@@ -6,10 +6,13 @@ a build uses the code under test, and has a plans folder of its own.
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from support.plans import client_id, write_plans
+from support.plans import client_id, plan_versions, write_plans
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
@@ -31,6 +34,34 @@ def generated_project(folder: Path, count: int) -> Path:
     """A project like the repository's holding `count` generated plans."""
     project = make_project(folder)
     write_plans(project / "plans", count)
+    return project
+
+
+def history_project(folder: Path, count: int, commits: int = 10) -> Path:
+    """A project like `generated_project`'s, whose plans have a git history of `commits`
+    commits a week apart, each a version of every plan, the last the plans as they are.
+    Written with `git fast-import` in one stream: a commit per call would take hours."""
+    project = make_project(folder)
+    versions = plan_versions(count, commits)
+    stream = bytearray()
+    start = datetime(2025, 1, 6, 15, tzinfo=timezone.utc)
+    for number, files in enumerate(versions, start=1):
+        when = int((start + timedelta(weeks=number)).timestamp())
+        message = f"Week {number}: progress on every plan".encode()
+        stream += (f"commit refs/heads/main\nmark :{number}\n"
+                   f"author Pat Casey <pat.casey@example.org> {when} +0000\n"
+                   f"committer Pat Casey <pat.casey@example.org> {when} +0000\n"
+                   f"data {len(message)}\n").encode() + message + b"\n"
+        if number > 1:
+            stream += f"from :{number - 1}\n".encode()
+        for path, text in files:
+            data = text.encode("utf-8")
+            stream += f"M 100644 inline plans/{path}\ndata {len(data)}\n".encode() + data + b"\n"
+    environment = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+    subprocess.run(["git", "init", "-q", "-b", "main", str(project)], check=True, env=environment)
+    subprocess.run(["git", "-C", str(project), "fast-import", "--quiet"], input=bytes(stream), check=True,
+                   env=environment)
+    subprocess.run(["git", "-C", str(project), "checkout", "-q", "-f", "main"], check=True, env=environment)
     return project
 
 

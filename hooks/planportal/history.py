@@ -1,0 +1,917 @@
+"""Each plan's history, read from git once per build: its versions, what changed in each, and
+the rules that need it (`ChangedSinceSigned`, `NumberInHistory` in `findings`).
+
+Git is asked twice for the whole plan folder, never once a file: one `git log --raw` pass
+names every commit that touched a plan and the blob of each version (following a plan moved
+or renamed within the folder), and one `git cat-file --batch` reads those blobs. Without git,
+outside a repository or in a shallow clone there is no history: the build goes on, and says
+why and how to get it. A plan changed but not committed has that change as its newest version,
+for previews under `mkdocs serve`.
+
+Versions are compared by meaning, never by line or position: issues are matched by their
+words, steps by their action, a reordered list is no change, and a reworded one "changed
+from ... to ...". A version holding something shaped like an SSN is never quoted.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import threading
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .findings import ChangedSinceSigned, Finding, NumberInHistory, quote
+from .loader import load_bytes
+from .plan import add_one_year
+from .rules import pp010_no_ssn
+
+if TYPE_CHECKING:
+    from .caseload import PlanFile
+
+#: How to get the whole history where a clone holds only the last commits.
+FETCH_ALL = ("fetch the whole history (in GitHub Actions, `fetch-depth: 0` on actions/checkout; "
+             "elsewhere `git fetch --unshallow`)")
+#: The git settings every call runs with: nothing of the user's or the repository's
+#: configuration may colour, page or reformat what is parsed here, nor run a file system
+#: monitor's command.
+_GIT = ("git", "-c", "core.quotepath=off", "-c", "log.showSignature=false", "-c", "color.ui=never",
+        "-c", "diff.renameLimit=0", "-c", "core.fsmonitor=false")
+#: The month names the sentences use, whatever the machine's language.
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+#: The parts of a plan the person agreed to (`ChangedSinceSigned`): a change to any of them
+#: after the signature means the person has not signed what the plan now says.
+_AGREED_ISSUE = ("issue", "goal", "measure")
+_AGREED_STEP = ("action", "responsible", "target_date")
+#: How alike two texts must be to be one item reworded rather than one removed, one added.
+_REWORDED = 0.5
+
+
+def long_date(day: date) -> str:
+    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def _day_or_word(written: Any) -> str:
+    """A target date as a sentence says it: "April 30, 2007", "ongoing", "the annual review"."""
+    if written == "ongoing":
+        return "ongoing"
+    if written == "annual-review":
+        return "the annual review"
+    try:
+        return long_date(date.fromisoformat(str(written)))
+    except ValueError:
+        return quote(written)
+
+
+def _moved(old: Any, new: Any) -> str:
+    """"from April 19 to April 30, 2007" (one year said once), or with both written in full."""
+    try:
+        before, after = date.fromisoformat(str(old)), date.fromisoformat(str(new))
+    except ValueError:
+        return f"from {_day_or_word(old)} to {_day_or_word(new)}"
+    if before.year == after.year:
+        return f"from {_MONTHS[before.month - 1]} {before.day} to {long_date(after)}"
+    return f"from {long_date(before)} to {long_date(after)}"
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of a plan: who committed it, when and why, and what changed in it."""
+
+    #: The commit, shortened for display; "" for changes not yet committed.
+    commit: str
+    day: date
+    author: str
+    subject: str
+    changes: tuple[str, ...] = ()
+    #: This version held something shaped like an SSN: its text is never shown.
+    withheld: bool = False
+
+    @property
+    def committed(self) -> bool:
+        return bool(self.commit)
+
+
+@dataclass(frozen=True)
+class PlanHistory:
+    """A plan's versions, newest first, or why there are none (`missing`)."""
+
+    versions: tuple[Version, ...] = ()
+    missing: str = ""
+    #: The plan date before the current one, if the history holds an earlier plan, and what
+    #: changed since that plan's last version: the staff summary's "since the last review".
+    last_review: date | None = None
+    since_last_review: tuple[str, ...] = ()
+    #: After how many days unchanged an active plan with an overdue step needs a look
+    #: (`extra.planportal.stale_after_days`).
+    stale_after_days: int = 90
+    #: Overdue steps at the end of each of the last `WEEKS` weeks, the oldest first, counted in
+    #: the version in effect on each of those days.
+    weekly_overdue: tuple[int, ...] = ()
+    #: Why the plan needs a look because what the person signed has changed since, in words
+    #: ("" when it has not, or when that warning is acknowledged).
+    changed_since_signed: str = ""
+
+    def stale_since(self, as_of: date) -> date | None:
+        """The day of the last change, when that was `stale_after_days` or more before `as_of`."""
+        last = self.last_change
+        if last is None or (as_of - last.day).days < self.stale_after_days:
+            return None
+        return last.day
+
+    @property
+    def available(self) -> bool:
+        return not self.missing
+
+    @property
+    def last_change(self) -> Version | None:
+        return self.versions[0] if self.versions else None
+
+
+# --- reading git -------------------------------------------------------------------------------
+
+@dataclass
+class _Commit:
+    commit: str
+    day: date
+    author: str
+    subject: str
+
+
+@dataclass
+class _Blob:
+    """A committed version of one plan: its commit and the blob holding its text."""
+
+    commit: _Commit
+    blob: str
+
+
+@dataclass
+class _Repository:
+    """What git said about the plan folder: each plan file's versions, newest first, by its
+    path below the top of the repository, and the files changed but not committed."""
+
+    top: Path
+    versions: dict[str, list[_Blob]] = field(default_factory=dict)
+    uncommitted: set[str] = field(default_factory=set)
+
+
+def _git(folder: Path, *arguments: str, data: bytes | None = None) -> bytes:
+    return subprocess.run([*_GIT, "-C", str(folder), *arguments], input=data, capture_output=True,
+                          check=True).stdout
+
+
+def _locate(folder: Path) -> tuple[Path | None, str]:
+    """The top of the repository holding `folder`, or None and why there is no history."""
+    try:
+        answer = _git(folder, "rev-parse", "--show-toplevel", "--is-shallow-repository").decode(
+            "utf-8", "surrogateescape").splitlines()
+    except FileNotFoundError:
+        return None, "git is not installed where the site is built; install git to show each plan's history"
+    except subprocess.CalledProcessError:
+        return None, ("the site is not built from a git repository; build it from a clone of the "
+                      "repository to show each plan's history")
+    if len(answer) < 2 or answer[1] != "false":
+        return None, f"the repository is a shallow clone, holding only its last commits; {FETCH_ALL}"
+    return Path(answer[0]).resolve(), ""
+
+
+def _log(top: Path, pathspec: str) -> Iterator[tuple[_Commit, list[tuple[str, str, list[str]]]]]:
+    """Every commit that touched the plan folder, newest first, with its raw changes: (status
+    letter, new blob, paths). Messages hold no NUL, so with `-z` a token that starts with ':'
+    after a commit's fields is a change, and a commit id starts the next commit."""
+    raw = _git(top, "log", "-z", "--raw", "-M", "--no-abbrev", "--no-color", "--no-show-signature",
+               "--format=%H%x00%aI%x00%aN%x00%B", "--", pathspec)
+    tokens = raw.split(b"\0")
+    at = 0
+    while at + 3 < len(tokens):
+        commit_id = tokens[at].lstrip(b"\n").decode("ascii", "replace")
+        when = datetime.fromisoformat(tokens[at + 1].decode("ascii", "replace"))
+        author = tokens[at + 2].decode("utf-8", "replace")
+        message = tokens[at + 3].decode("utf-8", "replace").strip()
+        commit = _Commit(commit_id, when.date(), author, message.splitlines()[0] if message else "")
+        at += 4
+        changes = []
+        while at < len(tokens) and tokens[at].lstrip(b"\n").startswith(b":"):
+            fields = tokens[at].lstrip(b"\n").decode("ascii", "replace").split()
+            status = fields[4][:1]
+            count = 2 if status in "RC" else 1
+            paths = [os.fsdecode(token) for token in tokens[at + 1:at + 1 + count]]
+            changes.append((status, fields[3], paths))
+            at += 1 + count
+        yield commit, changes
+
+
+def _blob_texts(top: Path, blobs: list[str]) -> Iterator[bytes | None]:
+    """The text of each blob in turn (None for one git lacks, as in a partial clone), read by
+    one `git cat-file --batch` as it writes them: the whole history is never held at once."""
+    if not blobs:
+        return
+    process = subprocess.Popen([*_GIT, "-C", str(top), "cat-file", "--batch"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert process.stdin is not None and process.stdout is not None
+    request = "".join(f"{blob}\n" for blob in blobs).encode("ascii")
+
+    def ask(stdin: Any = process.stdin) -> None:  # while the answers are read, or both would wait
+        try:
+            stdin.write(request)
+            stdin.close()
+        except OSError:
+            pass
+
+    asking = threading.Thread(target=ask, daemon=True)
+    asking.start()
+    answers = process.stdout
+    try:
+        for _ in blobs:
+            header = answers.readline().split()
+            if len(header) < 3 or header[1] != b"blob":
+                yield None
+                continue
+            text = answers.read(int(header[2]))
+            answers.read(1)
+            yield text
+    finally:
+        answers.close()
+        asking.join()
+        process.wait()
+
+
+def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
+    """Each of `files`' versions under the plan folder `plans`, or why there is no history."""
+    top, why = _locate(plans)
+    if top is None:
+        return why
+    try:
+        pathspec = plans.resolve().relative_to(top).as_posix() or "."
+        wanted: dict[str, str] = {}  # a path in the history -> the plan file it became
+        for path in files:
+            try:
+                key = path.resolve().relative_to(top).as_posix()
+            except ValueError:
+                continue
+            wanted[key] = key
+        repository = _Repository(top, {key: [] for key in wanted})
+        for commit, changes in _log(top, pathspec):
+            for status, blob, paths in changes:
+                key = wanted.get(paths[-1])
+                if key is None or status == "D":
+                    continue
+                repository.versions[key].append(_Blob(commit, blob))
+                del wanted[paths[-1]]
+                if status in "RC":  # before this commit the plan lived at its old path
+                    wanted[paths[0]] = key
+                elif status != "A":
+                    wanted[paths[-1]] = key
+        status = _git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", pathspec)
+        entries = status.split(b"\0")
+        at = 0
+        while at < len(entries):
+            entry = entries[at]
+            if len(entry) > 3:
+                repository.uncommitted.add(os.fsdecode(entry[3:]))
+            at += 2 if set(entry[:2]) & {ord("R"), ord("C")} else 1  # a rename names its old path next
+        return repository
+    except (subprocess.CalledProcessError, OSError, ValueError) as error:
+        return f"git could not read the history ({_reason(error)})"
+
+
+def _reason(error: Exception) -> str:
+    """What went wrong, in git's last words when it said any."""
+    if isinstance(error, subprocess.CalledProcessError):
+        said = (error.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        return said[-1] if said else f"git exited with {error.returncode}"
+    return str(error)
+
+
+# --- comparing versions by meaning -------------------------------------------------------------
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _items(value: Any) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _keys(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [key for key in value if isinstance(key, str)] if isinstance(value, list) else []
+
+
+def _pair(old: list[dict[str, Any]], new: list[dict[str, Any]], key: str
+          ) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Match items of two versions by the text under `key`: the same words first, then the
+    most alike of the rest (a rewording). Returns the pairs, the removed and the added."""
+    by_text: dict[str, list[dict[str, Any]]] = {}
+    for item in old:
+        by_text.setdefault(_text(item.get(key)), []).append(item)
+    pairs, added = [], []
+    for item in new:
+        same = by_text.get(_text(item.get(key)))
+        if same:
+            pairs.append((same.pop(0), item))
+        else:
+            added.append(item)
+    paired = {id(before) for before, _ in pairs}
+    left = [item for item in old if id(item) not in paired]
+    still_added = []
+    for item in added:
+        scored = [(SequenceMatcher(None, _text(o.get(key)), _text(item.get(key))).ratio(), n)
+                  for n, o in enumerate(left)]
+        best = max(scored, default=(0.0, -1))
+        if best[0] >= _REWORDED:
+            pairs.append((left.pop(best[1]), item))
+        else:
+            still_added.append(item)
+    if len(added) > len(still_added):  # rewordings were paired after the rest: back in the new order
+        position = {id(item): n for n, item in enumerate(new)}
+        pairs.sort(key=lambda pair: position[id(pair[1])])
+    return pairs, left, still_added
+
+
+class _Names(dict[str, str]):
+    """Who each responsible key is in a version, by name, worked out when first asked: most
+    comparisons never need it."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__()
+        self._data: dict[str, Any] | None = data
+
+    def _fill(self) -> None:
+        if self._data is not None:
+            self.update(_names(self._data))
+            self._data = None
+
+    def __getitem__(self, key: str) -> str:
+        self._fill()
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        self._fill()
+        return super().get(key, default)
+
+
+def _names(data: dict[str, Any]) -> dict[str, str]:
+    """Who each responsible key is in this version, by name."""
+    client = _mapping(data.get("client"))
+    name = _mapping(client.get("name"))
+    names = {"client": " ".join(_text(name.get(part)) for part in ("first", "last") if name.get(part)) or "the client",
+             "case_manager": _text(_mapping(data.get("case_manager")).get("name")) or "the case manager",
+             "representative": _text(_mapping(client.get("representative")).get("name")) or "the representative"}
+    for key, person in _mapping(data.get("people")).items():
+        names[key] = _text(_mapping(person).get("name")) or key
+    return names
+
+
+def _who(keys: list[str], names: dict[str, str]) -> str:
+    return ", ".join(quote(names.get(key, key)) for key in keys) or "nobody"
+
+
+def _step_changes(old: dict[str, Any], new: dict[str, Any], old_names: dict[str, str],
+                  new_names: dict[str, str], committed: date) -> Iterator[str]:
+    action = quote(_text(new.get("action")))
+    if _text(old.get("action")) != _text(new.get("action")):
+        yield f'Step changed from "{quote(_text(old.get("action")))}" to "{action}"'
+    if old.get("target_date") != new.get("target_date"):
+        yield f'Target date of "{action}" moved {_moved(old.get("target_date"), new.get("target_date"))}'
+    if old.get("responsible") != new.get("responsible") and (
+            sorted(old_names.get(k, k) for k in _keys(old.get("responsible")))
+            != sorted(new_names.get(k, k) for k in _keys(new.get("responsible")))):
+        yield (f'Who is responsible for "{action}" changed from {_who(_keys(old.get("responsible")), old_names)} '
+               f'to {_who(_keys(new.get("responsible")), new_names)}')
+    status = _text(new.get("status")) or "planned"
+    if status != (_text(old.get("status")) or "planned"):
+        if status == "done":
+            completed = new.get("completed")
+            day = _day_or_word(completed) if completed else long_date(committed)
+            yield f'Step "{action}" marked done on {day}'
+        elif status == "cancelled":
+            yield f'Step "{action}" cancelled'
+        elif status == "in-progress":
+            yield f'Step "{action}" started'
+        else:
+            yield f'Step "{action}" set back to {status}'
+    old_notes = {(n.get("date"), n.get("note")) for n in _items(old.get("progress"))}
+    for note in _items(new.get("progress")):
+        if (note.get("date"), note.get("note")) not in old_notes:
+            yield f'Progress on "{action}" ({_day_or_word(note.get("date"))}): {quote(_text(note.get("note")))}'
+
+
+def _issue_changes(old: dict[str, Any], new: dict[str, Any], old_names: dict[str, str],
+                   new_names: dict[str, str], committed: date) -> Iterator[str]:
+    goal = quote(_text(new.get("goal")))
+    if _text(old.get("issue")) != _text(new.get("issue")):
+        yield f'Issue changed from "{quote(_text(old.get("issue")))}" to "{quote(_text(new.get("issue")))}"'
+    if _text(old.get("goal")) != _text(new.get("goal")):
+        yield f'Goal changed from "{quote(_text(old.get("goal")))}" to "{goal}"'
+    if old.get("measure") != new.get("measure"):
+        if not new.get("measure"):
+            yield f'Removed the measure of the goal "{goal}"'
+        elif not old.get("measure"):
+            yield f'Added a measure to the goal "{goal}": "{quote(_text(new.get("measure")))}"'
+        else:
+            yield (f'Measure of the goal "{goal}" changed from "{quote(_text(old.get("measure")))}" '
+                   f'to "{quote(_text(new.get("measure")))}"')
+    status = _text(new.get("status")) or "open"
+    if status != (_text(old.get("status")) or "open"):
+        yield f'Goal "{goal}" ' + ("reopened" if status == "open" else f"marked {status}")
+    yield from _listed(old.get("barriers"), new.get("barriers"), f'a barrier to "{goal}"')
+    pairs, removed, added = _pair(_items(old.get("strategies")), _items(new.get("strategies")), "action")
+    for item in added:
+        yield (f'Added the step "{quote(_text(item.get("action")))}" to "{goal}", '
+               f'due {_day_or_word(item.get("target_date"))}')
+    for item in removed:
+        yield f'Removed the step "{quote(_text(item.get("action")))}"'
+    for before, after in pairs:
+        if before != after:
+            yield from _step_changes(before, after, old_names, new_names, committed)
+
+
+def _listed(old: Any, new: Any, what: str) -> Iterator[str]:
+    """Texts added to and removed from a list, whatever their order."""
+    before = [t for t in old if isinstance(t, str)] if isinstance(old, list) else []
+    after = [t for t in new if isinstance(t, str)] if isinstance(new, list) else []
+    for text in after:
+        if text not in before:
+            yield f'Added {what}: "{quote(text)}"'
+    for text in before:
+        if text not in after:
+            yield f'Removed {what}: "{quote(text)}"'
+
+
+_ROLES = (("client", "the client"), ("case_manager", "the case manager"), ("supervisor", "the supervisor"))
+
+
+def _signature_changes(old: dict[str, Any], new: dict[str, Any]) -> Iterator[str]:
+    names = _Names(new)
+    for role, role_words in _ROLES:
+        before = _mapping(_mapping(old.get("signatures")).get(role))
+        after = _mapping(_mapping(new.get("signatures")).get(role))
+        if before == after:
+            continue
+        if not after:
+            yield f"Signature of {role_words} removed"
+            continue
+        who = _text(after.get("name")) or names.get(role) or role_words
+        when = _day_or_word(after.get("date"))
+        if after.get("declined"):
+            yield f'{quote(who)} declined to sign ({when}): "{quote(_text(after.get("declined")))}"'
+        elif after.get("unable"):
+            yield f'{quote(who)} could not sign ({when}): "{quote(_text(after.get("unable")))}"'
+        else:
+            yield f"{quote(who)} signed ({when})"
+
+
+_PLAN_TYPE = {"reassessment": "Plan reassessed", "revision": "Plan revised", "initial": "New initial plan"}
+
+
+def _plan_changes(old: dict[str, Any], new: dict[str, Any]) -> Iterator[str]:
+    before, after = _mapping(old.get("plan")), _mapping(new.get("plan"))
+    if before.get("date") != after.get("date"):
+        kind = _PLAN_TYPE.get(_text(after.get("type")), "Plan date changed")
+        yield f"{kind} (plan dated {_day_or_word(after.get('date'))})"
+    elif before.get("type") != after.get("type"):
+        yield f'Plan type changed from {quote(_text(before.get("type")))} to {quote(_text(after.get("type")))}'
+    status_before, status_after = before.get("status", "active"), after.get("status", "active")
+    if status_before != status_after:
+        yield {"closed": "Plan closed", "active": "Plan made active", "draft": "Plan set back to draft"}.get(
+            _text(status_after), f"Plan status changed to {quote(_text(status_after))}")
+    if before.get("review_date") != after.get("review_date") and after.get("review_date"):
+        yield f"Review date moved {_moved(before.get('review_date'), after.get('review_date'))}"
+
+
+def describe(old: dict[str, Any], new: dict[str, Any], committed: date) -> list[str]:
+    """What changed from `old` to `new`, in plain sentences, compared by meaning."""
+    old_names, new_names = _Names(old), _Names(new)
+    changes = list(_plan_changes(old, new))
+    pairs, removed, added = _pair(_items(old.get("issues")), _items(new.get("issues")), "issue")
+    for item in added:
+        changes.append(f'Added the goal "{quote(_text(item.get("goal")))}" '
+                       f'for the issue "{quote(_text(item.get("issue")))}"')
+    for item in removed:
+        changes.append(f'Removed the issue "{quote(_text(item.get("issue")))}" '
+                       f'and its goal "{quote(_text(item.get("goal")))}"')
+    for before, after in pairs:
+        if before != after:  # most issues are the very same from one version to the next
+            changes.extend(_issue_changes(before, after, old_names, new_names, committed))
+    declined_pairs, declined_removed, declined_added = _pair(_items(old.get("declined")),
+                                                             _items(new.get("declined")), "concern")
+    changes += [f'The person declined to address "{quote(_text(d.get("concern")))}"' for d in declined_added]
+    changes += [f'"{quote(_text(d.get("concern")))}" is no longer declined' for d in declined_removed]
+    changes += [f'Declined concern changed from "{quote(_text(a.get("concern")))}" to '
+                f'"{quote(_text(b.get("concern")))}"' for a, b in declined_pairs if a != b]
+    before_sharing, after_sharing = _keys(old.get("sharing")), _keys(new.get("sharing"))
+    changes += [f"{quote(new_names.get(k, k))} may now receive a copy" for k in after_sharing
+                if k not in before_sharing]
+    changes += [f"{quote(old_names.get(k, k))} may no longer receive a copy" for k in before_sharing
+                if k not in after_sharing]
+    changes += _listed(old.get("strengths"), new.get("strengths"), "a strength")
+    before_people, after_people = _mapping(old.get("people")), _mapping(new.get("people"))
+    changes += [f"Added {quote(new_names[k])} to the people in the plan" for k in after_people
+                if k not in before_people]
+    changes += [f"Removed {quote(old_names[k])} from the people in the plan" for k in before_people
+                if k not in after_people]
+    if old.get("case_manager") != new.get("case_manager") and old_names["case_manager"] != new_names["case_manager"]:
+        changes.append(f"Case manager changed from {quote(old_names['case_manager'])} "
+                       f"to {quote(new_names['case_manager'])}")
+    changes += _signature_changes(old, new)
+    others = list(_other_fields(old, new))
+    if others:
+        changes.append("Also changed: " + ", ".join(others))
+    if not changes and old != new:
+        changes.append("No change in meaning (order or layout only)")
+    return changes
+
+
+#: The fields the sentences above describe; a change to any other is named by its field.
+_DESCRIBED = {"plan", "issues", "declined", "sharing", "strengths", "people", "signatures"}
+
+
+def _other_fields(old: dict[str, Any], new: dict[str, Any]) -> Iterator[str]:
+    """The other fields whose meaning changed, by name ("client phone", "program")."""
+    for key in sorted((set(old) | set(new)) - _DESCRIBED):
+        if old.get(key) == new.get(key) or _meaning(old.get(key)) == _meaning(new.get(key)):
+            continue
+        before, after = old.get(key), new.get(key)
+        if isinstance(before, dict) and isinstance(after, dict):
+            inner = [k for k in sorted(set(before) | set(after)) if _meaning(before.get(k)) != _meaning(after.get(k))
+                     and not (key == "case_manager" and k == "name")]
+            yield from (f"{key.replace('_', ' ')} {k.replace('_', ' ')}" for k in inner)
+        else:
+            yield key.replace("_", " ")
+
+
+def _meaning(data: Any) -> Any:
+    """A version with every list's order ignored, to tell a reordering from a change."""
+    if isinstance(data, dict):
+        return frozenset((key, _meaning(value)) for key, value in data.items())
+    if isinstance(data, list):
+        return tuple(sorted((_meaning(item) for item in data), key=repr))
+    return data
+
+
+def agreed(data: dict[str, Any]) -> dict[str, Any]:
+    """What the person agreed to, alone (`ChangedSinceSigned`): issues, goals and measures; steps' actions,
+    who is responsible and their target dates; declined concerns; sharing. With the people
+    and names, so that what changed can be said by name."""
+    return {
+        "client": data.get("client"), "case_manager": data.get("case_manager"), "people": data.get("people"),
+        "issues": [{**{key: issue.get(key) for key in _AGREED_ISSUE},
+                    "strategies": [{key: step.get(key) for key in _AGREED_STEP}
+                                   for step in _items(issue.get("strategies"))]}
+                   for issue in _items(data.get("issues"))],
+        "declined": [{"concern": d.get("concern")} for d in _items(data.get("declined"))],
+        "sharing": data.get("sharing"),
+    }
+
+
+def _agreed_differs(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether what was agreed differs in meaning (the same words in the same order, the
+    usual case, are found the same without working out their meaning)."""
+    before, after = ({key: kept[key] for key in ("issues", "declined", "sharing")}
+                     for kept in (agreed(old), agreed(new)))
+    return before != after and _meaning(before) != _meaning(after)
+
+
+# --- one build's history -----------------------------------------------------------------------
+
+@dataclass
+class _Loaded:
+    """A version's parsed plan (None when it is not a readable plan) and whether it held an SSN."""
+
+    data: dict[str, Any] | None
+    has_ssn: bool
+
+
+#: Where a top-level key starts: a line that starts with neither a space, a comment nor a list.
+_TOP_LEVEL = re.compile(rb"\n(?=[^\s#-])")
+
+
+class _Seen(dict[bytes, tuple[Any, bool]]):
+    """A plan's texts parsed so far: each text's values and whether it holds an SSN. `ssn`
+    says whether any text asked for since it was last cleared held one."""
+
+    ssn = False
+
+
+def _value(text: bytes, seen: _Seen) -> Any:
+    """The YAML `text` as values, parsed (and searched for an SSN) once per plan."""
+    if text not in seen:
+        loaded = load_bytes(text, "history")
+        decoded = loaded.text if loaded.text is not None else text.decode("utf-8", "replace")
+        seen[text] = (loaded.document.data if loaded.document is not None else None,
+                      any(True for _ in pp010_no_ssn(decoded)))
+    value, ssn = seen[text]
+    seen.ssn = seen.ssn or ssn
+    return value
+
+
+def _issues(block: bytes, seen: _Seen) -> list[Any] | None:
+    """The issues of an `issues:` block parsed one issue at a time, or None if it is not a
+    plain block list."""
+    lines = block.split(b"\n", 1)
+    if len(lines) < 2 or lines[0].rstrip() != b"issues:":
+        return None
+    body = lines[1]
+    first = re.search(rb"^( *)- ", body, re.M)
+    if first is None or body[:first.start()].strip():
+        return None
+    parts = re.split(rb"\n(?=" + first.group(1) + rb"- )", body[first.start():])
+    issues = []
+    for part in parts:
+        value = _value(part, seen)
+        if not (isinstance(value, list) and len(value) == 1):
+            return None
+        issues.append(value[0])
+    return issues
+
+
+def _parse(text: bytes, seen: _Seen) -> dict[str, Any] | None:
+    """A version of a plan as values. Consecutive versions share most of their text, so each
+    top-level field, and each issue, is parsed once per plan and reused while its text stays
+    the same; anything but plain top-level fields is parsed whole, as the checks parse it."""
+    if not text.startswith(b"---") and b"\n---" not in text and b"\n..." not in text:
+        seen.ssn = False
+        data: dict[str, Any] = {}
+        for block in _TOP_LEVEL.split(text):
+            issues = _issues(block, seen) if block.startswith(b"issues:") else None
+            value = {"issues": issues} if issues is not None else _value(block, seen)
+            if value is None and all(not line.strip() or line.lstrip().startswith(b"#")
+                                     for line in block.split(b"\n")):
+                continue  # comments alone
+            if not (isinstance(value, dict) and len(value) == 1) or next(iter(value)) in data:
+                break
+            data.update(value)
+        else:
+            return data
+    seen.ssn = False
+    whole = _value(text, seen)
+    return whole if isinstance(whole, dict) else None
+
+
+def _load(text: bytes, seen: _Seen) -> _Loaded:
+    data = _parse(text, seen)
+    return _Loaded(data, seen.ssn)
+
+
+class HistoryReading:
+    """The reading of the plans' history, begun at once in a thread (git runs while the plans
+    are checked) and collected by `attach`."""
+
+    def attach(self, files: Iterable[PlanFile], stale_after_days: int = 90, as_of: date | None = None) -> None:
+        """Give each plan its history, and add what the history's rules find to its findings."""
+        for plan_file in files:
+            if plan_file.plan is None:
+                continue
+            try:
+                changed = date.fromtimestamp(plan_file.path.stat().st_mtime)
+            except OSError:
+                changed = date.today()
+            history, found = self.history(plan_file.path, plan_file.plan, changed)
+            reasons = {entry["code"]: entry["reason"] for entry in plan_file.plan.get("acknowledged", [])}
+            since_signed = next((what for kind, what in found if kind == "changed"), None)
+            plan_file.history = replace(
+                history, stale_after_days=stale_after_days,
+                weekly_overdue=self.weekly_overdue(plan_file.path, as_of) if as_of else (),
+                changed_since_signed=_since_signed_words(since_signed)
+                if since_signed and ChangedSinceSigned.code not in reasons else "")
+            plan_file.findings.extend(findings(plan_file.shown_as, found, plan_file.mark, reasons))
+
+    def __init__(self, plans: Path) -> None:
+        self._plans = plans
+        self._read: _Repository | str = "the history was not read"
+        self._loaded: dict[str, _Loaded] = {}
+        self._keys: dict[Path, str | None] = {}
+        self._thread = threading.Thread(target=self._run, name="planportal-history", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            files = [Path(folder) / name for folder, _, names in os.walk(self._plans) for name in names
+                     if name.endswith(".yaml")]
+            read = read_repository(self._plans, files)
+            if isinstance(read, _Repository):
+                order = [(key, version) for key, versions in read.versions.items() for version in versions]
+                texts = _blob_texts(read.top, [version.blob for _, version in order])
+                seen, plan = _Seen(), ""  # the texts of this plan's fields and issues parsed so far
+                for (key, version), text in zip(order, texts):
+                    if key != plan:
+                        seen, plan = _Seen(), key
+                    if text is not None and version.blob not in self._loaded:
+                        self._loaded[version.blob] = _load(text, seen)
+            self._read = read
+        except Exception as error:  # the last resort: the site is built, saying why there is no history
+            self._read = f"the history could not be read ({_reason(error)})"
+
+    @property
+    def missing(self) -> str:
+        """Why there is no history ("" when there is), once read."""
+        self._thread.join()
+        return self._read if isinstance(self._read, str) else ""
+
+    def _key(self, path: Path) -> str | None:
+        """The plan file's path in the repository's history, None if it lies outside."""
+        assert isinstance(self._read, _Repository)
+        if path not in self._keys:
+            try:
+                self._keys[path] = path.resolve().relative_to(self._read.top).as_posix()
+            except ValueError:
+                self._keys[path] = None
+        return self._keys[path]
+
+    def weekly_overdue(self, path: Path, as_of: date) -> tuple[int, ...]:
+        """Overdue steps at the end of each of the `WEEKS` weeks up to `as_of`, in the version
+        committed by then (none before the plan's first commit)."""
+        if isinstance(self._read, str):
+            return ()
+        versions = self._read.versions.get(self._key(path) or "", [])  # newest first
+        dues: dict[str, list[date]] = {}  # each version's open steps' due dates, in order
+        counts = []
+        for week in range(WEEKS - 1, -1, -1):
+            day = date.fromordinal(as_of.toordinal() - 7 * week)
+            in_effect = next((v for v in versions if v.commit.day <= day), None)
+            if in_effect is None:
+                counts.append(0)
+                continue
+            if in_effect.blob not in dues:
+                loaded = self._loaded.get(in_effect.blob)
+                dues[in_effect.blob] = _open_dues(loaded.data) if loaded and loaded.data else []
+            counts.append(bisect_left(dues[in_effect.blob], day))
+        return tuple(counts)
+
+    def history(self, path: Path, current: dict[str, Any], today: date
+                ) -> tuple[PlanHistory, list[tuple[str, Any]]]:
+        """One plan's history and what its rules found: (kind, what) for `findings`."""
+        self._thread.join()
+        if isinstance(self._read, str):
+            return PlanHistory(missing=self._read), []
+        repository = self._read
+        key = self._key(path)
+        if key is None:
+            return PlanHistory(missing="the plan is outside the repository"), []
+        blobs = list(reversed(repository.versions.get(key, [])))  # oldest first
+        entries: list[tuple[_Commit, _Loaded]] = [
+            (b.commit, self._loaded.get(b.blob, _Loaded(None, False))) for b in blobs]
+        if key in repository.uncommitted or not entries:
+            entries.append((_Commit("", today, "", "Not yet committed"), _Loaded(current, False)))
+        versions: list[Version] = []
+        shown: dict[str, Any] | None = None  # the last version whose text may be quoted
+        for commit, loaded in entries:
+            if loaded.has_ssn:
+                versions.append(Version(commit.commit[:10], commit.day, commit.author, commit.subject,
+                                        withheld=True))
+                continue
+            if loaded.data is None:
+                changes = ["This version could not be read as a plan"]
+            elif shown is None:
+                changes = [_started(loaded.data)]
+            else:
+                changes = describe(shown, loaded.data, commit.day)
+            if loaded.data is not None:
+                shown = loaded.data
+            versions.append(Version(commit.commit[:10], commit.day, commit.author, commit.subject, tuple(changes)))
+        found: list[tuple[str, Any]] = []
+        with_ssn = [commit for commit, loaded in entries if loaded.has_ssn]
+        if with_ssn:
+            found.append(("ssn", with_ssn))
+        changed = _changed_since_signed(entries, current)
+        if changed:
+            found.append(("changed", changed))
+        last_review, since = _since_last_review(entries, current)
+        return PlanHistory(tuple(reversed(versions)), last_review=last_review, since_last_review=since), found
+
+
+def _since_last_review(entries: list[tuple[_Commit, _Loaded]], current: dict[str, Any]
+                       ) -> tuple[date | None, tuple[str, ...]]:
+    """The previous plan date and what changed since the last version of that plan (never
+    quoting a version that held an SSN)."""
+    made = _mapping(current.get("plan")).get("date")
+    for commit, loaded in reversed(entries):
+        earlier = _mapping(_mapping(loaded.data).get("plan")).get("date")
+        if loaded.data is None or earlier == made:
+            continue
+        if loaded.has_ssn:
+            return None, ()
+        try:
+            day = date.fromisoformat(str(earlier))
+        except ValueError:
+            return None, ()
+        return day, tuple(change for change in describe(loaded.data, current, commit.day)
+                          if not change.startswith(("Plan reassessed", "Plan revised", "New initial plan")))
+    return None, ()
+
+
+#: How many weeks back the caseload's overdue figures go.
+WEEKS = 26
+
+
+def _open_dues(data: dict[str, Any]) -> list[date]:
+    """When each open step of an active plan is due, in order: a step is overdue on a day
+    after it (the plan format's status, for a version that may not be valid): in an open
+    issue, neither done nor cancelled."""
+    plan = _mapping(data.get("plan"))
+    if plan.get("status", "active") != "active":
+        return []
+    review = plan.get("review_date")
+    if not review:
+        try:
+            review = add_one_year(date.fromisoformat(str(plan.get("date")))).isoformat()
+        except ValueError:
+            review = None
+    dues = []
+    for issue in _items(data.get("issues")):
+        if issue.get("status", "open") != "open":
+            continue
+        for step in _items(issue.get("strategies")):
+            target = step.get("target_date")
+            if step.get("status") in ("done", "cancelled") or target == "ongoing":
+                continue
+            try:
+                dues.append(date.fromisoformat(str(review if target == "annual-review" else target)))
+            except ValueError:
+                continue
+    return sorted(dues)
+
+
+def _started(data: dict[str, Any]) -> str:
+    plan = _mapping(data.get("plan"))
+    issues = _items(data.get("issues"))
+    steps = sum(len(_items(issue.get("strategies"))) for issue in issues)
+    return (f"Plan started: {quote(_text(plan.get('type')) or 'plan')} dated {_day_or_word(plan.get('date'))}, "
+            f"{len(issues)} goal{'s' * (len(issues) != 1)}, {steps} step{'s' * (steps != 1)}")
+
+
+@dataclass(frozen=True)
+class _Changed:
+    signed: str  # when the person signed, in words
+    recorded: _Commit  # the commit that recorded the signature
+    first: _Commit  # the first commit after it that changed what was agreed
+    changes: list[str]
+
+
+def _changed_since_signed(entries: list[tuple[_Commit, _Loaded]], current: dict[str, Any]) -> _Changed | None:
+    """`ChangedSinceSigned`: the person's current signature, the version that recorded it (the oldest of the
+    newest run of versions holding it), and whether what was agreed changed after it."""
+    signature = _mapping(current.get("signatures")).get("client")
+    if not signature:
+        return None
+    recorded = None
+    for index in range(len(entries) - 1, -1, -1):
+        data = entries[index][1].data
+        if data is None or _mapping(data.get("signatures")).get("client") != signature:
+            break
+        recorded = index
+    if recorded is None or not entries[recorded][0].commit:
+        return None  # recorded in changes not yet committed: nothing since
+    signed_data = entries[recorded][1].data
+    assert signed_data is not None
+    if not _agreed_differs(signed_data, current):
+        return None
+    first = next((commit for commit, loaded in entries[recorded + 1:]
+                  if loaded.data is not None and _agreed_differs(signed_data, loaded.data)), entries[-1][0])
+    changes = describe(agreed(signed_data), agreed(current), first.day)
+    return _Changed(_day_or_word(_mapping(signature).get("date")), entries[recorded][0], first, changes)
+
+
+def _since_signed_words(changed: _Changed) -> str:
+    """The reason for attention: "changed since the person signed on April 12, 2007 (first on April 22, 2007)"."""
+    when = f"first on {long_date(changed.first.day)}" if changed.first.commit else "not yet committed"
+    return f"changed since the person signed on {changed.signed} ({when})"
+
+
+#: How many changes a `ChangedSinceSigned` finding names; the rest are counted.
+NAMED_CHANGES = 3
+
+
+def findings(shown_as: str, found: list[tuple[str, Any]], mark: Any, acknowledged: dict[str, str]) -> list[Finding]:
+    """The findings of the history's rules on one plan, from what `history` found."""
+    made = []
+    for kind, what in found:
+        if kind == "ssn":
+            first = what[0]
+            versions = f"{len(what)} earlier versions" if len(what) > 1 else "an earlier version"
+            made.append(NumberInHistory.in_history.finding(
+                shown_as, versions=versions, day=long_date(first.day), commit=first.commit[:10] or "uncommitted"))
+        else:
+            named = "; ".join(what.changes[:NAMED_CHANGES])
+            rest = len(what.changes) - NAMED_CHANGES
+            if rest > 0:
+                named += f"; and {rest} more change{'s' * (rest != 1)}"
+            made.append(ChangedSinceSigned.changed.finding(
+                shown_as, mark(("signatures", "client")), signed=what.signed,
+                when=(f"first on {long_date(what.first.day)}, by {quote(what.first.author)}" if what.first.commit
+                      else "in changes not yet committed"), changes=named))
+    return [replace(f, acknowledged=acknowledged.get(f.code, "")) for f in made]

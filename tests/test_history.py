@@ -1,0 +1,286 @@
+"""The plan's history from git: real repositories made here with scripted commits, authors and
+dates, built with the real `mkdocs build`. The history page's sentences, PP106 raised and not
+raised, a plan moved into a sub-folder, an SSN in an earlier version (PP107), changes not yet
+committed, and builds with no history (a shallow clone, no repository).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import subprocess
+from datetime import date
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import Build, build_site, make_project
+
+from planportal.history import _meaning, describe
+
+#: The settings of the people who commit here: none of the machine's git configuration.
+GIT_ENVIRONMENT = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+SSN = "078-05-1120"  # the number printed on a sample card, never anyone's
+
+
+def git(folder: Path, *arguments: str, **environment: str) -> str:
+    return subprocess.run(["git", "-C", str(folder), *arguments], check=True, capture_output=True, text=True,
+                          env={**GIT_ENVIRONMENT, **environment}).stdout
+
+
+def commit(folder: Path, day: str, author: str, message: str) -> None:
+    """Commit everything under plans/ as `author` on `day` (both the author's and the committer's date)."""
+    git(folder, "add", "-A", "plans")
+    stamp = f"{day}T10:00:00-05:00"
+    git(folder, "-c", f"user.name={author}", "-c", f"user.email={author.split()[0].lower()}@example.org",
+        "-c", "commit.gpgsign=false", "commit", "-q", "-m", message,
+        GIT_AUTHOR_DATE=stamp, GIT_COMMITTER_DATE=stamp)
+
+
+def base_plan(client_id: str) -> dict[str, Any]:
+    return {
+        "schema_version": 1,
+        "client": {"id": client_id, "name": {"first": "Michael", "last": "Cornell" + client_id[-1]}},
+        "plan": {"date": "2007-04-12", "type": "initial", "review_date": "2008-04-12"},
+        "case_manager": {"name": "Marie Dubois", "agency": "Central VT Council on Aging"},
+        "people": {"mow": {"name": "Meals on Wheels", "role": "provider"}},
+        "issues": [
+            {"issue": "I don't eat enough.", "goal": "Eat two hot meals a day.",
+             "measure": "Two meals a day by May.",
+             "strategies": [{"action": "Refer to Meals on Wheels", "responsible": "case_manager",
+                             "target_date": "2007-04-19"},
+                            {"action": "Buy a microwave", "responsible": "client", "target_date": "2007-05-01"}]},
+            {"issue": "I feel alone.", "goal": "See friends every week.", "measure": "A visit a week.",
+             "strategies": [{"action": "Call the minister", "responsible": "client",
+                             "target_date": "2007-04-19"}]},
+        ],
+        "signatures": {"client": {"name": "Michael Cornell", "date": "2007-04-12"},
+                       "case_manager": {"name": "Marie Dubois", "date": "2007-04-12"}},
+    }
+
+
+def write(folder: Path, relative: str, plan: dict[str, Any], extra: str = "") -> None:
+    path = folder / "plans" / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(extra + yaml.safe_dump(plan, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def history_text(build: Build, client_id: str) -> str:
+    """The history page's words, tags removed, one space between words."""
+    page = (build.site / "clients" / client_id / "history" / "index.html").read_text(encoding="utf-8")
+    body = page[page.index('<h1 id="history-title">'):]
+    body = re.sub(r"</?(?:time|a|span|strong)\b[^>]*>", "", body[:body.index("</section>")])
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+@pytest.fixture(scope="module")
+def history_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """One repository with a scripted history for four plans, built once:
+    H-1 reworded, moved and re-dated after the person signed (PP106);
+    H-2 only marked done and noted after signing, moved into a sub-folder, then changed in the
+    working copy but not committed; H-3 once held an SSN (PP107); H-4 changed and signed again."""
+    project = make_project(tmp_path_factory.mktemp("history") / "project")
+    git(project, "init", "-q", "-b", "main")
+    one, two, three, four = (base_plan(f"H-{n}") for n in (1, 2, 3, 4))
+    three_noted = copy.deepcopy(three)
+    three_noted["issues"][0]["strategies"][0]["progress"] = [{"date": "2007-04-13", "note": f"SSN {SSN} on file."}]
+    write(project, "H-1.yaml", one)
+    write(project, "H-2.yaml", two)
+    write(project, "H-3.yaml", three_noted)
+    write(project, "H-4.yaml", four)
+    commit(project, "2007-04-12", "Marie Dubois", "Initial plans\n\nSigned at the home visit.")
+
+    two["issues"][0]["strategies"][0].update(status="done", completed="2007-04-18")
+    two["issues"][0]["strategies"][0]["progress"] = [{"date": "2007-04-18", "note": "Meals start Monday."}]
+    write(project, "H-2.yaml", two)
+    write(project, "H-3.yaml", three)  # the number taken out again
+    commit(project, "2007-04-18", "Marie Dubois", "Meals on Wheels referred; note without the number")
+
+    one["issues"].reverse()  # the same plan in another order
+    write(project, "H-1.yaml", one)
+    commit(project, "2007-04-20", "Ann Lee", "Put loneliness first")
+
+    one["issues"][0]["strategies"][0]["target_date"] = "2007-04-30"
+    one["issues"][1]["goal"] = "Eat two hot meals every day."
+    one["issues"].append({"issue": "My stairs are steep.", "goal": "Get up the stairs safely.",
+                          "measure": "No falls.", "strategies": [{"action": "Fit a hand rail",
+                                                                  "responsible": "mow",
+                                                                  "target_date": "2007-06-01"}]})
+    four["plan"].update(date="2007-04-22", type="reassessment", review_date="2008-04-22")
+    for issue in four["issues"]:
+        for step in issue["strategies"]:
+            step["target_date"] = "2007-05-15"
+    four["signatures"]["client"]["date"] = "2007-04-22"
+    four["signatures"]["case_manager"]["date"] = "2007-04-22"
+    write(project, "H-1.yaml", one)
+    write(project, "H-4.yaml", four)
+    (project / "plans" / "north").mkdir()
+    git(project, "mv", "plans/H-2.yaml", "plans/north/H-2.yaml")
+    commit(project, "2007-04-22", "Ann Lee", "Revision of H-1, reassessment of H-4; H-2 moves north")
+
+    two["issues"][1]["strategies"][0]["progress"] = [{"date": "2007-04-25", "note": "Minister called back."}]
+    write(project, "north/H-2.yaml", two)  # not committed
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("stale_after_days: 90", "stale_after_days: 5"),
+                      encoding="utf-8")
+    build = build_site(project, as_of="2007-05-01")
+    assert build.returncode == 0, build.output
+    return build
+
+
+def test_each_version_newest_first_with_date_author_and_first_line(history_site: Build) -> None:
+    text = history_text(history_site, "H-1")
+    assert text.index("April 22, 2007, Ann Lee") < text.index("April 20, 2007, Ann Lee") < text.index(
+        "April 12, 2007, Marie Dubois")
+    assert "Initial plans" in text and "Signed at the home visit" not in text
+    assert "example.org" not in text  # a name, never an e-mail address
+
+
+def test_the_history_page_says_what_changed_in_plain_words(history_site: Build) -> None:
+    text = history_text(history_site, "H-1")
+    assert 'Target date of "Call the minister" moved from April 19 to April 30, 2007' in text
+    assert 'Goal changed from "Eat two hot meals a day." to "Eat two hot meals every day."' in text
+    assert 'Added the goal "Get up the stairs safely." for the issue "My stairs are steep."' in text
+    assert "Plan started: initial dated April 12, 2007, 2 goals, 3 steps" in text
+    done = history_text(history_site, "H-2")
+    assert 'Step "Refer to Meals on Wheels" marked done on April 18, 2007' in done
+    assert 'Progress on "Refer to Meals on Wheels" (April 18, 2007): Meals start Monday.' in done
+    signed = history_text(history_site, "H-4")
+    assert "Plan reassessed (plan dated April 22, 2007)" in signed
+    assert 'Target date of "Call the minister" moved from April 19 to May 15, 2007' in signed
+    assert "Michael Cornell signed (April 22, 2007)" in signed
+
+
+def test_a_reordered_list_is_no_change(history_site: Build) -> None:
+    text = history_text(history_site, "H-1")
+    reordered = text[text.index("Put loneliness first"):text.index("April 12, 2007")]
+    assert "No change in meaning (order or layout only)" in reordered
+    assert "Added" not in reordered and "Removed" not in reordered
+
+
+def test_a_plan_moved_into_a_sub_folder_keeps_its_history(history_site: Build) -> None:
+    text = history_text(history_site, "H-2")
+    assert "H-2 moves north" in text
+    assert "Meals on Wheels referred" in text and "Initial plans" in text
+
+
+def test_changes_not_yet_committed_are_the_newest_version(history_site: Build) -> None:
+    text = history_text(history_site, "H-2")
+    assert text.index("Not yet committed") < text.index("H-2 moves north")
+    assert 'Progress on "Call the minister" (April 25, 2007): Minister called back.' in text
+
+
+def test_pp106_when_what_was_agreed_changed_after_the_signature(history_site: Build) -> None:
+    lines = [line for line in history_site.output.splitlines() if "PP106" in line]
+    assert len(lines) == 1, history_site.output
+    assert "plans/H-1.yaml" in lines[0] and "warning PP106" in lines[0]
+    assert "What the person signed on April 12, 2007 has changed since (first on April 22, 2007, by Ann Lee)" \
+        in lines[0]
+    assert 'Target date of "Call the minister" moved from April 19 to April 30, 2007' in lines[0]
+    client_page = history_site.page("clients/H-1/")
+    assert "PP106" in client_page and "1 warning" in client_page
+    assert "changed since the person signed on April 12, 2007 (first on April 22, 2007)" in client_page
+
+
+def test_no_pp106_for_progress_status_or_a_new_signature(history_site: Build) -> None:
+    for quiet in ("H-2", "H-3", "H-4"):
+        page = history_site.page(f"clients/{quiet}/")
+        assert "PP106" not in page and "changed since the person signed" not in page
+
+
+def test_pp107_for_an_ssn_in_an_earlier_version_never_shown(history_site: Build) -> None:
+    lines = [line for line in history_site.output.splitlines() if "PP107" in line]
+    assert len(lines) == 1 and "plans/H-3.yaml" in lines[0] and "warning PP107" in lines[0], history_site.output
+    assert "first committed on April 12, 2007" in lines[0]
+    text = history_text(history_site, "H-3")
+    assert "so it is not shown" in text
+    for page in (history_site.site / "clients").rglob("*.html"):
+        assert SSN not in page.read_text(encoding="utf-8"), page
+    assert "PP107" not in history_site.page("clients/H-1/")
+
+
+def test_the_client_page_links_its_history(history_site: Build) -> None:
+    page = history_site.page("clients/H-1/")
+    assert re.search(r'<dt>History</dt><dd><a href="history/">Every version</a>; last changed '
+                     r'<time datetime="2007-04-22">April 22, 2007</time> by Ann Lee', page)
+
+
+def test_a_shallow_clone_builds_and_says_how_to_get_the_history(history_site: Build, tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{history_site.project}", str(clone))
+    project = make_project(tmp_path / "project")
+    (project / "plans").rmdir()
+    (clone / "plans").rename(project / "plans")
+    (clone / ".git").rename(project / ".git")
+    build = build_site(project, "--strict", as_of="2007-05-01")
+    assert build.returncode == 0, build.output
+    assert "shallow clone" in build.output and "fetch-depth: 0" in build.output
+    assert "The plan's history is unavailable: the repository is a shallow clone" in history_text(build, "H-1")
+    assert "warning PP106" not in build.output
+
+
+def test_outside_a_repository_the_build_says_history_is_missing(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    write(project, "H-1.yaml", base_plan("H-1"))
+    build = build_site(project, "--strict", as_of="2007-05-01")
+    assert build.returncode == 0, build.output
+    assert "not built from a git repository" in build.output
+    assert "The plan's history is unavailable: the site is not built from a git repository" in history_text(
+        build, "H-1")
+    assert ": unavailable" in build.page("clients/H-1/")
+
+
+def test_meaning_ignores_order_and_matches_by_text() -> None:
+    plan = base_plan("H-9")
+    reordered = copy.deepcopy(plan)
+    reordered["issues"].reverse()
+    reordered["issues"][1]["strategies"].reverse()
+    assert _meaning(plan) == _meaning(reordered)
+    assert describe(plan, reordered, date(2007, 5, 1)) == ["No change in meaning (order or layout only)"]
+    reworded = copy.deepcopy(reordered)
+    reworded["issues"][0]["issue"] = "I feel very alone."
+    reworded["issues"][1]["strategies"][0]["action"] = "Buy a small microwave"
+    assert describe(plan, reworded, date(2007, 5, 1)) == [
+        'Issue changed from "I feel alone." to "I feel very alone."',
+        'Step changed from "Buy a microwave" to "Buy a small microwave"']
+
+
+def test_the_staff_summary_says_what_changed_since_the_last_review(history_site: Build) -> None:
+    page = history_site.page("clients/H-4/")
+    since = page[page.index("<dt>Since the last review</dt>"):]
+    since = " ".join(unescape(re.sub(r"<[^>]+>", " ", since[:since.index("</dd>")])).split())
+    assert since.startswith("Since the last review Since the plan of April 12, 2007 :"), since
+    assert 'Target date of "Call the minister" moved from April 19 to May 15, 2007' in since
+    assert "Michael Cornell signed (April 22, 2007)" in since
+    assert "Since the last review" not in history_site.page("clients/H-1/")  # one plan date only
+
+
+def test_last_changed_on_the_staff_lists_and_stale_plans_need_a_look(history_site: Build) -> None:
+    index = history_site.page("")
+    row = index[index.index('href="clients/H-1/"'):]
+    row = row[:row.index("</tr>")]
+    assert '<td data-label="Last changed"><time datetime="2007-04-22">April 22, 2007</time></td>' in row
+    # stale_after_days: 5, as of May 1: H-1 and H-3 have overdue steps and changed long enough ago
+    assert "unchanged since April 22, 2007, with overdue steps" in row
+    assert "unchanged since April 18, 2007, with overdue steps" in history_site.page("clients/H-3/")
+    assert "unchanged since" not in history_site.page("clients/H-4/")  # changed April 22, nothing overdue
+    manager = next((history_site.site / "case-managers").iterdir()).name
+    assert '<td data-label="Last changed"><time datetime="2007-04-22">' in history_site.page(
+        f"case-managers/{manager}/")
+
+
+def test_overdue_steps_week_by_week_from_the_versions_in_effect(history_site: Build) -> None:
+    """As of May 1, 2007. April 17: nothing due yet. April 24: H-1's referral, H-2's call to
+    the minister, H-3's referral and call (4). May 1: those and H-1's call, moved to April 30 (5).
+    H-4's steps, moved to May 15, never count; nor does a week before the first commit."""
+    for url in ("", f"case-managers/{next((history_site.site / 'case-managers').iterdir()).name}/"):
+        page = history_site.page(url)
+        assert '<svg class="pp-weeks-chart"' in page
+        figures = dict(re.findall(r'<tr><th scope="row"><time datetime="([0-9-]+)">[^<]*</time></th><td>(\d+)</td>',
+                                  page))
+        assert len(figures) == 26
+        assert (figures["2007-05-01"], figures["2007-04-24"], figures["2007-04-17"], figures["2006-11-07"]) == (
+            "5", "4", "0", "0")
