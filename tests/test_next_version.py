@@ -204,6 +204,31 @@ def test_a_next_version_that_cannot_be_made_changes_nothing(run_cli: RunCli, pro
     assert {p: p.read_bytes() for p in (project / "plans").rglob("*.yaml")} == before
 
 
+@pytest.mark.parametrize(("change", "says"), [
+    (('  date: "2007-04-12"', "  date: 2007-04-12 10:00:00"), "plan.date is not a day written YYYY-MM-DD"),
+    (("target_date: 2007-05-01", "target_date: 2007-02-30"), "day is out of range for month"),
+    (("target_date: 2007-05-01", "target_date: 2007-13-01"), "month must be in 1..12"),
+    (("  phone: 802-555-0100\n", "  phone: " + "9" * 5000 + "\n"), "Exceeds the limit"),
+])
+@pytest.mark.parametrize("command", [("reassess",), ("revise",), ("close", "--reason", "Moved")])
+def test_a_plan_with_a_value_the_editor_cannot_read_is_reported_and_left_as_it_was(
+        run_cli: RunCli, project: Path, change: tuple[str, str], says: str, command: tuple[str, ...]) -> None:
+    """What the checks call an error (a time of day for a day, a day not in the calendar, a
+    huge number) is what a case manager may ask a next version of: a sentence, never a traceback."""
+    text = valid_plan_text("T-1")
+    assert change[0] in text
+    plan = project / "plans" / "T-1.yaml"
+    plan.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    before = plan.read_bytes()
+    result = run_cli(command[0], "T-1", *command[1:], "--date", "2026-12-01", cwd=project)
+    if command[0] == "close" and "plan.date" in says:  # closing needs no plan date
+        assert result.returncode == 0, result.stderr
+        return
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"planportal {command[0]}: plans/T-1.yaml: " in result.stderr and says in result.stderr, result.stderr
+    assert plan.read_bytes() == before
+
+
 def test_the_plan_is_never_written_through_a_link(run_cli: RunCli, project: Path, tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()

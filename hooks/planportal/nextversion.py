@@ -13,12 +13,12 @@ import difflib
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import CommentMark
+from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
@@ -78,8 +78,14 @@ def _indents(text: str) -> tuple[int, int, int]:
 
 
 def _load(text: str) -> tuple[YAML, CommentedMap]:
+    """The plan as ruamel.yaml reads it. It builds a value the checks only report on, such as
+    a day that is not in the calendar (2007-02-30) or a huge number, and stops there."""
     yaml = _yaml(text)
-    data = yaml.load(text)
+    try:
+        data = yaml.load(text)
+    except (YAMLError, ValueError, RecursionError) as error:
+        raise CannotEdit(f"the file holds a value that cannot be edited ({str(error).splitlines()[0]}); "
+                         "run planportal validate on it and fix what it says first") from None
     if not isinstance(data, CommentedMap) or not isinstance(data.get("plan"), CommentedMap):
         raise CannotEdit("the file is not a plan with a plan: section; run planportal validate on it")
     return yaml, data
@@ -126,7 +132,9 @@ def _day_like(old: Any, day: date) -> Any:
 
 
 def _as_day(value: Any) -> date | None:
-    if isinstance(value, date):
+    """A day as ruamel.yaml read it (a date, or text), None for anything else: a time of day
+    (`2007-04-12 10:00`) is no day, and cannot be compared with one."""
+    if isinstance(value, date) and not isinstance(value, datetime):
         return value
     return parse_date(value) if isinstance(value, str) else None
 
