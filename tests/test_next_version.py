@@ -178,6 +178,21 @@ def test_close_writes_the_reason_beside_the_status(run_cli: RunCli, project: Pat
     assert run_cli("validate", "--strict", "plans/north/NEK-2031.yaml", cwd=project).returncode == 0
 
 
+@pytest.mark.parametrize("around", [
+    "  status: active  # agreed at the visit\n# Who looks after the plan:\n",
+    "  status: active\n\n# Who looks after the plan:\n",
+    "  status: active\n  # agreed at the visit\n",
+])
+def test_close_keeps_the_comments_beside_and_below_the_status(around: str) -> None:
+    """The comment put beside the status takes the place of the one there, which ruamel.yaml
+    holds with the lines below it: the comment is kept after the reason, the lines as written."""
+    text = valid_plan_text().replace("  status: active\n", around)
+    edit = nextversion.close(text, DAY, "Moved")
+    first, rest = around.split("\n", 1)
+    said = "; earlier: agreed at the visit" if "#" in first else ""
+    assert edit.text == text.replace(around, f"  status: closed  # closed 2026-12-01: Moved{said}\n{rest}")
+
+
 @pytest.mark.parametrize(("args", "says"), [
     (("reassess", "NOPE-1"), "no plan named NOPE-1.yaml under plans"),
     (("reassess", "CVCOA-0042", "--date", "12/1/2026"), "write the day as YYYY-MM-DD"),

@@ -196,8 +196,8 @@ def _add_below(container: CommentedMap | CommentedSeq, key: Any, lines: str) -> 
     entry = container.ca.items.setdefault(key, [None] * (4 if slot == 2 else 2))
     if entry[slot] is None:
         entry[slot] = CommentToken("\n" + lines, CommentMark(0))
-    else:
-        entry[slot].value = entry[slot].value + lines
+    else:  # a comment just added to the line has no line end yet
+        entry[slot].value = entry[slot].value + ("" if entry[slot].value.endswith("\n") else "\n") + lines
 
 
 def _remove(container: CommentedMap | CommentedSeq, key: Any) -> None:
@@ -217,6 +217,14 @@ def _remove(container: CommentedMap | CommentedSeq, key: Any) -> None:
         entry = container.ca.items.setdefault(first, [None, None, None, None])
         entry[1] = [*(entry[1] or []), *(CommentToken(line.strip() + "\n", CommentMark(len(line) - len(line.lstrip())))
                                          for line in below.split("\n") if line.strip())]
+
+
+def _comment_beside(mapping: CommentedMap, key: str) -> str:
+    """The comment at the end of `key`'s line, without its '#' ('' when there is none)."""
+    entry = mapping.ca.items.get(key)
+    token = entry[2] if entry and len(entry) > 2 else None
+    first = token.value.split("\n", 1)[0].strip() if token is not None else ""
+    return first[1:].strip() if first.startswith("#") else ""
 
 
 def _clear_signatures(data: CommentedMap, edit: Edit) -> None:
@@ -346,10 +354,17 @@ def close(text: str, day: date, reason: str) -> Edit:
         raise CannotEdit("the plan is closed already")
     edit = Edit("")
     note = f"closed {day.isoformat()}: {reason}"
+    earlier, below = _comment_beside(plan, "status"), ""
+    if "status" in plan and not _is_block(plan["status"]):
+        below = _lines_below(plan, "status")
     indent = plan.lc.key("date")[1] if "date" in plan else 2
     edit.changed.append(f"plan.status: {_shown(plan.get('status'))} -> closed, with the comment '# {_short(note)}'")
     plan["status"] = "closed"
-    plan.yaml_add_eol_comment(note, "status", column=indent + len("status: closed  "))
+    # The comment beside the status replaces the one there, and with it the lines below: both kept.
+    plan.yaml_add_eol_comment(f"{note}; earlier: {earlier}" if earlier else note, "status",
+                              column=indent + len("status: closed  "))
+    if below:
+        _add_below(plan, "status", below)
     edit.to_do.append("Commit the change with the reason in the message; the plan stays listed, marked closed.")
     edit.text = _dump(yaml, data, text)
     return edit
