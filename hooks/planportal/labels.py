@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import format_date
 from babel.support import NullTranslations, Translations
 
@@ -101,9 +102,11 @@ MESSAGES: dict[str, Any] = {
 
 def catalog_for(language: str) -> str | None:
     """The shipped catalog for a language tag, if any: `es-MX` -> es, `zh-CN` -> zh_Hans,
-    `fil` -> tl; Traditional Chinese has none (Simplified would be the wrong script)."""
+    `fil` -> tl; a code CLDR knows as another (`spa`, `ara`, `tgl`) as that one, as its dates
+    and direction are; Traditional Chinese has none (Simplified would be the wrong script)."""
     parts = [part.lower() for part in language.replace("_", "-").split("-")]
-    base = {"fil": "tl"}.get(parts[0], parts[0])
+    base = get_global("language_aliases").get(parts[0], parts[0]).split("_")[0]
+    base = {"fil": "tl"}.get(base, base)
     if base == "zh":
         return None if {"hant", "tw", "hk", "mo"} & set(parts[1:]) else "zh_Hans"
     return base if base in SHIPPED else None
