@@ -79,6 +79,17 @@ def test_dates_are_spelt_by_cldr_in_the_plans_language(language: str, spelt: str
     assert long_date(date(2007, 7, 12), labels(language)) == spelt
 
 
+@pytest.mark.parametrize("language, written", [
+    ("es-MX", "es-MX"), ("tl", "tl"), ("iw", "iw"), ("und", "und"), ("zh-Hant-TW", "zh-Hant-TW"),
+    ("prs", "prs"),  # Dari: CLDR's other name for it, fa-AF, holds a region
+    ("spa", "es"), ("ara-EG", "ar-EG"), ("ARA", "ar"), ("tgl", "fil"),
+])
+def test_pages_write_a_language_as_bcp_47_wants(language: str, written: str) -> None:
+    """`lang="ara"` is no BCP 47 tag (the W3C checker says so, and a screen reader finds no
+    voice for it): a three-letter code of a language with a shorter one is written short."""
+    assert labels(language)["lang"] == written
+
+
 def test_right_to_left_languages_are_marked_so() -> None:
     assert {language: labels(language)["dir"] for language in ("ar", "fa", "ur", "he", "en", "es", "zh")} == {
         "ar": "rtl", "fa": "rtl", "ur": "rtl", "he": "rtl", "en": "ltr", "es": "ltr", "zh": "ltr"}

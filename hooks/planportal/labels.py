@@ -125,6 +125,15 @@ def _translate(messages: Any, translations: NullTranslations) -> Any:
     return translations.gettext(messages)
 
 
+def html_language(language: str) -> str:
+    """The tag for pages' `lang`: as written, but a three-letter code that CLDR knows by another
+    (`spa`, `ara-EG`, `tgl`) written as that one (`es`, `ar-EG`, `fil`), which BCP 47 requires and
+    screen readers know; a code whose other name holds a region (`prs`, Dari) stays as written."""
+    first, *rest = language.split("-")
+    alias = get_global("language_aliases").get(first.lower()) if len(first) == 3 else None
+    return "-".join([alias, *rest]) if alias and "_" not in alias else language
+
+
 @cache
 def date_locale(language: str) -> Locale:
     """The CLDR locale dates are spelt in: the plan's language where CLDR knows its months,
@@ -141,7 +150,7 @@ def date_locale(language: str) -> Locale:
 @cache
 def labels(language: str) -> dict[str, Any]:
     """Every label in a plan's language (English without a catalog), with `lang` (the plan's
-    tag, for screen readers' voices), `dir` (rtl for Arabic, Farsi, Urdu, Hebrew…) and
+    tag as pages write it, for screen readers' voices), `dir` (rtl for Arabic, Farsi, Urdu, Hebrew…) and
     `date_locale` (the CLDR locale of its dates, as `es_MX`)."""
     words = _translate(MESSAGES, _translations(catalog_for(language)))
     dates = date_locale(language)
@@ -149,7 +158,7 @@ def labels(language: str) -> dict[str, Any]:
         direction = Locale.parse(language, sep="-").character_order
     except (UnknownLocaleError, ValueError):
         direction = "left-to-right"
-    return {**words, "lang": language, "dir": "rtl" if direction == "right-to-left" else "ltr",
+    return {**words, "lang": html_language(language), "dir": "rtl" if direction == "right-to-left" else "ltr",
             "date_locale": str(dates)}
 
 
