@@ -105,20 +105,29 @@ def _values(text: str) -> Any:
     return None if document is None else document.data
 
 
+#: The lines put back as written are sought by comparing the file's lines with ruamel.yaml's,
+#: which takes time growing with the square of their number, then by reading the plan again
+#: for each stretch that differs. A plan is a few hundred lines with a few such stretches; a
+#: file far past these (a comment line repeated a hundred thousand times) keeps ruamel.yaml's
+#: lines, or some of them, rather than keeping the command busy for hours.
+MAX_LINES_KEPT = 3000
+MAX_STRETCHES_KEPT = 100
+
+
 def _as_written(old: str, new: str) -> str:
     """`new`, with each stretch of lines that differs from `old` but holds the same values put
     back as `old` wrote it: ruamel.yaml may rewrite a line it did not change (the indent of a
     | block, ~ for nothing), and the diff is then only what the command changed."""
     wanted = _values(new)
-    if wanted is None:
-        return new
     old_lines, result = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    stretches = difflib.SequenceMatcher(None, old_lines, result, autojunk=False).get_opcodes()
-    for tag, i1, i2, j1, j2 in reversed(stretches):  # from the end: earlier indices stay right
-        if tag != "equal":
-            trial = result[:j1] + old_lines[i1:i2] + result[j2:]
-            if _values("".join(trial)) == wanted:
-                result = trial
+    if wanted is None or max(len(old_lines), len(result)) > MAX_LINES_KEPT:
+        return new
+    stretches = [s for s in difflib.SequenceMatcher(None, old_lines, result, autojunk=False).get_opcodes()
+                 if s[0] != "equal"]
+    for _, i1, i2, j1, j2 in reversed(stretches[-MAX_STRETCHES_KEPT:]):  # from the end: earlier indices stay right
+        trial = result[:j1] + old_lines[i1:i2] + result[j2:]
+        if _values("".join(trial)) == wanted:
+            result = trial
     return "".join(result)
 
 
