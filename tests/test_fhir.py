@@ -523,3 +523,19 @@ def test_hostile_text_in_the_narrative_is_text_of_the_xhtml(hostile: Bundled) ->
     text = "".join(div.itertext())
     assert plan["issues"][0]["issue"] in text and plan["issues"][0]["goal"] in text
     assert "Ada " + HOSTILE in text
+
+
+def test_characters_xml_cannot_hold_never_reach_the_narrative(tmp_path: Path) -> None:
+    """U+FFFE and U+FFFF, written as YAML escapes, pass the checks; XML forbids them even
+    escaped, so the narrative shows U+FFFD where they were, and the JSON strings keep them."""
+    (tmp_path / "plans").mkdir()
+    text = valid_plan_text("NX-1").replace("first: Ada,", 'first: "Ada\\uFFFE\\uFFFF",')
+    text = text.replace("issue: I feel down a lot.", 'issue: "I feel \\uFFFF down a lot."')
+    (tmp_path / "plans" / "NX-1.yaml").write_text(text, encoding="utf-8")
+    result = export(tmp_path / "plans", tmp_path / "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    bundle = Bundled((tmp_path / "out" / "NX-1.json").read_text(encoding="utf-8"))
+    div = ElementTree.fromstring(bundle.one("CarePlan")["text"]["div"])
+    shown = "".join(div.itertext())
+    assert "Ada\ufffd\ufffd NX-1" in shown and "I feel \ufffd down a lot." in shown
+    assert bundle.one("Patient")["name"][0]["given"] == ["Ada\ufffe\uffff"]

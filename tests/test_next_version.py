@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import difflib
 import re
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -178,6 +179,21 @@ def test_close_writes_the_reason_beside_the_status(run_cli: RunCli, project: Pat
     assert run_cli("validate", "--strict", "plans/north/NEK-2031.yaml", cwd=project).returncode == 0
 
 
+@pytest.mark.parametrize("around", [
+    "  status: active  # agreed at the visit\n# Who looks after the plan:\n",
+    "  status: active\n\n# Who looks after the plan:\n",
+    "  status: active\n  # agreed at the visit\n",
+])
+def test_close_keeps_the_comments_beside_and_below_the_status(around: str) -> None:
+    """The comment put beside the status takes the place of the one there, which ruamel.yaml
+    holds with the lines below it: the comment is kept after the reason, the lines as written."""
+    text = valid_plan_text().replace("  status: active\n", around)
+    edit = nextversion.close(text, DAY, "Moved")
+    first, rest = around.split("\n", 1)
+    said = "; earlier: agreed at the visit" if "#" in first else ""
+    assert edit.text == text.replace(around, f"  status: closed  # closed 2026-12-01: Moved{said}\n{rest}")
+
+
 @pytest.mark.parametrize(("args", "says"), [
     (("reassess", "NOPE-1"), "no plan named NOPE-1.yaml under plans"),
     (("reassess", "CVCOA-0042", "--date", "12/1/2026"), "write the day as YYYY-MM-DD"),
@@ -202,6 +218,31 @@ def test_a_next_version_that_cannot_be_made_changes_nothing(run_cli: RunCli, pro
     result = run_cli(*args, cwd=project)
     assert result.returncode == 1 and says in result.stderr, result.stderr
     assert {p: p.read_bytes() for p in (project / "plans").rglob("*.yaml")} == before
+
+
+@pytest.mark.parametrize(("change", "says"), [
+    (('  date: "2007-04-12"', "  date: 2007-04-12 10:00:00"), "plan.date is not a day written YYYY-MM-DD"),
+    (("target_date: 2007-05-01", "target_date: 2007-02-30"), "day is out of range for month"),
+    (("target_date: 2007-05-01", "target_date: 2007-13-01"), "month must be in 1..12"),
+    (("  phone: 802-555-0100\n", "  phone: " + "9" * 5000 + "\n"), "Exceeds the limit"),
+])
+@pytest.mark.parametrize("command", [("reassess",), ("revise",), ("close", "--reason", "Moved")])
+def test_a_plan_with_a_value_the_editor_cannot_read_is_reported_and_left_as_it_was(
+        run_cli: RunCli, project: Path, change: tuple[str, str], says: str, command: tuple[str, ...]) -> None:
+    """What the checks call an error (a time of day for a day, a day not in the calendar, a
+    huge number) is what a case manager may ask a next version of: a sentence, never a traceback."""
+    text = valid_plan_text("T-1")
+    assert change[0] in text
+    plan = project / "plans" / "T-1.yaml"
+    plan.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    before = plan.read_bytes()
+    result = run_cli(command[0], "T-1", *command[1:], "--date", "2026-12-01", cwd=project)
+    if command[0] == "close" and "plan.date" in says:  # closing needs no plan date
+        assert result.returncode == 0, result.stderr
+        return
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"planportal {command[0]}: plans/T-1.yaml: " in result.stderr and says in result.stderr, result.stderr
+    assert plan.read_bytes() == before
 
 
 def test_the_plan_is_never_written_through_a_link(run_cli: RunCli, project: Path, tmp_path: Path) -> None:
@@ -235,3 +276,14 @@ def test_lines_ruamel_would_restyle_stay_as_written() -> None:
     assert {line[0] + line[1:].split(":")[0].strip() for line in changed} == {
         "-date", "+date", "-type", "+type", "-signatures", "-client", "-case_manager"}, changed
     assert "    goal: |\n        I want to enjoy\n        my hobbies again.\n" in edit.text
+
+
+def test_a_file_of_many_comment_lines_gets_its_next_version_in_seconds() -> None:
+    """Finding the lines to keep as written compared every line with every other: a plan with
+    20,000 comment lines (40 kB) kept revise busy for minutes. Past a few thousand lines the
+    file keeps ruamel.yaml's lines, with every comment and value."""
+    text = valid_plan_text().replace("people:\n", "#\n" * 20_000 + "people:\n")
+    began = time.perf_counter()
+    edit = nextversion.revise(text, DAY)
+    assert time.perf_counter() - began < 10  # about a second; comparing every line, minutes
+    assert edit.text.count("#\n") == 20_000 and data_of(edit.text) == revised_by_hand(data_of(text), DAY)

@@ -3,6 +3,7 @@ of a file's mistakes at once; and the messages that teach what went wrong."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,35 @@ def test_the_rules_that_compare_plans_run_on_a_plan_with_a_schema_error(tmp_path
 def test_an_undefined_key_like_a_defined_one_asks_if_that_was_meant(old: str, new: str, hint: str) -> None:
     (finding,) = check_text(variant((old, new)))
     assert (finding.code, finding.hint) == ("PP005", hint)
+
+
+def test_many_undefined_keys_among_many_people_are_reported_in_linear_time_and_output() -> None:
+    """Every undefined key is reported, but a file of a few kilobytes with a thousand people and
+    two thousand names no one defined is no slip: comparing each name with each person took
+    seconds per thousand, and listing every person in each finding made megabytes. Only the
+    first names get a "Did you mean", and each finding lists a few people and counts the rest."""
+    people = "".join(f"  p{n:05}: {{name: Person {n}}}\n" for n in range(1200))
+    undefined = [f"q{n:05}" for n in range(2300)]
+    text = variant(("people:\n", "people:\n" + people),
+                   ("responsible: [rosa, case_manager]", f"responsible: [rosa, case_manager, {', '.join(undefined)}]"))
+    findings = check_text(text)
+    assert [f.code for f in findings] == ["PP005"] * len(undefined)
+    assert [f.text().split("'")[1] for f in findings] == undefined
+    assert 0 < sum("Did you mean" in f.hint for f in findings) <= 50
+    assert max(len(f.text()) for f in findings) < 500
+    assert findings[-1].hint.endswith("p00017 and 1183 more."), findings[-1].hint
+
+
+def test_a_text_of_placeholder_starts_without_an_end_is_checked_in_one_pass() -> None:
+    """PP012 looks for `[fill in: ...]`: a text of 100,000 starts and no `]` (a file just
+    under 1 MiB) was searched once from each start, for minutes. The same plan with an ended
+    placeholder in it still has its PP012."""
+    starts = "[fill in:" * 100_000
+    text = variant(("  - rosa\n", f'  - rosa\nstrengths:\n  - "{starts}"\n'))
+    began = time.perf_counter()
+    findings = check_text(text)
+    assert time.perf_counter() - began < 10  # about 0.1 s; a search from each start takes over a minute
+    assert "PP012" not in {f.code for f in findings}
+    ended = check_text(variant(("  - rosa\n", f'  - rosa\nstrengths:\n  - "{starts} a]"\n')))
+    assert [(f.code, f.text().split("'")[-2][-12:]) for f in ended if f.code == "PP012"] == [
+        ("PP012", "[fill in: a]")]

@@ -226,6 +226,27 @@ def test_plans_without_a_program_come_last(tmp_path: Path) -> None:
     assert jump == ["#active-alpha-care", "#active-zeta-services", "#active-no-program"]
 
 
+def test_every_id_on_the_index_is_its_own_whatever_the_programs_are_called(tmp_path: Path) -> None:
+    """A program's heading and another program's table caption are named from the program:
+    "Foo Plans Caption" must not take the id of the caption of "Foo"'s table, nor a program
+    called like a section take the section's."""
+    project = make_project(tmp_path / "project")
+    programs = ["Foo", "Foo Plans Caption", "Plans Active Foo Caption", "Next 14 days", "Warnings", "Foo 2"]
+    for n, program in enumerate(programs, start=1):
+        text = valid_plan_text(f"AAA-{n:04}").replace("\nclient:", f"\nprogram: {program}\nclient:", 1)
+        (project / "plans" / f"AAA-{n:04}.yaml").write_text(text, encoding="utf-8")
+    build = build_site(project)
+    assert build.returncode == 0, build.output
+    page = content(build, "")
+    ids = [element.attrs["id"] for element in page.iter() if "id" in element.attrs]
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+    assert len(programs) == len([h3 for h3 in page.find_all("h3") if h3.attrs.get("id", "").startswith("active-")])
+    for link in page.find("nav", css_class="pp-jump").find_all("a"):  # each jump lands on its heading
+        if link.attrs["href"].startswith("#active-"):
+            (heading,) = [e for e in page.iter() if e.attrs.get("id") == link.attrs["href"][1:]]
+            assert heading.tag == "h3" and heading.text.startswith(link.text), (link.text, heading.text)
+
+
 def test_drafts_and_closed_plans_have_their_own_sections(example_site: Build) -> None:
     page = content(example_site, "")
     drafts, closed = table(page, "Draft plans"), table(page, "Closed plans")

@@ -54,3 +54,17 @@ def test_plans_at_the_ends_of_the_years_allowed_get_a_status_without_overflow(tm
         status = _caseload(tmp_path, {"EDGE-1": first, "EDGE-2": last}, as_of)
         assert [p.review for p in status.plans] == [date(1900, 12, 31), date(2200, 12, 31)]
         assert status.counts and status.upcoming() is not None and status.case_managers()
+
+
+def test_a_program_is_one_group_however_its_name_is_encoded(tmp_path: Path) -> None:
+    """"Café" typed with a combining accent, or a name pasted with a zero-width space or in
+    full-width letters, shows as the same words: the index lists one program, not several
+    headed alike."""
+    written = {"P-1": "Café Services", "P-2": "Cafe\u0301 Services", "P-3": "\u200bCAFÉ  services",
+               "P-4": "Ｃａｆé Services", "P-5": "Other"}
+    plans = {client_id: valid_plan_text(client_id).replace("\nplan:", f"\nprogram: {program}\nplan:", 1)
+             for client_id, program in written.items()}
+    groups = _caseload(tmp_path, plans, date(2007, 6, 1)).by_program("active")
+    assert [(g.name, [p.client_id for p in g.plans]) for g in groups] == [
+        ("Café Services", ["P-1", "P-2", "P-3", "P-4"]), ("Other", ["P-5"])]
+    assert [g.anchor for g in groups] == ["active-cafe-services", "active-other"]

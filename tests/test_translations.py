@@ -60,6 +60,9 @@ def test_the_template_is_what_pybabel_extracts_from_the_code(tmp_path: Path) -> 
 @pytest.mark.parametrize("language, catalog", [
     ("es", "es"), ("es-MX", "es"), ("zh", "zh_Hans"), ("zh-CN", "zh_Hans"), ("zh-Hans", "zh_Hans"),
     ("zh-TW", None), ("zh-Hant", None), ("fil", "tl"), ("tl", "tl"), ("ar-EG", "ar"), ("fr", None), ("en", None),
+    # three-letter codes the schema's pattern lets through: the catalog of the language CLDR
+    # spells their dates in, never English words beside Spanish dates or running right to left
+    ("spa", "es"), ("ara", "ar"), ("tgl", "tl"), ("chi", "zh_Hans"), ("zho-TW", None), ("heb", None),
 ])
 def test_a_language_tag_finds_its_catalog(language: str, catalog: str | None) -> None:
     assert catalog_for(language) == catalog
@@ -74,6 +77,17 @@ def test_a_language_tag_finds_its_catalog(language: str, catalog: str | None) ->
 ])
 def test_dates_are_spelt_by_cldr_in_the_plans_language(language: str, spelt: str) -> None:
     assert long_date(date(2007, 7, 12), labels(language)) == spelt
+
+
+@pytest.mark.parametrize("language, written", [
+    ("es-MX", "es-MX"), ("tl", "tl"), ("iw", "iw"), ("und", "und"), ("zh-Hant-TW", "zh-Hant-TW"),
+    ("prs", "prs"),  # Dari: CLDR's other name for it, fa-AF, holds a region
+    ("spa", "es"), ("ara-EG", "ar-EG"), ("ARA", "ar"), ("tgl", "fil"),
+])
+def test_pages_write_a_language_as_bcp_47_wants(language: str, written: str) -> None:
+    """`lang="ara"` is no BCP 47 tag (the W3C checker says so, and a screen reader finds no
+    voice for it): a three-letter code of a language with a shorter one is written short."""
+    assert labels(language)["lang"] == written
 
 
 def test_right_to_left_languages_are_marked_so() -> None:

@@ -79,6 +79,16 @@ _MARKDOWN_LINE_MARK = re.compile(r"^([ \t]*)([-+=])", re.MULTILINE)
 _MARKDOWN_LINE_NUMBER = re.compile(r"^([ \t]*[0-9]+)([.)])", re.MULTILINE)
 
 
+#: What XML 1.0 allows no document to hold, not even escaped; the checks let U+FFFE and U+FFFF
+#: through (written as YAML escapes), which only the narrative, XHTML, cannot carry.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xhtml_text(text: str) -> str:
+    """Plan text for the XHTML narrative: escaped, and what XML cannot hold shown as U+FFFD."""
+    return html.escape(_NOT_XML.sub("\ufffd", text))
+
+
 def default_identifier_system(agency: str) -> str:
     """The system of the agency's client ids when the agency names none of its own."""
     return f"urn:planportal:{slug(agency) or 'agency'}:client-id"
@@ -467,7 +477,7 @@ class BundleBuilder:
     def narrative(self) -> str:
         """US Core's narrative summary of the plan, as XHTML with every plan text escaped."""
         plan = self.plan
-        e = html.escape
+        e = xhtml_text
         items = "".join(f"<li><p>{e(issue.text)}</p><p>Goal: {e(issue.goal)}</p></li>" for issue in plan.issues)
         return (f'<div xmlns="{XHTML}"><p>Action Plan for {e(plan.full_name)} ({e(plan.client_id)}), '
                 f"made {plan.made.isoformat()}, review by {plan.review.isoformat()}.</p><ol>{items}</ol></div>")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import format_date
 from babel.support import NullTranslations, Translations
 
@@ -101,9 +102,11 @@ MESSAGES: dict[str, Any] = {
 
 def catalog_for(language: str) -> str | None:
     """The shipped catalog for a language tag, if any: `es-MX` -> es, `zh-CN` -> zh_Hans,
-    `fil` -> tl; Traditional Chinese has none (Simplified would be the wrong script)."""
+    `fil` -> tl; a code CLDR knows as another (`spa`, `ara`, `tgl`) as that one, as its dates
+    and direction are; Traditional Chinese has none (Simplified would be the wrong script)."""
     parts = [part.lower() for part in language.replace("_", "-").split("-")]
-    base = {"fil": "tl"}.get(parts[0], parts[0])
+    base = get_global("language_aliases").get(parts[0], parts[0]).split("_")[0]
+    base = {"fil": "tl"}.get(base, base)
     if base == "zh":
         return None if {"hant", "tw", "hk", "mo"} & set(parts[1:]) else "zh_Hans"
     return base if base in SHIPPED else None
@@ -122,6 +125,15 @@ def _translate(messages: Any, translations: NullTranslations) -> Any:
     return translations.gettext(messages)
 
 
+def html_language(language: str) -> str:
+    """The tag for pages' `lang`: as written, but a three-letter code that CLDR knows by another
+    (`spa`, `ara-EG`, `tgl`) written as that one (`es`, `ar-EG`, `fil`), which BCP 47 requires and
+    screen readers know; a code whose other name holds a region (`prs`, Dari) stays as written."""
+    first, *rest = language.split("-")
+    alias = get_global("language_aliases").get(first.lower()) if len(first) == 3 else None
+    return "-".join([alias, *rest]) if alias and "_" not in alias else language
+
+
 @cache
 def date_locale(language: str) -> Locale:
     """The CLDR locale dates are spelt in: the plan's language where CLDR knows its months,
@@ -138,7 +150,7 @@ def date_locale(language: str) -> Locale:
 @cache
 def labels(language: str) -> dict[str, Any]:
     """Every label in a plan's language (English without a catalog), with `lang` (the plan's
-    tag, for screen readers' voices), `dir` (rtl for Arabic, Farsi, Urdu, Hebrew…) and
+    tag as pages write it, for screen readers' voices), `dir` (rtl for Arabic, Farsi, Urdu, Hebrew…) and
     `date_locale` (the CLDR locale of its dates, as `es_MX`)."""
     words = _translate(MESSAGES, _translations(catalog_for(language)))
     dates = date_locale(language)
@@ -146,7 +158,7 @@ def labels(language: str) -> dict[str, Any]:
         direction = Locale.parse(language, sep="-").character_order
     except (UnknownLocaleError, ValueError):
         direction = "left-to-right"
-    return {**words, "lang": language, "dir": "rtl" if direction == "right-to-left" else "ltr",
+    return {**words, "lang": html_language(language), "dir": "rtl" if direction == "right-to-left" else "ltr",
             "date_locale": str(dates)}
 
 

@@ -13,12 +13,12 @@ import difflib
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import CommentMark
+from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
@@ -78,8 +78,14 @@ def _indents(text: str) -> tuple[int, int, int]:
 
 
 def _load(text: str) -> tuple[YAML, CommentedMap]:
+    """The plan as ruamel.yaml reads it. It builds a value the checks only report on, such as
+    a day that is not in the calendar (2007-02-30) or a huge number, and stops there."""
     yaml = _yaml(text)
-    data = yaml.load(text)
+    try:
+        data = yaml.load(text)
+    except (YAMLError, ValueError, RecursionError) as error:
+        raise CannotEdit(f"the file holds a value that cannot be edited ({str(error).splitlines()[0]}); "
+                         "run planportal validate on it and fix what it says first") from None
     if not isinstance(data, CommentedMap) or not isinstance(data.get("plan"), CommentedMap):
         raise CannotEdit("the file is not a plan with a plan: section; run planportal validate on it")
     return yaml, data
@@ -99,20 +105,29 @@ def _values(text: str) -> Any:
     return None if document is None else document.data
 
 
+#: The lines put back as written are sought by comparing the file's lines with ruamel.yaml's,
+#: which takes time growing with the square of their number, then by reading the plan again
+#: for each stretch that differs. A plan is a few hundred lines with a few such stretches; a
+#: file far past these (a comment line repeated a hundred thousand times) keeps ruamel.yaml's
+#: lines, or some of them, rather than keeping the command busy for hours.
+MAX_LINES_KEPT = 3000
+MAX_STRETCHES_KEPT = 100
+
+
 def _as_written(old: str, new: str) -> str:
     """`new`, with each stretch of lines that differs from `old` but holds the same values put
     back as `old` wrote it: ruamel.yaml may rewrite a line it did not change (the indent of a
     | block, ~ for nothing), and the diff is then only what the command changed."""
     wanted = _values(new)
-    if wanted is None:
-        return new
     old_lines, result = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    stretches = difflib.SequenceMatcher(None, old_lines, result, autojunk=False).get_opcodes()
-    for tag, i1, i2, j1, j2 in reversed(stretches):  # from the end: earlier indices stay right
-        if tag != "equal":
-            trial = result[:j1] + old_lines[i1:i2] + result[j2:]
-            if _values("".join(trial)) == wanted:
-                result = trial
+    if wanted is None or max(len(old_lines), len(result)) > MAX_LINES_KEPT:
+        return new
+    stretches = [s for s in difflib.SequenceMatcher(None, old_lines, result, autojunk=False).get_opcodes()
+                 if s[0] != "equal"]
+    for _, i1, i2, j1, j2 in reversed(stretches[-MAX_STRETCHES_KEPT:]):  # from the end: earlier indices stay right
+        trial = result[:j1] + old_lines[i1:i2] + result[j2:]
+        if _values("".join(trial)) == wanted:
+            result = trial
     return "".join(result)
 
 
@@ -126,7 +141,9 @@ def _day_like(old: Any, day: date) -> Any:
 
 
 def _as_day(value: Any) -> date | None:
-    if isinstance(value, date):
+    """A day as ruamel.yaml read it (a date, or text), None for anything else: a time of day
+    (`2007-04-12 10:00`) is no day, and cannot be compared with one."""
+    if isinstance(value, date) and not isinstance(value, datetime):
         return value
     return parse_date(value) if isinstance(value, str) else None
 
@@ -194,8 +211,8 @@ def _add_below(container: CommentedMap | CommentedSeq, key: Any, lines: str) -> 
     entry = container.ca.items.setdefault(key, [None] * (4 if slot == 2 else 2))
     if entry[slot] is None:
         entry[slot] = CommentToken("\n" + lines, CommentMark(0))
-    else:
-        entry[slot].value = entry[slot].value + lines
+    else:  # a comment just added to the line has no line end yet
+        entry[slot].value = entry[slot].value + ("" if entry[slot].value.endswith("\n") else "\n") + lines
 
 
 def _remove(container: CommentedMap | CommentedSeq, key: Any) -> None:
@@ -215,6 +232,14 @@ def _remove(container: CommentedMap | CommentedSeq, key: Any) -> None:
         entry = container.ca.items.setdefault(first, [None, None, None, None])
         entry[1] = [*(entry[1] or []), *(CommentToken(line.strip() + "\n", CommentMark(len(line) - len(line.lstrip())))
                                          for line in below.split("\n") if line.strip())]
+
+
+def _comment_beside(mapping: CommentedMap, key: str) -> str:
+    """The comment at the end of `key`'s line, without its '#' ('' when there is none)."""
+    entry = mapping.ca.items.get(key)
+    token = entry[2] if entry and len(entry) > 2 else None
+    first = token.value.split("\n", 1)[0].strip() if token is not None else ""
+    return first[1:].strip() if first.startswith("#") else ""
 
 
 def _clear_signatures(data: CommentedMap, edit: Edit) -> None:
@@ -334,10 +359,17 @@ def close(text: str, day: date, reason: str) -> Edit:
         raise CannotEdit("the plan is closed already")
     edit = Edit("")
     note = f"closed {day.isoformat()}: {reason}"
+    earlier, below = _comment_beside(plan, "status"), ""
+    if "status" in plan and not _is_block(plan["status"]):
+        below = _lines_below(plan, "status")
     indent = plan.lc.key("date")[1] if "date" in plan else 2
     edit.changed.append(f"plan.status: {_shown(plan.get('status'))} -> closed, with the comment '# {_short(note)}'")
     plan["status"] = "closed"
-    plan.yaml_add_eol_comment(note, "status", column=indent + len("status: closed  "))
+    # The comment beside the status replaces the one there, and with it the lines below: both kept.
+    plan.yaml_add_eol_comment(f"{note}; earlier: {earlier}" if earlier else note, "status",
+                              column=indent + len("status: closed  "))
+    if below:
+        _add_below(plan, "status", below)
     edit.to_do.append("Commit the change with the reason in the message; the plan stays listed, marked closed.")
     edit.text = _dump(yaml, data, text)
     return edit

@@ -278,20 +278,38 @@ def pp004_id_matches_file(parts: Parts, stem: str) -> Iterator[Violation]:
         yield OneFilePerClient.id_differs.at(("client", "id"), id=parts.plan.client_id, stem=quote(stem))
 
 
+#: How many undefined keys PP005 looks for a defined key like ("Did you mean ...?").
+MAX_SUGGESTIONS = 50
+#: How many defined keys a PP005 finding lists.
+LISTED_KEYS = 20
+
+
 def pp005_keys_defined(parts: Parts) -> Iterator[Violation]:
     if not parts.shaped(("people",)) or not parts.shaped(("client",)):
         return  # who is defined cannot be told
     plan = parts.plan
     known = plan.known_keys
-    listed = ", ".join(quote(key) for key in sorted(known))
+    candidates = sorted(known)
+    rest = len(candidates) - LISTED_KEYS  # each finding names a few: output grows with the file, no faster
+    listed = ", ".join(quote(key) for key in candidates[:LISTED_KEYS]) + (f" and {rest} more" if rest > 0 else "")
+    suggested: dict[str, str | None] = {}
+
+    def suggestion(key: str) -> str | None:
+        """The defined key `key` may be a slip for. A slip is one key among a few: past the
+        first keys looked up, none is sought, as comparing thousands of keys with thousands
+        would take minutes on a file of a few kilobytes."""
+        if key not in suggested:
+            close = difflib.get_close_matches(key, candidates, n=1) if len(suggested) < MAX_SUGGESTIONS else []
+            suggested[key] = close[0] if close else None
+        return suggested[key]
 
     def undefined(where: Path_, key: str, messages: tuple[Message, Message, Message]) -> Violation:
         plain, like, representative = messages
         if key == REPRESENTATIVE:
             return representative.at(where, key=quote(key))
-        close = difflib.get_close_matches(key, sorted(known), n=1)
-        if close:
-            return like.at(where, key=quote(key), close=quote(close[0]))
+        close = suggestion(key)
+        if close is not None:
+            return like.at(where, key=quote(key), close=quote(close))
         return plain.at(where, key=quote(key), listed=listed)
 
     for _, strategy in parts.strategies:
@@ -392,7 +410,9 @@ def pp011_signed_when_active(parts: Parts) -> Iterator[Violation]:
 
 
 #: What `planportal new` writes where the case manager has something to write: `[fill in: ...]`.
-PLACEHOLDER = re.compile(r"\[fill in:[^\]]*\]", re.IGNORECASE)
+#: Its text stops at the next placeholder's start, so that a text holding thousands of starts
+#: and no end is searched in one pass, not once from each start.
+PLACEHOLDER = re.compile(r"\[fill in:(?:[^\[\]]|\[(?!fill in:))*+\]", re.IGNORECASE)
 
 
 def pp012_template_text_left(parts: Parts) -> Iterator[Violation]:

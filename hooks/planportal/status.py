@@ -7,6 +7,7 @@ the build day) and never stored in the plan files.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -59,6 +60,14 @@ ManagerKey = tuple[str, str]
 def slug(text: str) -> str:
     """ASCII letters, digits and hyphens, any script transliterated: 'Иван Петров' -> 'ivan-petrov'."""
     return slugify(text, max_length=60, word_boundary=True)
+
+
+def program_key(name: str) -> str:
+    """What makes two program names one: the same letters once composed alike (NFKC: "é" typed
+    as e and an accent, full-width letters), without the invisible format characters that
+    copying text brings along (zero-width spaces), however spaced or capitalised."""
+    shown = "".join(c for c in unicodedata.normalize("NFKC", name) if unicodedata.category(c) != "Cf")
+    return " ".join(shown.split()).casefold()
 
 
 def _digest(text: str) -> str:
@@ -297,12 +306,12 @@ class CaseloadStatus:
 
     def by_program(self, state: str) -> list[ProgramGroup]:
         """The plans in one state grouped by program, programs by name and plans without one
-        last; a program is its name however it is spaced or capitalised."""
+        last; a program is its name however it is spaced, capitalised or encoded."""
         groups: dict[str, list[PlanStatus]] = defaultdict(list)
         names: dict[str, str] = {}
         for plan in self.with_state(state):
             name = " ".join((plan.plan.program or "").split())
-            key = name.casefold()
+            key = program_key(name)
             names.setdefault(key, name)
             groups[key].append(plan)
         taken: set[str] = set()
