@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -259,3 +261,18 @@ def test_new_refuses_an_id_shaped_like_a_social_security_number(run_cli: RunCli,
     assert "looks like a Social Security number" in result.stderr
     assert "078-05-1120" not in result.stderr  # not echoed into logs
     assert list((project / "plans").iterdir()) == []
+
+
+def test_validate_piped_into_a_reader_that_stops_ends_quietly(tmp_path: Path) -> None:
+    """`planportal validate | head -c 1`: the reader closes the pipe while more than a pipe's
+    buffer of findings is still to come; no traceback follows."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    broken = valid_plan_text("PIPE-0").replace("target_date: 2007-05-01", "target_date: ongoing", 1)
+    for number in range(800):
+        (plans / f"PIPE-{number}.yaml").write_text(broken.replace("PIPE-0", f"PIPE-{number}"), encoding="utf-8")
+    planportal = Path(sys.executable).with_name("planportal")
+    result = subprocess.run(f"'{planportal}' validate plans | head -c 1", shell=True, cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300)
+    assert len(result.stdout) == 1
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr, result.stderr

@@ -92,6 +92,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except BrokenPipeError:
+        # The reader stopped reading (`planportal validate | head`): nothing is wrong with the
+        # plans. Point stdout at nothing, so that Python's own flush at exit fails quietly too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _run(argv: list[str] | None) -> int:
     parser = _parser()
     arguments = parser.parse_args(argv)
     if arguments.command == "validate":
