@@ -279,9 +279,8 @@ class PageProducer:
 
     def finish(self) -> None:
         """Write the files beside the pages, wait for every page the workers write and for the
-        workers to exit (left to the interpreter's exit, Python 3.11 may write to the pool's closed
-        wake-up pipe), and remove
-        MkDocs' page for SHELL_ID."""
+        workers to exit (left to the interpreter's exit, Python 3.11 may write to the pool's
+        closed wake-up pipe), and remove MkDocs' page for SHELL_ID."""
         try:
             self._write_files()
             for job in self._client_jobs:
