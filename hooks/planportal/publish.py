@@ -66,6 +66,12 @@ def _render_batch(files: list[PlanFile], slugs: list[str], as_of: date, agency: 
             for plan_file, slug in zip(files, slugs, strict=True)]
 
 
+def _from_shell(shell: str, client_id: str, body: str) -> str:
+    """A client's page from the page MkDocs rendered for the stand-in id: the id goes in before
+    the body, so that plan text is never changed."""
+    return shell.replace(SHELL_ID, client_id).replace(BODY_MARK, body, 1)
+
+
 def _write_batch(files: list[PlanFile], slugs: list[str], as_of: date, agency: str, css: str, site: Path,
                  directory_urls: bool,
                  shell: str) -> list[str]:
@@ -75,9 +81,7 @@ def _write_batch(files: list[PlanFile], slugs: list[str], as_of: date, agency: s
     for plan_file, slug in zip(files, slugs, strict=True):
         status = plan_status(plan_file, as_of, agency)
         body = _render_plan(status, slug, css, site, directory_urls)
-        # The id goes in before the plan, so that plan text is never changed.
-        page = shell.replace(SHELL_ID, status.client_id).replace(BODY_MARK, body, 1)
-        write_file(site, layout.client(status.client_id).file, page)
+        write_file(site, layout.client(status.client_id).file, _from_shell(shell, status.client_id, body))
         written.append(status.client_id)
     return written
 
@@ -88,8 +92,7 @@ def _write_histories(files: list[PlanFile], site: Path, directory_urls: bool, sh
     for plan_file in files:
         plan = Plan(plan_file.plan or {})
         body = render.history_page(plan, plan_file.history, directory_urls=directory_urls)
-        page = shell.replace(SHELL_ID, plan.client_id).replace(BODY_MARK, body, 1)
-        write_file(site, layout.history(plan.client_id).file, page)
+        write_file(site, layout.history(plan.client_id).file, _from_shell(shell, plan.client_id, body))
         written.append(plan.client_id)
     return written
 
