@@ -57,6 +57,10 @@ class Settings(base.Config):
     """After how many days without a change an active plan with an overdue step needs a look."""
 
 
+#: The settings' names, for the messages that list them.
+SETTING_NAMES = [name for name, value in vars(Settings).items() if isinstance(value, options.BaseConfigOption)]
+
+
 def _settings(config: MkDocsConfig) -> Settings:
     """The settings, checked: a misspelt or mistyped key stops the build, naming it."""
     misspelt = [key for key in config.extra if key.lower().replace("_", "") == "planportal" and key != "planportal"]
@@ -64,16 +68,15 @@ def _settings(config: MkDocsConfig) -> Settings:
         raise PluginError(f"extra.{misspelt[0]} in mkdocs.yml: the settings' key is written extra.planportal.")
     written = config.extra.get("planportal", {})
     if not isinstance(written, dict):
-        raise PluginError("extra.planportal in mkdocs.yml must be a set of settings (plans, agency, search_plan_text, "
-                          "fail_on_warnings, calendar_first_names, stale_after_days); see the Publishing page "
-                          "of the help.")
+        raise PluginError(f"extra.planportal in mkdocs.yml must be a set of settings ({', '.join(SETTING_NAMES)}); "
+                          "see the Publishing page of the help.")
     settings = Settings(config_file_path=config.config_file_path)
     settings.load_dict(written)
     failed, warned = settings.validate()
     problems = [f"extra.planportal.{key}: {problem}" for key, problem in [*failed, *warned]]
     if problems:
-        raise PluginError("; ".join(problems) + ". Correct mkdocs.yml: the settings are plans, agency, "
-                          "search_plan_text, fail_on_warnings, calendar_first_names and stale_after_days.")
+        raise PluginError("; ".join(problems) + ". Correct mkdocs.yml: the settings are "
+                          f"{', '.join(SETTING_NAMES[:-1])} and {SETTING_NAMES[-1]}.")
     return settings
 
 
@@ -168,9 +171,11 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         log.info(f"No plan history: {build.history.missing}. The history pages say so, and PP106 "
                  "(changed since the person signed) and PP107 are not checked.")
     findings = caseload.findings  # gathered and sorted anew on each access
-    stopping = [f for f in findings if f.needs_attention] if build.settings.fail_on_warnings else []
+    fail_on_warnings = build.settings.fail_on_warnings
+    stopping = [f for f in findings if f.needs_attention] if fail_on_warnings else []
     for finding in findings:
-        (log.error if finding.is_error or finding in stopping else log.info)(finding.text())
+        stops = finding.is_error or (fail_on_warnings and finding.needs_attention)
+        (log.error if stops else log.info)(finding.text())
     errors = sum(f.is_error for f in findings)
     if errors:
         raise PluginError(f"{errors} error{'s' * (errors != 1)} in the plans (listed above); "
