@@ -132,11 +132,6 @@ def weekly_overdue(plans: list[PlanStatus], as_of: date) -> WeeklyOverdue | None
     return WeeklyOverdue(days, tuple(sum(counts[n] for counts in series) for n in range(weeks)))
 
 
-def labels_for(plan: Plan) -> dict[str, Any]:
-    """The person's page words in the plan's language, English where there is no catalog."""
-    return labels(plan.language)
-
-
 def _fill(template: str, **values: Any) -> str:
     return template.format(**values)
 
@@ -238,7 +233,7 @@ def _render(template: str, **context: Any) -> str:
 
 def plan_context(status: PlanStatus, directory_urls: bool = True) -> dict[str, Any]:
     plan = status.plan
-    return {"p": status, "plan": plan, "L": labels_for(plan),
+    return {"p": status, "plan": plan, "L": labels(plan.language),  # the person's words, in their language
             "page": layout.client(status.client_id, directory_urls=directory_urls),
             "copy": layout.large_print(status.client_id, directory_urls=directory_urls)}
 
