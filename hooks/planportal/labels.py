@@ -135,14 +135,20 @@ def html_language(language: str) -> str:
 
 
 @cache
+def _cldr_locale(language: str) -> Locale | None:
+    """The plan's language as CLDR knows it, or None when CLDR does not."""
+    try:
+        return Locale.parse(language, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+@cache
 def date_locale(language: str) -> Locale:
     """The CLDR locale dates are spelt in: the plan's language where CLDR knows its months,
     else English."""
-    try:
-        locale = Locale.parse(language, sep="-")
-    except (UnknownLocaleError, ValueError):
-        return Locale("en")
-    if locale.language in WRONG_IN_CLDR or locale.months["format"]["wide"][1] == "M01":
+    locale = _cldr_locale(language)
+    if locale is None or locale.language in WRONG_IN_CLDR or locale.months["format"]["wide"][1] == "M01":
         return Locale("en")
     return locale
 
@@ -153,13 +159,10 @@ def labels(language: str) -> dict[str, Any]:
     tag as pages write it, for screen readers' voices), `dir` (rtl for Arabic, Farsi, Urdu, Hebrew…) and
     `date_locale` (the CLDR locale of its dates, as `es_MX`)."""
     words = _translate(MESSAGES, _translations(catalog_for(language)))
-    dates = date_locale(language)
-    try:
-        direction = Locale.parse(language, sep="-").character_order
-    except (UnknownLocaleError, ValueError):
-        direction = "left-to-right"
-    return {**words, "lang": html_language(language), "dir": "rtl" if direction == "right-to-left" else "ltr",
-            "date_locale": str(dates)}
+    locale = _cldr_locale(language)
+    right_to_left = locale is not None and locale.character_order == "right-to-left"
+    return {**words, "lang": html_language(language), "dir": "rtl" if right_to_left else "ltr",
+            "date_locale": str(date_locale(language))}
 
 
 def long_date(day: date, words: dict[str, Any] | None = None) -> str:
