@@ -19,6 +19,8 @@ from conftest import EXAMPLE_PLANS, OFFLINE_CONFIG, REPOSITORY, Build, build_sit
 from mkdocs.config import load_config
 
 from planportal.caseload import PARALLEL_FROM
+from planportal.mkdocs_hooks import THEME
+from planportal.repository import STARTER
 from support.project import generated_project, with_plan_text_searched
 
 #: A link of a page: `href` of `a` and `link`, `src` of `script` and `img`.
@@ -94,7 +96,7 @@ def test_the_offline_settings_are_mkdocs_yml_with_the_offline_plugin() -> None:
         assert dict(offline.plugins[name].config) == dict(served.plugins[name].config), name
     assert offline.extra["planportal"] == served.extra["planportal"]
     assert [url for url in offline.extra["polyfills"] if "iframe-worker" in url] == ["assets/iframe-worker/shim.js"]
-    assert (REPOSITORY / "docs" / offline.extra["polyfills"][0]).is_file()
+    assert (THEME / offline.extra["polyfills"][0]).is_file()
     assert Path(offline.site_dir).name == "site-offline"
 
 
@@ -133,10 +135,11 @@ def test_worker_processes_write_links_to_files_without_directory_urls(tmp_path: 
 
 
 def test_make_and_the_ci_workflow_build_the_offline_site_and_ci_keeps_it() -> None:
-    """The artifact staff download is the site that works from disk."""
+    """The artifact staff download is the site that works from disk (the workflow an agency's
+    repository gets from `planportal init --ci github`)."""
     command = f"planportal build --strict --config-file {OFFLINE_CONFIG} --site-dir site-offline"
     assert command in (REPOSITORY / "Makefile").read_text(encoding="utf-8")
-    workflow = yaml.safe_load((REPOSITORY / ".github" / "workflows" / "site.yml").read_text(encoding="utf-8"))
+    workflow = yaml.safe_load((STARTER / "github-workflow.yml").read_text(encoding="utf-8"))
     steps = workflow["jobs"]["site"]["steps"]
     assert any(step.get("run", "").strip() == command for step in steps)
     (upload,) = [step for step in steps if step.get("uses", "").startswith("actions/upload-artifact")]

@@ -1,5 +1,5 @@
 """The rules are declared once, in `planportal.findings`, and everything else agrees with it:
-the table in docs/rules.md, the codes `acknowledged` takes, and the modules that report them."""
+the table of the rules help page, the codes `acknowledged` takes, and the modules that report them."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from conftest import REPOSITORY
 
 from planportal import check
+from planportal.mkdocs_hooks import HELP
 from planportal.findings import RULES, WARNING_CODES, Message
 
 PACKAGE = REPOSITORY / "hooks" / "planportal"
@@ -20,7 +21,7 @@ ROW = re.compile(r'\| <a id="([^"]*)" href="#\1">(PP\d{3})</a> \| (\w+) \| ([^|]
 
 
 def _doc_rows() -> dict[str, tuple[str, str, str]]:
-    text = (REPOSITORY / "docs" / "rules.md").read_text(encoding="utf-8")
+    text = (HELP / "rules.md").read_text(encoding="utf-8")
     rows = [line for line in text.splitlines() if line.startswith("|") and re.search(r"PP\d{3}", line.split("|")[1])]
     parsed = [ROW.match(line) for line in rows]
     assert all(parsed), [line for line, match in zip(rows, parsed, strict=True) if not match]

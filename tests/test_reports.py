@@ -17,6 +17,8 @@ from conftest import REPOSITORY, RULE_FIXTURES, RunCli, valid_plan_text
 
 from planportal import reports
 from planportal.findings import RULES, Finding
+from planportal.mkdocs_hooks import HELP
+from planportal.repository import STARTER
 
 SARIF_SCHEMA = json.loads((REPOSITORY / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 FIXTURES = RULE_FIXTURES.relative_to(REPOSITORY).as_posix()
@@ -79,15 +81,15 @@ def test_sarif_declares_one_rule_per_code_with_its_help_and_its_row_on_the_rules
 
 
 def test_each_rules_anchor_is_a_row_of_the_rules_page() -> None:
-    page = (REPOSITORY / "docs" / "rules.md").read_text(encoding="utf-8")
+    page = (HELP / "rules.md").read_text(encoding="utf-8")
     assert all(f'<a id="{rule.anchor}"' in page for rule in RULES.values())
 
 
-def test_sarif_without_the_rules_page_address_names_the_page_in_the_repository(run_cli: RunCli) -> None:
+def test_sarif_without_the_rules_page_address_names_the_page_of_the_site(run_cli: RunCli) -> None:
     log = valid_sarif(run_cli("validate", "--format", "sarif", f"{FIXTURES}/OK-valid.yaml").stdout)
     rule = log["runs"][0]["tool"]["driver"]["rules"][0]
     assert "helpUri" not in rule
-    assert rule["help"]["text"].endswith("docs/rules.md#pp001")
+    assert rule["help"]["text"].endswith('the site\'s help page "What the checks mean", rules/#pp001')
     assert log["runs"][0]["results"] == []
 
 
@@ -194,9 +196,10 @@ def test_gitlab_report_is_json_whatever_a_plan_or_a_file_name_holds() -> None:
 
 def test_the_gitlab_template_reports_code_quality_builds_strictly_and_keeps_the_offline_site() -> None:
     """What docs/deployment.md says the template does: the same steps as the GitHub workflow."""
-    template = yaml.safe_load((REPOSITORY / "ci" / "gitlab-ci.yml").read_text(encoding="utf-8"))
+    template = yaml.safe_load((STARTER / "gitlab-ci.yml").read_text(encoding="utf-8"))
     install = template["default"]["before_script"]
-    assert "pip install --quiet --require-hashes -r requirements/site.txt" in install
+    assert install == ["pip install --quiet -r requirements.txt"]  # the version `planportal init` pinned
+    assert template["variables"]["GIT_DEPTH"] == "0"  # the whole history, for the history pages
     check = template["check plans"]
     report = check["artifacts"]["reports"]["codequality"]
     assert f"planportal validate --format gitlab > {report} || true" in check["script"]

@@ -1,5 +1,5 @@
-"""The `planportal` command: validate plans, start a new one, make its next version, build the site, print
-large-print copies."""
+"""The `planportal` command: start an agency's plans repository, validate plans, start a new one, make its
+next version, build the site, print large-print copies."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from . import nextversion, reports
+from . import nextversion, reports, repository
 from .caseload import PLAN_SUFFIX, PlanFile, discover, load_caseload
 from .check import check_loaded
 from .fhir import bundle_json, plan_bundle
@@ -34,6 +34,18 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="planportal", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
+    init = commands.add_parser("init", help="start an agency's plans repository in a new folder: settings, "
+                               "hooks, an example plan, the schema, CI and the commands in a README")
+    init.add_argument("folder", nargs="?", type=Path, metavar="DIR",
+                      help="the folder to write; it must be empty or not exist yet (with --refresh-schema: "
+                      "the repository, default: here)")
+    init.add_argument("--agency", default="", metavar="NAME",
+                      help="the agency shown for case managers whose plans name none")
+    init.add_argument("--ci", choices=sorted(repository.CI_HOSTS), help="write the CI workflow for this host")
+    init.add_argument("--refresh-schema", action="store_true",
+                      help=f"only bring {repository.SCHEMA_COPY} up to date with the installed Plan Portal, "
+                      "after an upgrade")
+
     validate = commands.add_parser("validate", help="check plan files; exit 1 when any has an error")
     validate.add_argument("paths", nargs="*", type=Path, default=[Path("plans")],
                           help="plan files or folders (default: plans/)")
@@ -41,8 +53,8 @@ def _parser() -> argparse.ArgumentParser:
                           help="text (default), GitHub Actions annotations, a JSON list, SARIF 2.1.0 "
                           "(code scanning) or a GitLab Code Quality report")
     validate.add_argument("--rules-url", default="", metavar="URL",
-                          help="with --format sarif: the address of the rules page (docs/rules.md as "
-                          "published or in the repository's web view), which each rule links to")
+                          help="with --format sarif: the address of the site's rules page (What the checks mean, "
+                          "rules/), which each rule links to")
     validate.add_argument("--strict", action="store_true", help="warnings fail too, unless the plan acknowledges them")
 
     new = commands.add_parser("new", help="write a new draft plan, plans/<CLIENT-ID>.yaml")
@@ -104,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
 def _run(argv: list[str] | None) -> int:
     parser = _parser()
     arguments = parser.parse_args(argv)
+    if arguments.command == "init":
+        return _init(parser, arguments)
     if arguments.command == "validate":
         return _validate(parser, arguments.paths, arguments.format, arguments.strict, arguments.rules_url)
     if arguments.command == "build":
@@ -116,6 +130,37 @@ def _run(argv: list[str] | None) -> int:
         return _export_fhir(parser, arguments.client_ids, arguments.plans, arguments.out, arguments.config_file,
                             arguments.identifier_system)
     return _new(parser, arguments.client_id, arguments.dir)
+
+
+def _init(parser: argparse.ArgumentParser, arguments: argparse.Namespace) -> int:
+    if arguments.refresh_schema:
+        folder = arguments.folder or Path(".")
+        if arguments.agency or arguments.ci:
+            parser.error("--refresh-schema changes the schema only; give --agency and --ci to a new repository")
+        try:
+            changed = repository.refresh_schema(folder)
+        except LinkRefused as refused:
+            parser.error(str(refused))
+        print(f"{folder / repository.SCHEMA_COPY}: " + ("brought up to date with Plan Portal "
+              f"{repository.package_version()}; commit it." if changed else "already up to date."))
+        return 0
+    if arguments.folder is None:
+        parser.error("give the folder to start the repository in: planportal init DIR")
+    if not arguments.agency.isprintable():
+        parser.error("--agency: write the agency's name as one line of text")
+    files = repository.starter_files(agency=arguments.agency.strip(), ci=arguments.ci, today=date.today())
+    try:
+        repository.write_repository(arguments.folder, files)
+    except FileExistsError:
+        parser.error(f"{arguments.folder} is not an empty folder; planportal init writes only into a new one "
+                     "(to update the schema of a repository, use --refresh-schema)")
+    except LinkRefused as refused:
+        parser.error(str(refused))
+    print(f"Wrote a plans repository in {arguments.folder}: {len(files)} files. Next, as its README.md says:\n"
+          f"  cd {arguments.folder}\n"
+          "  python3 -m venv .venv && .venv/bin/pip install -r requirements.txt\n"
+          "  .venv/bin/planportal build --strict")
+    return 0
 
 
 def _validate(parser: argparse.ArgumentParser, paths: list[Path], fmt: str, strict: bool, rules_url: str) -> int:

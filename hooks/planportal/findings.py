@@ -9,11 +9,11 @@ sentences it says (`Message`s: a text and a hint, templates filled by name). A f
 only ever made from one of them: `Message.at(path, ...)` where the value's path is known
 (`check` turns the path into a line and column), `Message.finding(shown_as, mark, ...)`
 where the line is. So a code, a level and a sentence each live in one place, and a rule's
-row in docs/rules.md (its `anchor`) and `acknowledged` (warnings only) follow the same table.
+row on the rules help page, help/rules.md (its `anchor`) and `acknowledged` (warnings only) follow the same table.
 
 A new rule: (1) its class below, with the next free code of its level and its messages;
 (2) its detector, in `rules` for one plan (listed in `rules.PER_PLAN_RULES`) or in
-`caseload` when it compares plans; (3) its row in docs/rules.md, whose `id` is the anchor;
+`caseload` when it compares plans; (3) its row in help/rules.md, whose `id` is the anchor;
 (4) a fixture under tests/fixtures/rules/ and its row in tests/test_rules.py, so the rule
 cannot be removed unnoticed. A warning can be acknowledged as soon as it is declared: the
 schema's list of warning codes (schema/plan.schema.json, for editors) must name it too.
@@ -203,7 +203,7 @@ class Rule:
     code: ClassVar[str]
     level: ClassVar[Level]
     title: ClassVar[str]
-    #: The `id` of the rule's row in docs/rules.md, for links to what the rule means.
+    #: The `id` of the rule's row in help/rules.md, for links to what the rule means.
     anchor: ClassVar[str]
     #: False for a rule of the format that no check reports yet.
     checked: ClassVar[bool]

@@ -99,7 +99,21 @@ def index(*, directory_urls: bool = True) -> Page:
 
 
 INDEX = index()
-#: The first of the help pages (docs/editing-plans.md), linked from every staff page.
+
+#: The help pages that come with the package (its `help/` folder), in the order of the Help
+#: tab: their titles and the names MkDocs knows them by, at the site root. They upgrade with
+#: the package; an agency's own `docs/` page of the same name takes a page's place.
+HELP_PAGES = (
+    ("A case manager's tasks", "case-manager-tasks.md"),
+    ("Editing plans", "editing-plans.md"),
+    ("Plans in other languages", "translations.md"),
+    ("What the checks mean", "rules.md"),
+    ("Publishing the site", "deployment.md"),
+    ("For agency IT", "it.md"),
+    ("Exporting as FHIR", "fhir.md"),
+    ("Start your agency's repository", "start-your-repository.md"),
+)
+#: The help page linked from every staff page.
 HELP = Page("editing-plans", from_docs=True)
 
 

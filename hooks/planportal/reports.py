@@ -62,8 +62,12 @@ _LEVEL_WORDS = {"error": "An error: a plan with one is never published until it 
 def _rule_help(rule: type[Rule], rules_url: str) -> dict[str, str]:
     """A rule's help: its title, what its level does and where the rules page explains it
     (each finding's own message says what to fix). Markdown too, for viewers that render it."""
-    where = f"{rules_url}#{rule.anchor}" if rules_url else f"docs/rules.md#{rule.anchor}"
     level = _LEVEL_WORDS[rule.level]
+    if not rules_url:  # the Help pages come with the package: the site is where they are
+        where = f"the site's help page \"What the checks mean\", rules/#{rule.anchor}"
+        return {"text": f"{rule.title}. {level} What it means and what to do: {where}",
+                "markdown": f"**{rule.code}: {rule.title}.** {level} What it means and what to do: {where}."}
+    where = f"{rules_url}#{rule.anchor}"
     return {"text": f"{rule.title}. {level} What it means and what to do: {where}",
             "markdown": f"**{rule.code}: {rule.title}.** {level} [What it means and what to do]({where})."}
 

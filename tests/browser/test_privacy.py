@@ -19,6 +19,7 @@ from conftest import EXAMPLE_PLANS, REPOSITORY, Build, build_site, make_project
 from support.project import with_plan_text_searched
 
 from planportal.loader import load_file
+from planportal.mkdocs_hooks import HELP
 
 #: One page of every kind the site serves, the help pages and MkDocs' 404 page included.
 PAGES = {
@@ -48,7 +49,7 @@ def names(plan: dict[str, Any]) -> list[str]:
 
 def docs_text() -> str:
     """The help pages' own words: an example name written there is not a leak."""
-    return " ".join(p.read_text(encoding="utf-8") for p in (REPOSITORY / "docs").rglob("*.md"))
+    return " ".join(p.read_text(encoding="utf-8") for folder in (REPOSITORY / "docs", HELP) for p in folder.rglob("*.md"))
 
 
 def plan_words(plan: dict[str, Any]) -> list[str]:

@@ -12,6 +12,7 @@ import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from planportal.mkdocs_hooks import HELP
 from support.plans import client_id, plan_versions, write_plans
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -88,6 +89,7 @@ def floor_project(folder: Path, count: int) -> Path:
     config = (REPOSITORY / "mkdocs.yml").read_text(encoding="utf-8")
     (folder / "mkdocs.yml").write_text(_config_without_hooks(config), encoding="utf-8")
     shutil.copytree(REPOSITORY / "docs", folder / "docs")
+    shutil.copytree(HELP, folder / "docs", dirs_exist_ok=True)  # the hooks serve these from the package
     for shared in ("hooks", "schema"):
         (folder / shared).symlink_to(REPOSITORY / shared, target_is_directory=True)
     (folder / "plans").mkdir()  # watched by mkdocs.yml, so it must exist
