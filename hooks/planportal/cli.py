@@ -137,10 +137,14 @@ def _init(parser: argparse.ArgumentParser, arguments: argparse.Namespace) -> int
         folder = arguments.folder or Path(".")
         if arguments.agency or arguments.ci:
             parser.error("--refresh-schema changes the schema only; give --agency and --ci to a new repository")
+        if not any((folder / name).is_file() for name in ("mkdocs.yml", "mkdocs.yaml")):
+            parser.error(f"no mkdocs.yml in {folder}: run --refresh-schema in the repository's folder, or give it")
         try:
             changed = repository.refresh_schema(folder)
         except LinkRefused as refused:
             parser.error(str(refused))
+        except OSError as error:
+            parser.error(f"{error.filename}: {error.strerror}")
         print(f"{folder / repository.SCHEMA_COPY}: " + ("brought up to date with Plan Portal "
               f"{repository.package_version()}; commit it." if changed else "already up to date."))
         return 0
@@ -156,6 +160,8 @@ def _init(parser: argparse.ArgumentParser, arguments: argparse.Namespace) -> int
                      "(to update the schema of a repository, use --refresh-schema)")
     except LinkRefused as refused:
         parser.error(str(refused))
+    except OSError as error:
+        parser.error(f"{error.filename}: {error.strerror}; nothing more was written")
     print(f"Wrote a plans repository in {arguments.folder}: {len(files)} files. Next, as its README.md says:\n"
           f"  cd {arguments.folder}\n"
           "  python3 -m venv .venv && .venv/bin/pip install -r requirements.txt\n"

@@ -9,6 +9,7 @@ with the installed one, and `planportal init --refresh-schema` brings it up to d
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from datetime import date, timedelta
@@ -78,9 +79,13 @@ def write_repository(folder: Path, files: dict[str, str]) -> None:
 
 def refresh_schema(folder: Path) -> bool:
     """Bring `folder`'s copy of the schema up to date; whether it changed. A link at the copy's
-    place, or at the schema folder's, is replaced or refused, never written through."""
+    place, or at the schema folder's, is replaced or refused, never written through; a folder
+    there is the agency's to remove (IsADirectoryError)."""
     if stale_schema(folder) is None:
         return False
+    copy = folder / SCHEMA_COPY
+    if copy.is_dir() and not copy.is_symlink():
+        raise IsADirectoryError(errno.EISDIR, "is a folder; move it away and run again", str(copy))
     write_file(folder, SCHEMA_COPY, SCHEMA_PATH.read_bytes())
     return True
 
