@@ -5,8 +5,11 @@ right site, never a traceback, and nothing outside the repository is read or wri
 from __future__ import annotations
 
 import os
+import re
+import shutil
 from pathlib import Path
 
+import pytest
 from conftest import RunCli, build_site
 
 from planportal.check import SCHEMA_PATH
@@ -59,3 +62,45 @@ def test_refresh_replaces_a_pipe_or_a_huge_file_without_reading_it(tmp_path: Pat
         assert result.returncode == 0 and "brought up to date" in result.stdout, result.stderr
         assert copy.read_bytes() == SCHEMA_PATH.read_bytes()
     assert build_site(repository, "--strict").returncode == 0
+
+
+@pytest.mark.parametrize("plant", ["linked-docs", "page-to-outside", "file-to-outside", "pipe", "loop"])
+def test_a_page_of_docs_that_leads_outside_or_would_block_stops_the_build(tmp_path: Path, run_cli: RunCli,
+                                                                          plant: str) -> None:
+    """MkDocs reads and copies whatever docs/ holds, links followed: a link committed there
+    would publish a file of the machine that builds (its keys, its settings), and a pipe
+    would hold the build for ever."""
+    repository = initialised(run_cli, tmp_path / "repo")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("# Outside secret\n", encoding="utf-8")
+    (outside / "id_key").write_text("OUTSIDE KEY\n", encoding="utf-8")
+    docs = repository / "docs"
+    (docs / "own.md").write_text("# Our page\n", encoding="utf-8")
+    (docs / "inside.md").symlink_to("own.md")  # a link that stays inside is the agency's to keep
+    if plant == "linked-docs":
+        shutil.rmtree(docs)
+        docs.symlink_to(outside, target_is_directory=True)
+    elif plant == "page-to-outside":
+        (docs / "rules.md").symlink_to(outside / "secret.md")
+    elif plant == "file-to-outside":
+        (docs / "keys").mkdir()
+        (docs / "keys" / "id_key").symlink_to(outside / "id_key")
+    elif plant == "pipe":
+        os.mkfifo(docs / "notes.md")
+    else:
+        (docs / "again").symlink_to(".", target_is_directory=True)
+    build = build_site(repository)
+    assert build.returncode != 0 and "Traceback" not in build.output, build.output
+    assert re.search("leaves the repository|is not a file|loop of links", build.output), build.output
+    assert not build.site.exists() or not [path for path in build.site.rglob("*") if path.is_file()
+                                           and b"OUTSIDE" in path.read_bytes().upper()]
+
+
+def test_a_link_that_stays_in_the_repository_is_the_agencys_to_keep(tmp_path: Path, run_cli: RunCli) -> None:
+    repository = initialised(run_cli, tmp_path / "repo")
+    (repository / "contacts.md").write_text("# Who to call\n", encoding="utf-8")
+    (repository / "docs" / "contacts.md").symlink_to("../contacts.md")
+    build = build_site(repository, "--strict")
+    assert build.returncode == 0, build.output
+    assert "Who to call" in build.page("contacts/")

@@ -222,6 +222,7 @@ def _refuse_links(site: Path, *, deep: bool, when: str) -> None:
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    _refuse_pages_leading_out(files, config)
     build = _portal.current()
     caseload = build.checking.result()
     build.history.attach(caseload.publishable, build.settings.stale_after_days, build.as_of)
@@ -252,6 +253,32 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
                                     content=_front_matter(page.title,
                                                           build.settings.search_plan_text and page.searchable)))
     return files
+
+
+def _refuse_pages_leading_out(files: Files, config: MkDocsConfig) -> None:
+    """Stop before MkDocs reads the repository's own pages and files (docs/, the theme's
+    `custom_dir`) if one is a link that leaves the repository, or a pipe or device: MkDocs
+    follows links, so a link committed there would publish a file of the machine that builds,
+    and a pipe would hold the build for ever. Links that stay in the repository are kept."""
+    repository = Path(config.config_file_path).parent.resolve()
+    own = {config.docs_dir, config.theme.custom_dir}
+    for file in files:
+        if file.generated_by or file.src_dir not in own or file.inclusion.is_excluded():
+            continue
+        shown = Path(os.path.relpath(file.abs_src_path, Path(config.config_file_path).absolute().parent)).as_posix()
+        try:
+            target = Path(file.abs_src_path).resolve(strict=True)
+        except (OSError, RuntimeError):
+            problem = "is reached through a loop of links (or a link to nothing)"
+        else:
+            if not target.is_relative_to(repository):
+                problem = f"leads to {target}, which leaves the repository"
+            elif not target.is_file():
+                problem = "is not a file (a pipe or a device would hold the build)"
+            else:
+                continue
+        raise PluginError(f"{shown} {problem}; MkDocs would read it into the site. Replace the link with the "
+                          "file itself, or remove it.")
 
 
 def _add_help(files: Files, config: MkDocsConfig) -> None:

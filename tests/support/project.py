@@ -1,7 +1,8 @@
 """Project folders like the repository's, for real `mkdocs build`s in tests and the benchmark.
 
-Each shares the repository's hooks and schema (and docs, but for the floor) through links, so
-a build uses the code under test, and has a plans folder of its own.
+Each shares the repository's hooks and schema through links, so a build uses the code under
+test, and has a plans folder and a copy of docs/ of its own (the hooks refuse pages that lead
+out of the repository).
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ def make_project(folder: Path, plans: Path | None = None) -> Path:
     """A project folder like the repository's, with its own plans (copied from `plans`)."""
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPOSITORY / "mkdocs.yml", folder / "mkdocs.yml")
-    for shared in ("hooks", "docs", "schema"):
+    for shared in ("hooks", "schema"):
         (folder / shared).symlink_to(REPOSITORY / shared, target_is_directory=True)
+    shutil.copytree(REPOSITORY / "docs", folder / "docs")
     if plans is not None:
         shutil.copytree(plans, folder / "plans", symlinks=True)
     else:
