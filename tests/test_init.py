@@ -161,7 +161,7 @@ def test_the_agencys_own_pages_are_listed_and_may_take_a_help_pages_place(tmp_pa
     assert build.returncode == 0, build.output
     assert tab_names(parse(build.page(""))) == ["Caseload", "Who to call", "Help"]
     assert "Our own rules page" in build.page("rules/")
-    assert "docs/rules.md takes the place of the help page" in build.output
+    assert "docs/rules.md takes the place of the help page rules.md" in build.output
     assert tab_names(parse(build.page(layout.client("EXAMPLE-0001").url))) == ["Caseload", "Who to call", "Help"]
 
 

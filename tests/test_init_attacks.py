@@ -104,3 +104,25 @@ def test_a_link_that_stays_in_the_repository_is_the_agencys_to_keep(tmp_path: Pa
     build = build_site(repository, "--strict")
     assert build.returncode == 0, build.output
     assert "Who to call" in build.page("contacts/")
+
+
+@pytest.mark.parametrize("use_directory_urls", [True, False])
+def test_an_agency_page_at_a_help_pages_address_is_named(tmp_path: Path, run_cli: RunCli,
+                                                         use_directory_urls: bool) -> None:
+    """docs/rules/index.md is published at rules/, as the package's rules.md is: one of the two
+    was lost without a word. The build now says which and how to choose."""
+    repository = initialised(run_cli, tmp_path / "repo")
+    settings = repository / "mkdocs.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "use_directory_urls: true", f"use_directory_urls: {str(use_directory_urls).lower()}"), encoding="utf-8")
+    (repository / "docs" / "rules").mkdir()
+    (repository / "docs" / "rules" / "index.md").write_text("# Our own rules page\n", encoding="utf-8")
+    build = build_site(repository, "--strict")
+    if use_directory_urls:
+        assert build.returncode != 0
+        assert ("docs/rules/index.md would be published at the address of the help page rules.md, hiding one of "
+                "the two: name it docs/rules.md") in build.output, build.output
+    else:  # rules.html and rules/index.html: both kept
+        assert build.returncode == 0, build.output
+        assert "Our own rules page" in (build.site / "rules" / "index.html").read_text(encoding="utf-8")
+        assert "What the checks mean" in (build.site / "rules.html").read_text(encoding="utf-8")

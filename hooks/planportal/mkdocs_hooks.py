@@ -283,15 +283,22 @@ def _refuse_pages_leading_out(files: Files, config: MkDocsConfig) -> None:
 
 def _add_help(files: Files, config: MkDocsConfig) -> None:
     """The package's help pages and their images, as generated files: a page of the same name
-    in the repository's docs/ takes its place (and does not upgrade with the package)."""
+    in the repository's docs/ takes its place (and does not upgrade with the package). One of
+    another name at the same address (docs/rules/index.md at rules/) would hide one of the two."""
+    addresses = {file.dest_uri: file.src_uri for file in files}
     for path in sorted(HELP.rglob("*")):
         name = path.relative_to(HELP).as_posix()
         if not path.is_file() or any(part.startswith(".") for part in name.split("/")):
             continue
         if files.get_file_from_path(name) is not None:
-            log.info(f"docs/{name} takes the place of the help page of that name that comes with Plan Portal.")
+            log.info(f"docs/{name} takes the place of the help page {name} that comes with Plan Portal.")
             continue
-        files.append(File.generated(config, name, abs_src_path=str(path)))
+        help_file = File.generated(config, name, abs_src_path=str(path))
+        if help_file.dest_uri in addresses:
+            raise PluginError(f"docs/{addresses[help_file.dest_uri]} would be published at the address of the help "
+                              f"page {name}, hiding one of the two: name it docs/{name} to take the help page's "
+                              "place, or rename it.")
+        files.append(help_file)
 
 
 def _front_matter(title: str, in_search: bool) -> str:
