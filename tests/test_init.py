@@ -132,7 +132,7 @@ def test_a_new_repository_builds_every_plan_with_the_packages_help(agency_site: 
 
 def test_the_theme_changes_and_stylesheet_come_from_the_package(agency_site: Build) -> None:
     index = parse(agency_site.page(""))
-    assert index.find("meta", name="robots").attrs["content"] == "noindex, nofollow"  # theme/main.html
+    assert index.find("meta", name="robots").attrs["content"] == "noindex, nofollow"  # theme/base.html
     assert index.find_all("link", href="assets/planportal.css")
     assert (agency_site.site / "assets" / "planportal.css").is_file()
     assert (agency_site.site / "assets" / "iframe-worker" / "shim.js").is_file()

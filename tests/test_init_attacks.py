@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import RunCli, build_site
+from support.html import parse
 
 from planportal.check import SCHEMA_PATH
 from planportal.repository import SCHEMA_COPY
@@ -126,3 +127,27 @@ def test_an_agency_page_at_a_help_pages_address_is_named(tmp_path: Path, run_cli
         assert build.returncode == 0, build.output
         assert "Our own rules page" in (build.site / "rules" / "index.html").read_text(encoding="utf-8")
         assert "What the checks mean" in (build.site / "rules.html").read_text(encoding="utf-8")
+
+
+def test_an_agencys_own_theme_overrides_keep_the_packages(tmp_path: Path, run_cli: RunCli) -> None:
+    """Material's way to change a page: a `custom_dir` whose main.html extends base.html.
+    The package's changes (no indexing, the skip link to generated content) must stay."""
+    repository = initialised(run_cli, tmp_path / "repo")
+    settings = repository / "mkdocs.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "  name: material\n", "  name: material\n  custom_dir: overrides\n") + "extra_css:\n  - ours.css\n",
+        encoding="utf-8")
+    (repository / "overrides").mkdir()
+    (repository / "overrides" / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block extrahead %}{{ super() }}<meta name="ours" content="1">{% endblock %}\n',
+        encoding="utf-8")
+    (repository / "docs" / "ours.css").write_text("body { margin: 0 }\n", encoding="utf-8")
+    build = build_site(repository, "--strict")
+    assert build.returncode == 0, build.output
+    for url in ("", "rules/", "clients/EXAMPLE-0001/"):
+        page = parse(build.page(url))
+        assert page.find("meta", name="ours") is not None, url
+        assert page.find("meta", name="robots").attrs["content"] == "noindex, nofollow", url
+        sheets = [link.attrs["href"].rsplit("/", 1)[-1] for link in page.find_all("link", rel="stylesheet")]
+        assert sheets[-2:] == ["planportal.css", "ours.css"], sheets
+    assert parse(build.page("clients/EXAMPLE-0001/")).find("a", href="#pp-content") is not None

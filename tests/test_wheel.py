@@ -48,7 +48,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_wheel_holds_what_a_site_needs_and_nothing_of_this_repository(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    needed = ["planportal/mkdocs_hooks.py", "planportal/plan.schema.json", "planportal/theme/main.html",
+    needed = ["planportal/mkdocs_hooks.py", "planportal/plan.schema.json", "planportal/theme/base.html",
               "planportal/theme/assets/planportal.css", "planportal/theme/assets/iframe-worker/shim.js",
               "planportal/templates/client.html", "planportal/locale/es/LC_MESSAGES/planportal.mo",
               "planportal/starter/mkdocs.yml", "planportal/starter/gitignore", "planportal/starter/portal.py",
@@ -121,9 +121,9 @@ def test_a_repository_started_from_the_wheel_builds_with_its_readme_commands(tmp
               if path.is_file() and not path.is_relative_to(tool) and not path.is_relative_to(site)}
     installed = Path(where.strip()).parent
     (installed / "help" / "what-is-new.md").write_text("# What is new in this version\n", encoding="utf-8")
-    main = installed / "theme" / "main.html"
+    base = installed / "theme" / "base.html"
     robots = '<meta name="robots" content="noindex, nofollow">'
-    main.write_text(main.read_text(encoding="utf-8").replace(robots, robots + "<!-- upgraded theme -->"),
+    base.write_text(base.read_text(encoding="utf-8").replace(robots, robots + "<!-- upgraded theme -->"),
                     encoding="utf-8")
     run(commands[1], cwd=repository)
     assert "What is new in this version" in (site / "what-is-new" / "index.html").read_text(encoding="utf-8")

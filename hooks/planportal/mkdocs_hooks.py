@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as options
 from mkdocs.config.defaults import MkDocsConfig
@@ -27,6 +28,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_theme_dir
 
 from . import layout
 from .caseload import CaseloadCheck
@@ -38,7 +40,7 @@ from .repository import stale_schema
 from .safefiles import planted_links
 from .status import CaseloadStatus, caseload_status
 
-__all__ = ["on_startup", "on_config", "on_pre_build", "on_files", "on_page_content", "on_post_page",
+__all__ = ["on_startup", "on_config", "on_pre_build", "on_files", "on_env", "on_page_content", "on_post_page",
            "on_post_template", "on_post_build", "on_build_error"]
 
 log = logging.getLogger("mkdocs.plugins.planportal")
@@ -49,6 +51,8 @@ GENERATOR_TAG = re.compile(r'<meta name="generator"[^>]*>\s*')
 #: The theme's overrides and the stylesheet, and the Help pages, as the package holds them.
 THEME = Path(__file__).parent / "theme"
 STYLESHEET = "assets/planportal.css"
+#: Where the theme's base.html finds Material's own (theme/base.html extends it).
+MATERIAL_BASE = "material-theme"
 HELP = Path(__file__).parent / "help"
 
 
@@ -305,6 +309,15 @@ def _front_matter(title: str, in_search: bool) -> str:
     """Titles come from ids and slugs only: MkDocs' theme templates do not escape them."""
     search = "" if in_search else "search:\n  exclude: true\n"
     return f"---\ntitle: {title}\nhide:\n  - navigation\n  - toc\n{search}---\n"
+
+
+def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+    """The package's theme changes are in its base.html, which every main.html extends, the
+    one of an agency's own `custom_dir` too (Material's way to change a page); Material's own
+    base.html, which it extends in turn, is reached under a prefix."""
+    material = jinja2.FileSystemLoader(get_theme_dir("material"))
+    env.loader = jinja2.ChoiceLoader([env.loader, jinja2.PrefixLoader({MATERIAL_BASE: material})])
+    return env
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
