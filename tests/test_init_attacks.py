@@ -7,9 +7,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import RunCli, build_site
 from support.html import parse
 
@@ -151,3 +153,33 @@ def test_an_agencys_own_theme_overrides_keep_the_packages(tmp_path: Path, run_cl
         sheets = [link.attrs["href"].rsplit("/", 1)[-1] for link in page.find_all("link", rel="stylesheet")]
         assert sheets[-2:] == ["planportal.css", "ours.css"], sheets
     assert parse(build.page("clients/EXAMPLE-0001/")).find("a", href="#pp-content") is not None
+
+
+#: Names a plan may hold as its agency: a zero-width non-joiner (Persian), a right-to-left
+#: mark (Hebrew), a no-break space, an emoji joined by zero-width joiners.
+NAMES_PLANS_TAKE = ["خانه\u200cی سالمندان", "עמותת \u200fגיל הזהב", "Aging\u00a0Services", "Family \U0001F468\u200d\U0001F469\u200d\U0001F467 Hub"]
+
+
+@pytest.mark.parametrize("agency", NAMES_PLANS_TAKE)
+def test_an_agency_name_a_plan_may_hold_is_taken(tmp_path: Path, run_cli: RunCli, agency: str) -> None:
+    """--agency refused every format character and every space but the ASCII one, where a
+    plan's case_manager.agency takes them: names in Persian, Hebrew and other scripts need them."""
+    repository = initialised(run_cli, tmp_path / "repo", "--agency", agency)
+    assert yaml.safe_load((repository / "mkdocs.yml").read_text(encoding="utf-8"))["extra"]["planportal"][
+        "agency"] == agency
+    build = build_site(repository, "--strict")
+    assert build.returncode == 0, build.output
+    assert shown(agency) in shown(parse(build.page("case-managers/sam-example/")).text)
+
+
+def shown(text: str) -> str:
+    """Text as it reads: compatibility forms (a no-break space) as their plain ones, no format characters."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf")
+
+
+@pytest.mark.parametrize("agency", ["Line\u2028break", "Para\u2029graph", "Next\x85line", "\u200b\u200d", "\u3164",
+                                    "Over\u202eride", "Iso\u2067late"])
+def test_an_agency_name_a_plan_could_not_hold_is_refused(tmp_path: Path, run_cli: RunCli, agency: str) -> None:
+    result = run_cli("init", tmp_path / "repo", "--agency", agency, cwd=tmp_path)
+    assert result.returncode == 2 and "--agency" in result.stderr
+    assert not (tmp_path / "repo").exists()

@@ -23,7 +23,7 @@ from .loader import load_bytes, load_file
 from .pdf import PAPER_SIZES, PdfError, client_ids, large_print_file, print_pdfs
 from .plan import parse_date
 from .render import new_plan_text
-from .rules import is_visible, pp010_no_ssn
+from .rules import is_one_line, is_visible, pp010_no_ssn
 from .safefiles import LinkRefused, create_file, remove_path, replace_folder, write_file
 from .status import plan_status
 
@@ -150,8 +150,8 @@ def _init(parser: argparse.ArgumentParser, arguments: argparse.Namespace) -> int
         return 0
     if arguments.folder is None:
         parser.error("give the folder to start the repository in: planportal init DIR")
-    if not arguments.agency.isprintable():
-        parser.error("--agency: write the agency's name as one line of text")
+    if arguments.agency and not is_one_line(arguments.agency):
+        parser.error("--agency: write the agency's name as one line of text, without control characters")
     files = repository.starter_files(agency=arguments.agency.strip(), ci=arguments.ci, today=date.today())
     try:
         repository.write_repository(arguments.folder, files)

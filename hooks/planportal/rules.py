@@ -54,6 +54,14 @@ def is_visible(character: str) -> bool:
     return unicodedata.category(character)[0] in "LNPS" and character not in _FILLERS
 
 
+def is_one_line(text: str) -> bool:
+    """Whether `text` could be a plan's one-line text: something visible, no control, no
+    bidirectional override, and no line or paragraph separator (which YAML reads as breaks).
+    Format characters that names need (ZWNJ, ZWJ, RLM) and any space may stay."""
+    return (not _REFUSED_IN_KEY.search(text) and "\u2028" not in text and "\u2029" not in text
+            and any(map(is_visible, text)))
+
+
 def _character(character: str) -> str:
     if unicodedata.category(character) == "Cc":
         return f"the control character U+{ord(character):04X}"
