@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 import unicodedata
 from pathlib import Path
 
@@ -183,3 +184,15 @@ def test_an_agency_name_a_plan_could_not_hold_is_refused(tmp_path: Path, run_cli
     result = run_cli("init", tmp_path / "repo", "--agency", agency, cwd=tmp_path)
     assert result.returncode == 2 and "--agency" in result.stderr
     assert not (tmp_path / "repo").exists()
+
+
+@pytest.mark.parametrize("name", ["my plans; touch hacked", "-plans", "$(touch hacked)", "plans 'ü' \"x\""])
+def test_the_printed_cd_line_takes_the_shell_to_the_folder(tmp_path: Path, run_cli: RunCli, name: str) -> None:
+    """The next steps printed are for a shell: the folder's name is quoted for it."""
+    result = run_cli("init", "--", name, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (cd_line,) = [line.strip() for line in result.stdout.splitlines() if line.strip().startswith("cd ")]
+    moved = subprocess.run(["sh", "-c", f"{cd_line} && pwd -P"], cwd=tmp_path, capture_output=True, text=True)
+    assert moved.returncode == 0, moved.stderr
+    assert Path(moved.stdout.strip()) == (tmp_path / name).resolve()
+    assert not (tmp_path / "hacked").exists()

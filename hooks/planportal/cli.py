@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shlex
 import subprocess
 import sys
 from datetime import date
@@ -162,8 +163,10 @@ def _init(parser: argparse.ArgumentParser, arguments: argparse.Namespace) -> int
         parser.error(str(refused))
     except OSError as error:
         parser.error(f"{error.filename}: {error.strerror}; nothing more was written")
+    where = str(arguments.folder)
+    where = shlex.quote(f"./{where}" if where.startswith("-") else where)  # a line for the shell: quoted for it
     print(f"Wrote a plans repository in {arguments.folder}: {len(files)} files. Next, as its README.md says:\n"
-          f"  cd {arguments.folder}\n"
+          f"  cd {where}\n"
           "  python3 -m venv .venv && .venv/bin/pip install -r requirements.txt\n"
           "  .venv/bin/planportal build --strict")
     return 0
