@@ -196,3 +196,12 @@ def test_the_printed_cd_line_takes_the_shell_to_the_folder(tmp_path: Path, run_c
     assert moved.returncode == 0, moved.stderr
     assert Path(moved.stdout.strip()) == (tmp_path / name).resolve()
     assert not (tmp_path / "hacked").exists()
+
+
+def test_the_new_repositorys_files_name_only_commands_it_has(tmp_path: Path, run_cli: RunCli) -> None:
+    """The repository has no Makefile: its settings and CI comments named `make site-offline`."""
+    repository = initialised(run_cli, tmp_path / "repo", "--ci", "gitlab")
+    assert not (repository / "Makefile").exists()
+    named = {path.relative_to(repository).as_posix() for path in repository.rglob("*")
+             if path.is_file() and re.search(r"`make \w", path.read_text(encoding="utf-8"))}
+    assert named == set()
