@@ -205,3 +205,18 @@ def test_the_new_repositorys_files_name_only_commands_it_has(tmp_path: Path, run
     named = {path.relative_to(repository).as_posix() for path in repository.rglob("*")
              if path.is_file() and re.search(r"`make \w", path.read_text(encoding="utf-8"))}
     assert named == set()
+
+
+@pytest.mark.parametrize("site_dir", [None, "elsewhere/site-offline"])
+def test_planportal_build_from_another_folder(tmp_path: Path, run_cli: RunCli, site_dir: str | None) -> None:
+    """MkDocs reads a relative --site-dir from the settings' folder, planportal from the current
+    one: built from the parent folder, the site went to repo/repo/site.building, then a traceback."""
+    repository = initialised(run_cli, tmp_path / "repo")
+    result = run_cli("build", "--strict", "--config-file", "repo/mkdocs.yml",
+                     *(["--site-dir", site_dir] if site_dir else []), cwd=tmp_path)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    site = tmp_path / (site_dir or "repo/site")
+    assert (site / "index.html").is_file()
+    assert sorted(path.name for path in repository.iterdir()) == sorted(
+        ["README.md", "docs", "hooks", "mkdocs-offline.yml", "mkdocs.yml", "plans", "requirements.txt", "schema",
+         ".gitignore", ".pre-commit-config.yaml", *(["site"] if not site_dir else [])])

@@ -294,8 +294,9 @@ def _build(parser: argparse.ArgumentParser, config: Path, site: Path | None, str
                      "points to. Remove the link, or give the real folder with --site-dir")
     staging = site.with_name(f"{site.name}.building")
     remove_path(staging)  # left by a build that was stopped
-    command = [sys.executable, "-m", "mkdocs", "build", "--clean", "--config-file", str(config),
-               "--site-dir", str(staging), *(["--strict"] if strict else [])]
+    # absolute: MkDocs reads a relative --site-dir from the settings' folder, not from here
+    command = [sys.executable, "-m", "mkdocs", "build", "--clean", "--config-file", str(config.absolute()),
+               "--site-dir", str(staging.absolute()), *(["--strict"] if strict else [])]
     environment = {"NO_MKDOCS_2_WARNING": "1", **os.environ}
     if subprocess.run(command, env=environment, check=False).returncode != 0:
         remove_path(staging)
