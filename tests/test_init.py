@@ -91,6 +91,16 @@ def test_an_empty_folder_is_taken(tmp_path: Path, run_cli: RunCli) -> None:
     assert "mkdocs.yml" in files_under(initialised(run_cli, tmp_path / "repo"))
 
 
+def test_an_empty_repository_just_cloned_is_taken(tmp_path: Path, run_cli: RunCli) -> None:
+    """A private project made on the host and cloned empty holds nothing but .git."""
+    subprocess.run(["git", "init", "-q", str(tmp_path / "repo")], check=True)
+    repository = initialised(run_cli, tmp_path / "repo")
+    assert "mkdocs.yml" in files_under(repository) and (repository / ".git" / "HEAD").is_file()
+    (tmp_path / "linked").mkdir()
+    (tmp_path / "linked" / ".git").symlink_to(repository / ".git", target_is_directory=True)
+    assert run_cli("init", tmp_path / "linked", cwd=tmp_path).returncode == 2  # a link is not git's own
+
+
 @pytest.mark.parametrize("agency", ["Two\nlines", "Tab\there", "Bidi\u202eoverride"])
 def test_the_agency_is_one_line_of_text(tmp_path: Path, run_cli: RunCli, agency: str) -> None:
     result = run_cli("init", tmp_path / "repo", "--agency", agency, cwd=tmp_path)

@@ -68,9 +68,11 @@ def starter_files(*, agency: str, ci: str | None, today: date) -> dict[str, str]
 
 
 def write_repository(folder: Path, files: dict[str, str]) -> None:
-    """Write `files` into `folder`, which must be empty or not yet exist (FileExistsError
-    otherwise); no file is written over another or through a link."""
-    if folder.is_symlink() or (folder.exists() and (not folder.is_dir() or any(folder.iterdir()))):
+    """Write `files` into `folder`, which must not yet exist, or be empty but for git's own
+    `.git` (an empty repository just cloned); FileExistsError otherwise. No file is written
+    over another or through a link."""
+    if folder.is_symlink() or (folder.exists() and (not folder.is_dir() or any(
+            entry.name != ".git" or entry.is_symlink() for entry in folder.iterdir()))):
         raise FileExistsError(folder)
     os.makedirs(folder, exist_ok=True)
     for path, text in files.items():
