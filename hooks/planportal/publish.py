@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
@@ -28,8 +28,7 @@ from pathlib import Path
 from . import calendars, layout, render, spreadsheet
 from .caseload import PARALLEL_FROM, PlanFile, worker_context
 from .findings import Finding
-from .plan import Plan
-from .safefiles import read_file, remove_tree, write_file
+from .safefiles import read_file, remove_tree, write_file, write_files
 from .status import CaseloadStatus, CaseManager, PlanStatus, plan_status
 
 #: Plans per worker job: few enough that the first pages come back quickly.
@@ -46,13 +45,19 @@ SHELL_PAGE = layout.client(SHELL_ID).source
 HISTORY_SHELL_PAGE = layout.history(SHELL_ID).source
 
 
-def _render_plan(status: PlanStatus, manager_slug: str, css: str, site: Path, directory_urls: bool) -> str:
-    """Write the plan's large-print copy and return its client page; the plan's sections,
-    the same on both, are rendered once."""
+def _plan_pages(status: PlanStatus, manager_slug: str, css: str, directory_urls: bool) -> tuple[str, str]:
+    """The plan's client page (its body, for the site's page) and its large-print copy; the
+    plan's sections, the same on both, are rendered once."""
     sections = render.plan_sections(status, directory_urls=directory_urls)
-    write_file(site, layout.large_print(status.client_id).file,
-               render.large_print_page(status, css, sections, directory_urls=directory_urls))
-    return render.client_page(status, manager_slug, sections, directory_urls=directory_urls)
+    return (render.client_page(status, manager_slug, sections, directory_urls=directory_urls),
+            render.large_print_page(status, css, sections, directory_urls=directory_urls))
+
+
+def _render_plan(status: PlanStatus, manager_slug: str, css: str, site: Path, directory_urls: bool) -> str:
+    """Write the plan's large-print copy and return its client page."""
+    page, large_print = _plan_pages(status, manager_slug, css, directory_urls)
+    write_file(site, layout.large_print(status.client_id).file, large_print)
+    return page
 
 
 # A worker is sent the checked files, not their status: status is quick to work out again,
@@ -73,27 +78,24 @@ def _from_shell(shell: str, client_id: str, body: str) -> str:
 
 
 def _write_batch(files: list[PlanFile], slugs: list[str], as_of: date, agency: str, css: str, site: Path,
-                 directory_urls: bool,
-                 shell: str) -> list[str]:
-    """A worker's share of a large caseload: each client page, made from the page MkDocs
-    rendered for the stand-in id, and each large-print copy. Returns the ids written."""
+                 directory_urls: bool, shell: str, history_shell: str) -> list[str]:
+    """A worker's share of a large caseload: each client page and history page, made from the
+    pages MkDocs rendered for the stand-in id, and each large-print copy, the three written
+    with the client's folder opened once. Returns the ids written."""
     written = []
-    for plan_file, slug in zip(files, slugs, strict=True):
-        status = plan_status(plan_file, as_of, agency)
-        body = _render_plan(status, slug, css, site, directory_urls)
-        write_file(site, layout.client(status.client_id).file, _from_shell(shell, status.client_id, body))
-        written.append(status.client_id)
-    return written
 
+    def pages() -> Iterator[tuple[str, str]]:
+        for plan_file, slug in zip(files, slugs, strict=True):
+            status = plan_status(plan_file, as_of, agency)
+            client_id = status.client_id
+            page, large_print = _plan_pages(status, slug, css, directory_urls)
+            yield layout.client(client_id).file, _from_shell(shell, client_id, page)
+            yield layout.large_print(client_id).file, large_print
+            history = render.history_page(status.plan, plan_file.history, directory_urls=directory_urls)
+            yield layout.history(client_id).file, _from_shell(history_shell, client_id, history)
+            written.append(client_id)
 
-def _write_histories(files: list[PlanFile], site: Path, directory_urls: bool, shell: str) -> list[str]:
-    """A share of the history pages, made from the page MkDocs rendered for the stand-in id."""
-    written = []
-    for plan_file in files:
-        plan = Plan(plan_file.plan or {})
-        body = render.history_page(plan, plan_file.history, directory_urls=directory_urls)
-        write_file(site, layout.history(plan.client_id).file, _from_shell(shell, plan.client_id, body))
-        written.append(plan.client_id)
+    write_files(site, pages())
     return written
 
 
@@ -180,8 +182,8 @@ class PageProducer:
         self._client_jobs: list[Future[list[str]]] = []
         #: The case managers, for their calendar feeds: known once the pages are listed.
         self._managers: list[CaseManager] = []
-        self._shell_seen = False
-        self._history_seen = False
+        #: The stand-in client and history pages, as MkDocs rendered them.
+        self._shells: dict[str, str] = {}
 
     def pages(self, caseload: CaseloadStatus, warnings: list[Finding]) -> list[GeneratedPage]:
         """The pages MkDocs must render, in the order it should: client pages first, the index
@@ -252,24 +254,22 @@ class PageProducer:
         page is made and written (by the workers, or here)."""
         if source in self._late:
             output = output.replace(BODY_MARK, self._html[source](), 1)
-        if source == SHELL_PAGE and not self.every_page:
-            self._shell_seen = True
-            if self._pool is None:
-                _write_batch([p.plan_file for p in self._caseload.plans],
-                             [self._caseload.manager_slug(p) for p in self._caseload.plans], self._caseload.as_of,
-                             self._caseload.default_agency, self._css, self._site, self._directory_urls, output)
-            else:
-                self._client_jobs += self._submit(_write_batch, output)
-        if source == HISTORY_SHELL_PAGE and not self.every_page:
-            self._history_seen = True
-            files = [p.plan_file for p in self._caseload.plans]
-            if self._pool is None:
-                _write_histories(files, self._site, self._directory_urls, output)
-            else:
-                self._client_jobs += [self._pool.submit(_write_histories, files[start:start + BATCH], self._site,
-                                                        self._directory_urls, output)
-                                      for start in range(0, len(files), BATCH)]
+        if source in (SHELL_PAGE, HISTORY_SHELL_PAGE) and not self.every_page:
+            self._shells[source] = output
+            if len(self._shells) == 2:
+                self._write_client_pages(self._shells[SHELL_PAGE], self._shells[HISTORY_SHELL_PAGE])
         return output
+
+    def _write_client_pages(self, shell: str, history_shell: str) -> None:
+        """Every client's page, large-print copy and history page, from the two stand-in pages:
+        by the workers, or here."""
+        if self._pool is None:
+            _write_batch([p.plan_file for p in self._caseload.plans],
+                         [self._caseload.manager_slug(p) for p in self._caseload.plans], self._caseload.as_of,
+                         self._caseload.default_agency, self._css, self._site, self._directory_urls, shell,
+                         history_shell)
+        else:
+            self._client_jobs += self._submit(_write_batch, shell, history_shell)
 
     def _write_files(self) -> None:
         """The files beside the pages: `caseload.csv` and each case manager's calendar feed.
@@ -292,7 +292,7 @@ class PageProducer:
                 self._pool.shutdown(wait=True)
                 self._pool = None
             if not self.every_page:
-                if not (self._shell_seen and self._history_seen):
+                if len(self._shells) != 2:
                     raise RuntimeError("MkDocs did not render the client or history page the others are made from.")
                 remove_tree(self._site, layout.client(SHELL_ID).folder)
         finally:
