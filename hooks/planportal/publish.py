@@ -162,7 +162,7 @@ def _write_share(files: list[PlanFile], slugs: dict[ManagerKey, str], settings: 
 
 def _shares(managers: list[CaseManager]) -> list[tuple[list[PlanStatus], bool, bool]]:
     """The pages' jobs, as (plans, clients, managers) for `_write_share`: whole case managers'
-    plans, about BATCH a job, whose pages the job writes with the managers' own. A case
+    plans, up to BATCH a job, whose pages the job writes with the managers' own. A case
     manager with more has their clients' pages in jobs of BATCH and their own page in a job
     with all their plans."""
     shares: list[tuple[list[PlanStatus], bool, bool]] = []
@@ -173,10 +173,10 @@ def _shares(managers: list[CaseManager]) -> list[tuple[list[PlanStatus], bool, b
                        for start in range(0, len(manager.plans), BATCH)]
             shares.append((manager.plans, False, True))
             continue
-        gathered += manager.plans
-        if len(gathered) >= BATCH:
+        if len(gathered) + len(manager.plans) > BATCH:
             shares.append((gathered, True, True))
             gathered = []
+        gathered += manager.plans
     if gathered:
         shares.append((gathered, True, True))
     return shares
