@@ -46,22 +46,22 @@ HISTORY_SHELL_PAGE = layout.history(SHELL_ID).source
 MANAGER_SHELL_PAGE = layout.case_manager(SHELL_ID).source
 
 
-def client_title(client_id: str) -> str:
+def _client_title(client_id: str) -> str:
     return f"Action plan {client_id}"
 
 
-def history_title(client_id: str) -> str:
+def _history_title(client_id: str) -> str:
     return f"History {client_id}"
 
 
-def manager_title(slug: str) -> str:
+def _manager_title(slug: str) -> str:
     """A case manager's page title, made from their address: MkDocs' theme templates do not
     escape titles."""
     return f"Caseload of {slug.replace('-', ' ').title()}"
 
 
 @dataclass(frozen=True)
-class Shells:
+class _Shells:
     """The stand-in pages as MkDocs rendered them. A page is made from one by putting in its
     id (and, for a case manager, their title) and then its body, so that plan text is never
     changed."""
@@ -77,12 +77,12 @@ class Shells:
         return self.history.replace(SHELL_ID, client_id).replace(BODY_MARK, body, 1)
 
     def manager_page(self, slug: str, body: str) -> str:
-        return (self.manager.replace(manager_title(SHELL_ID), manager_title(slug)).replace(SHELL_ID, slug)
+        return (self.manager.replace(_manager_title(SHELL_ID), _manager_title(slug)).replace(SHELL_ID, slug)
                 .replace(BODY_MARK, body, 1))
 
 
 @dataclass(frozen=True)
-class Settings:
+class _Context:
     """What every page job needs to know of the build."""
 
     as_of: date
@@ -96,68 +96,68 @@ class Settings:
     first_names: bool
 
 
-def _plan_pages(status: PlanStatus, manager_slug: str, settings: Settings) -> tuple[str, str]:
+def _plan_pages(status: PlanStatus, manager_slug: str, context: _Context) -> tuple[str, str]:
     """The plan's client page (its body, for the site's page) and its large-print copy; the
     plan's sections, the same on both, are rendered once."""
-    directory_urls = settings.directory_urls
+    directory_urls = context.directory_urls
     sections = render.plan_sections(status, directory_urls=directory_urls)
     return (render.client_page(status, manager_slug, sections, directory_urls=directory_urls),
-            render.large_print_page(status, settings.large_print_css, sections, directory_urls=directory_urls))
+            render.large_print_page(status, context.large_print_css, sections, directory_urls=directory_urls))
 
 
 # A worker is sent the checked files, not their status: status is quick to work out again,
 # and far quicker than unpickling it. With them go their case managers' addresses, each of
 # which depends on every other case manager's.
 
-def _render_plan(status: PlanStatus, manager_slug: str, settings: Settings) -> str:
+def _render_plan(status: PlanStatus, manager_slug: str, context: _Context) -> str:
     """A client page's body, for MkDocs to render, its large-print copy written."""
-    page, large_print = _plan_pages(status, manager_slug, settings)
-    write_file(settings.site, layout.large_print(status.client_id).file, large_print)
+    page, large_print = _plan_pages(status, manager_slug, context)
+    write_file(context.site, layout.large_print(status.client_id).file, large_print)
     return page
 
 
-def _render_batch(files: list[PlanFile], slugs: list[str], settings: Settings) -> list[str]:
+def _render_batch(files: list[PlanFile], slugs: list[str], context: _Context) -> list[str]:
     """A worker's share of the client pages MkDocs renders itself."""
-    return [_render_plan(plan_status(plan_file, settings.as_of, settings.agency), slug, settings)
+    return [_render_plan(plan_status(plan_file, context.as_of, context.agency), slug, context)
             for plan_file, slug in zip(files, slugs, strict=True)]
 
 
-def _render_case_manager(files: list[PlanFile], slug: str, settings: Settings) -> str:
+def _render_case_manager(files: list[PlanFile], slug: str, context: _Context) -> str:
     """One case manager's page, from their plans alone, for MkDocs to render."""
-    caseload = CaseloadStatus(settings.as_of, [plan_status(f, settings.as_of, settings.agency) for f in files],
-                              settings.agency)
+    caseload = CaseloadStatus(context.as_of, [plan_status(f, context.as_of, context.agency) for f in files],
+                              context.agency)
     (manager,) = caseload.case_managers()
-    return render.case_manager_page(replace(manager, slug=slug), caseload, directory_urls=settings.directory_urls)
+    return render.case_manager_page(replace(manager, slug=slug), caseload, directory_urls=context.directory_urls)
 
 
-def _write_share(files: list[PlanFile], slugs: dict[ManagerKey, str], settings: Settings, shells: Shells, *,
+def _write_share(files: list[PlanFile], slugs: dict[ManagerKey, str], context: _Context, shells: _Shells, *,
                  clients: bool, managers: bool) -> None:
     """A share of the pages made from the stand-ins: with `clients`, each client's page,
     large-print copy and history page; with `managers`, the page and calendar feed of each case
     manager of `files`, which hold all of their plans. Each client's files are written with
     their folder opened once."""
-    statuses = [plan_status(plan_file, settings.as_of, settings.agency) for plan_file in files]
-    directory_urls = settings.directory_urls
+    statuses = [plan_status(plan_file, context.as_of, context.agency) for plan_file in files]
+    directory_urls = context.directory_urls
 
     def written() -> Iterator[tuple[str, str | bytes]]:
         if clients:
             for status in statuses:
                 client_id = status.client_id
-                page, large_print = _plan_pages(status, slugs[status.case_manager], settings)
+                page, large_print = _plan_pages(status, slugs[status.case_manager], context)
                 yield layout.client(client_id).file, shells.client_page(client_id, page)
                 yield layout.large_print(client_id).file, large_print
                 history = render.history_page(status.plan, status.plan_file.history, directory_urls=directory_urls)
                 yield layout.history(client_id).file, shells.history_page(client_id, history)
         if managers:
-            caseload = CaseloadStatus(settings.as_of, statuses, settings.agency)
+            caseload = CaseloadStatus(context.as_of, statuses, context.agency)
             for manager in caseload.case_managers():
                 manager = replace(manager, slug=slugs[(manager.name, manager.agency)])
                 page = render.case_manager_page(manager, caseload, directory_urls=directory_urls)
                 yield layout.case_manager(manager.slug).file, shells.manager_page(manager.slug, page)
                 yield layout.calendar_feed(manager.slug), calendars.calendar_feed(
-                    manager, settings.as_of, first_names=settings.first_names)
+                    manager, context.as_of, first_names=context.first_names)
 
-    write_files(settings.site, written())
+    write_files(context.site, written())
 
 
 def _shares(managers: list[CaseManager]) -> list[tuple[list[PlanStatus], bool, bool]]:
@@ -265,26 +265,26 @@ class PageProducer:
         while the workers write the others) last. Where the HTML goes in late, the theme's work
         on a page overlaps with the workers rendering it."""
         self._caseload = caseload
-        self._settings = Settings(caseload.as_of, caseload.default_agency, self._css, self._site,
-                                  self._directory_urls, self._calendar_first_names)
+        self._context = _Context(caseload.as_of, caseload.default_agency, self._css, self._site,
+                                 self._directory_urls, self._calendar_first_names)
         self._managers = caseload.case_managers()
         late = not self.every_page  # the search index reads a page's content before the theme runs
         listed: list[tuple[str, str, Callable[[], str]]] = []
         histories: set[str] = set()
         if self.every_page:
             for plan, html in self._client_pages():
-                listed.append((layout.client(plan.client_id).source, client_title(plan.client_id), html))
+                listed.append((layout.client(plan.client_id).source, _client_title(plan.client_id), html))
             for plan in caseload.plans:
                 histories.add(layout.history(plan.client_id).source)
-                listed.append((layout.history(plan.client_id).source, history_title(plan.client_id),
+                listed.append((layout.history(plan.client_id).source, _history_title(plan.client_id),
                                lambda plan=plan: render.history_page(plan.plan, plan.plan_file.history,
                                                                      directory_urls=self._directory_urls)))
             for manager, html in self._case_manager_pages():
-                listed.append((layout.case_manager(manager.slug).source, manager_title(manager.slug), html))
+                listed.append((layout.case_manager(manager.slug).source, _manager_title(manager.slug), html))
         else:
-            listed += [(SHELL_PAGE, client_title(SHELL_ID), lambda: BODY_MARK),
-                       (HISTORY_SHELL_PAGE, history_title(SHELL_ID), lambda: BODY_MARK),
-                       (MANAGER_SHELL_PAGE, manager_title(SHELL_ID), lambda: BODY_MARK)]
+            listed += [(SHELL_PAGE, _client_title(SHELL_ID), lambda: BODY_MARK),
+                       (HISTORY_SHELL_PAGE, _history_title(SHELL_ID), lambda: BODY_MARK),
+                       (MANAGER_SHELL_PAGE, _manager_title(SHELL_ID), lambda: BODY_MARK)]
         listed.append((layout.INDEX.source, "Caseload",
                        lambda: render.index_page(caseload, warnings, directory_urls=self._directory_urls)))
         self._html = {source: html for source, _, html in listed}
@@ -296,10 +296,10 @@ class PageProducer:
         plans = self._caseload.plans
         slugs = [self._caseload.manager_slug(plan) for plan in plans]
         if self._pool is None:  # rendered, and its copy written, when MkDocs reaches the page
-            return [(plan, lambda plan=plan, slug=slug: _render_plan(plan, slug, self._settings))
+            return [(plan, lambda plan=plan, slug=slug: _render_plan(plan, slug, self._context))
                     for plan, slug in zip(plans, slugs, strict=True)]
         jobs = [self._pool.submit(_render_batch, [plan.plan_file for plan in plans[start:start + BATCH]],
-                                  slugs[start:start + BATCH], self._settings)
+                                  slugs[start:start + BATCH], self._context)
                 for start in range(0, len(plans), BATCH)]
         self._jobs += jobs
         return [(plan, lambda job=jobs[n // BATCH], at=n % BATCH: job.result()[at]) for n, plan in enumerate(plans)]
@@ -310,7 +310,7 @@ class PageProducer:
             return [(manager, lambda manager=manager: render.case_manager_page(
                         manager, self._caseload, directory_urls=self._directory_urls)) for manager in managers]
         jobs = [self._pool.submit(_render_case_manager, [p.plan_file for p in manager.plans], manager.slug,
-                                  self._settings)
+                                  self._context)
                 for manager in managers]
         return [(manager, job.result) for manager, job in zip(managers, jobs, strict=True)]
 
@@ -329,21 +329,21 @@ class PageProducer:
         if source in (SHELL_PAGE, HISTORY_SHELL_PAGE, MANAGER_SHELL_PAGE) and not self.every_page:
             self._shells[source] = output
             if len(self._shells) == 3:
-                self._write_from_shells(Shells(self._shells[SHELL_PAGE], self._shells[HISTORY_SHELL_PAGE],
+                self._write_from_shells(_Shells(self._shells[SHELL_PAGE], self._shells[HISTORY_SHELL_PAGE],
                                                self._shells[MANAGER_SHELL_PAGE]))
         return output
 
-    def _write_from_shells(self, shells: Shells) -> None:
+    def _write_from_shells(self, shells: _Shells) -> None:
         """Every client's page, large-print copy and history page, and every case manager's
         page and calendar feed: by the workers, a share each job, or here."""
         slugs = {(manager.name, manager.agency): manager.slug for manager in self._managers}
         if self._pool is None:
-            _write_share([plan.plan_file for plan in self._caseload.plans], slugs, self._settings, shells,
+            _write_share([plan.plan_file for plan in self._caseload.plans], slugs, self._context, shells,
                          clients=True, managers=True)
             return
         for plans, clients, managers in _shares(self._managers):
             self._jobs.append(self._pool.submit(_write_share, [plan.plan_file for plan in plans], slugs,
-                                                self._settings, shells, clients=clients, managers=managers))
+                                                self._context, shells, clients=clients, managers=managers))
 
     def _write_files(self) -> None:
         """The files beside the pages that MkDocs renders: `caseload.csv` and, when MkDocs
