@@ -32,7 +32,7 @@ from .findings import Finding
 from .safefiles import read_file, remove_tree, write_file, write_files
 from .status import CaseloadStatus, CaseManager, ManagerKey, PlanStatus, plan_status
 
-#: Plans per worker job, about: few enough that the first pages come back quickly.
+#: The most plans a worker job writes the pages of: few enough that the jobs share the cores evenly.
 BATCH = 50
 LARGE_PRINT_CSS = Path(render.__file__).parent / "templates" / "large-print.css"
 #: Where a page's HTML goes in the page MkDocs renders. An h1, so that the theme adds no title
