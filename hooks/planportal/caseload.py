@@ -195,7 +195,7 @@ class CaseloadCheck:
     are reused."""
 
     def __init__(self, roots: Iterable[Path], base: Path) -> None:
-        gc.unfreeze()
+        gc.unfreeze()  # what the last check froze goes back to the collector (see atexit above)
         self._unusable: list[PlanFile] = []
         readable: list[tuple[Path, str]] = []
         for path, shown, problem in discover(roots, base):
@@ -235,7 +235,7 @@ class CaseloadCheck:
         _compare(files)
         for plan_file in files:
             _acknowledge(plan_file)
-        gc.freeze()
+        gc.freeze()  # the plans live until the next check or the end (see atexit above)
         return Caseload(files)
 
     def _join_workers(self) -> None:
