@@ -16,12 +16,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, build_site, files_under, make_project
+from conftest import AS_OF, EXAMPLE_PLANS, build_site, files_under, make_project
 
-from planportal import caseload, render
+from planportal import calendars, caseload, layout, render
 from planportal.caseload import PARALLEL_FROM, load_caseload
 from planportal.history import HistoryReading
-from planportal.publish import LARGE_PRINT_CSS
+from planportal.publish import BATCH, LARGE_PRINT_CSS
 from planportal.status import caseload_status
 from support import plans as synthetic
 from support.project import generated_project, with_plan_text_searched
@@ -58,7 +58,9 @@ def test_unchanged_files_are_not_checked_again_and_changes_are_seen(tmp_path: Pa
 @pytest.mark.parametrize("in_search", [False, True], ids=["pages-from-one", "every-page-by-mkdocs"])
 def test_a_large_caseload_builds_every_page_with_worker_processes(tmp_path: Path, in_search: bool) -> None:
     count = PARALLEL_FROM + 10
-    project = generated_project(tmp_path / "project", count)
+    # Two case managers of more plans each than a worker's job holds: their clients' pages are
+    # shared among jobs, and each one's own page made from all their plans.
+    project = generated_project(tmp_path / "project", count, plans_per_manager=2 * BATCH + 5)
     if in_search:  # MkDocs must then render every client page, for the search index
         with_plan_text_searched(project)
     build = build_site(project, "--strict")
@@ -78,9 +80,11 @@ def test_a_large_caseload_builds_every_page_with_worker_processes(tmp_path: Path
     status = caseload_status(caseload, date.fromisoformat(AS_OF))
     assert render.index_page(status, []) in build.page("")
     managers = status.case_managers()
-    assert len(managers) > 1
+    assert len(managers) > 1 and all(len(manager.plans) > BATCH for manager in managers)
     for manager in (managers[0], managers[-1]):
         assert render.case_manager_page(manager, status) in build.page(f"case-managers/{manager.slug}/")
+        assert (build.site / layout.calendar_feed(manager.slug)).read_bytes() == calendars.calendar_feed(
+            manager, status.as_of)
     plan = status.plans[count // 2]
     assert render.client_page(plan, status.manager_slug(plan)) in build.page(f"clients/{plan.client_id}/")
     assert render.history_page(plan.plan, plan.plan_file.history) in build.page(f"clients/{plan.client_id}/history/")
@@ -97,6 +101,19 @@ def test_a_large_caseload_builds_every_page_with_worker_processes(tmp_path: Path
         assert small_build.returncode == 0, small_build.output
         for path in some:
             assert build.page(f"clients/{path.stem}/") == small_build.page(f"clients/{path.stem}/")
+
+
+def test_pages_made_from_the_stand_ins_are_those_mkdocs_renders_for_each(tmp_path: Path) -> None:
+    """Client, history and case-manager pages are made from the one page of each kind MkDocs
+    renders for a stand-in; with plan text in the search index MkDocs renders each itself.
+    Either way they are the same bytes, accented case managers' names included."""
+    made = build_site(make_project(tmp_path / "made", EXAMPLE_PLANS))
+    rendered = build_site(with_plan_text_searched(make_project(tmp_path / "rendered", EXAMPLE_PLANS)))
+    assert made.returncode == 0 and rendered.returncode == 0, made.output + rendered.output
+    pages = {folder: files_under(made.site / folder) for folder in ("clients", "case-managers")}
+    assert len(pages["case-managers"]) > 2 and any("history/" in name for name in pages["clients"])
+    for folder, files in pages.items():
+        assert files == files_under(rendered.site / folder)
 
 
 def test_a_large_caseload_rebuilt_has_the_pages_it_writes_and_drops_the_rest(tmp_path: Path) -> None:

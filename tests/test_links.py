@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import PLANPORTAL, Build, build_site, files_under, make_project, valid_plan_text
 
-from planportal.safefiles import LinkRefused, replace_folder, write_file
+from planportal.safefiles import LinkRefused, replace_folder, write_file, write_files
 
 IDS = ("LN-first", "LN-second")
 
@@ -205,6 +205,22 @@ def test_the_writer_refuses_a_link_on_the_way(tmp_path: Path, place: str) -> Non
         write_file(root, "a/b/index.html", "written")
     assert (outside / "index.html").read_text(encoding="utf-8") == "not the site's"
     assert not (outside / "b").exists()
+
+
+def test_the_writer_of_many_files_opens_each_files_own_folders(tmp_path: Path) -> None:
+    """Folders one file shares with the next stay open for it: each file still lands in its
+    own folder, whatever the one before it held, and a link on the way of a later file stops it."""
+    root, outside = tmp_path / "root", outside_of(tmp_path)
+    written = [("a/b/index.html", "1"), ("a/b/c/index.html", "2"), ("a/b/c/d/index.html", "3"),
+               ("a/e/index.html", "4"), ("index.html", "5"), ("a/b/c/index.html", "6"), ("f/b/index.html", "7")]
+    write_files(root, written)
+    assert files_under(root) == {"a/b/index.html": b"1", "a/b/c/index.html": b"6", "a/b/c/d/index.html": b"3",
+                                 "a/e/index.html": b"4", "index.html": b"5", "f/b/index.html": b"7"}
+    (root / "g").symlink_to(outside)
+    with pytest.raises(LinkRefused):
+        write_files(root, [("a/h/index.html", "8"), ("g/index.html", "9")])
+    assert (root / "a/h/index.html").read_text(encoding="utf-8") == "8"
+    assert (outside / "index.html").read_text(encoding="utf-8") == "not the site's"
 
 
 @pytest.mark.parametrize("kind", ["absolute", "hard"])

@@ -14,20 +14,20 @@ from pathlib import Path
 
 import yaml
 
-from . import nextversion, reports, repository
+from . import reports, repository
 from .caseload import PLAN_SUFFIX, PlanFile, discover, load_caseload
 from .check import check_loaded
-from .fhir import bundle_json, plan_bundle
 from .findings import render, summary
 from .layout import CLIENTS
 from .loader import load_bytes, load_file
 from .pdf import PAPER_SIZES, PdfError, client_ids, large_print_file, print_pdfs
 from .plan import parse_date
-from .render import new_plan_text
 from .rules import is_one_line, is_visible, pp010_no_ssn
 from .safefiles import LinkRefused, create_file, remove_path, replace_folder, write_file
-from .status import plan_status
 
+# The page templates (Jinja, Babel), the editor of next versions (ruamel.yaml) and the FHIR
+# export are imported by the commands that use them: `validate`, which CI and editors run on
+# every change, starts its checks sooner without them.
 CLIENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
 
 
@@ -202,6 +202,8 @@ def _new(parser: argparse.ArgumentParser, client_id: str, folder: Path) -> int:
     if any(pp010_no_ssn(client_id)):  # 078-05-1120 fits the id pattern; the format forbids it
         parser.error("that client id looks like a Social Security number; use the agency's own id")
     target = folder / f"{client_id}.yaml"
+    from .render import new_plan_text
+
     schema = os.path.relpath(Path.cwd() / "schema" / "plan.schema.json", folder.resolve())
     text = new_plan_text(client_id, date.today(), Path(schema).as_posix())
     try:  # never over a file, never through a link planted at the plan's name or on its way
@@ -222,6 +224,8 @@ def _new(parser: argparse.ArgumentParser, client_id: str, folder: Path) -> int:
 
 def _next_version(parser: argparse.ArgumentParser, arguments: argparse.Namespace) -> int:
     """reassess, revise or close: the plan's next version, written in place, then checked."""
+    from . import nextversion
+
     day = date.today() if arguments.date is None else parse_date(arguments.date)
     if day is None:
         parser.error(f"--date {arguments.date}: write the day as YYYY-MM-DD, for example 2026-12-01")
@@ -343,6 +347,9 @@ def _site_agency(config: Path) -> str:
 
 def _export_fhir(parser: argparse.ArgumentParser, ids: list[str], plans: Path, out: Path, config: Path,
                  system: str | None) -> int:
+    from .fhir import bundle_json, plan_bundle
+    from .status import plan_status
+
     if not plans.is_dir():
         parser.error(f"no plan folder at {plans}; give it with --plans")
     caseload = load_caseload([plans], Path.cwd())

@@ -153,16 +153,26 @@ def date_locale(language: str) -> Locale:
     return locale
 
 
+class Labels(dict[str, Any]):
+    """The labels of one language: a mapping whose keys templates read as attributes too
+    (`L.title`). Each is one, so Jinja finds it at once instead of after a failed attribute
+    lookup, which a plan's page does hundreds of times."""
+
+    def __init__(self, words: dict[str, Any]) -> None:
+        super().__init__(words)
+        self.__dict__ = self
+
+
 @cache
-def labels(language: str) -> dict[str, Any]:
+def labels(language: str) -> Labels:
     """Every label in a plan's language (English without a catalog), with `lang` (the plan's
     tag as pages write it, for screen readers' voices), `dir` (rtl for Arabic, Farsi, Urdu, Hebrew…) and
     `date_locale` (the CLDR locale of its dates, as `es_MX`)."""
     words = _translate(MESSAGES, _translations(catalog_for(language)))
     locale = _cldr_locale(language)
     right_to_left = locale is not None and locale.character_order == "right-to-left"
-    return {**words, "lang": html_language(language), "dir": "rtl" if right_to_left else "ltr",
-            "date_locale": str(date_locale(language))}
+    return Labels({**words, "lang": html_language(language), "dir": "rtl" if right_to_left else "ltr",
+                   "date_locale": str(date_locale(language))})
 
 
 def long_date(day: date, words: dict[str, Any] | None = None) -> str:

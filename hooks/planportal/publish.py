@@ -3,11 +3,12 @@
 The theme's part of a client page is the same on every one but for the client's id (all sit
 at the same depth, out of the navigation, with no table of contents), so MkDocs renders one
 client page, for a stand-in id, and each client page is made from it: the id put in, then
-the plan. Each plan's history page is made the same way from a stand-in history page. The
-large-print copies are standalone files MkDocs never reads. Both are written
-straight into the site through `safefiles`, so a link planted there is never written through.
-Only when plan text goes in the search index, which MkDocs makes from the pages it renders,
-does MkDocs render every client page itself.
+the plan. Each plan's history page, and each case manager's page (which differ only by their
+address and a title made from it), are made the same way from a stand-in history page and a
+stand-in case manager's page. The large-print copies are standalone files MkDocs never reads.
+All are written straight into the site through `safefiles`, so a link planted there is never
+written through. Only when plan text goes in the search index, which MkDocs makes from the
+pages it renders, does MkDocs render each of these pages itself.
 
 With many plans and more than one core, worker processes render the pages; they are started
 with the forkserver method, so that they never inherit the threads of `mkdocs serve` nor the
@@ -19,7 +20,7 @@ from __future__ import annotations
 import html
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
@@ -28,81 +29,157 @@ from pathlib import Path
 from . import calendars, layout, render, spreadsheet
 from .caseload import PARALLEL_FROM, PlanFile, worker_context
 from .findings import Finding
-from .plan import Plan
-from .safefiles import read_file, remove_tree, write_file
-from .status import CaseloadStatus, CaseManager, PlanStatus, plan_status
+from .safefiles import read_file, remove_tree, write_file, write_files
+from .status import CaseloadStatus, CaseManager, ManagerKey, PlanStatus, plan_status
 
-#: Plans per worker job: few enough that the first pages come back quickly.
+#: The most plans a worker job writes the pages of: few enough that the jobs share the cores evenly.
 BATCH = 50
 LARGE_PRINT_CSS = Path(render.__file__).parent / "templates" / "large-print.css"
 #: Where a page's HTML goes in the page MkDocs renders. An h1, so that the theme adds no title
 #: of its own; escaped plan text cannot hold one.
 BODY_MARK = '<h1 data-planportal="plan"></h1>'
-#: The stand-in id of the one client page MkDocs renders for a large caseload. Never a client's:
-#: ids hold no '_'.
+#: The stand-in id (and case manager's address) of the pages MkDocs renders for the others to
+#: be made from. Never a client's nor a case manager's: ids and addresses hold no '_'.
 SHELL_ID = "planportal_page_shell"
 SHELL_PAGE = layout.client(SHELL_ID).source
-#: The stand-in history page, from which every plan's history page is made the same way.
 HISTORY_SHELL_PAGE = layout.history(SHELL_ID).source
+MANAGER_SHELL_PAGE = layout.case_manager(SHELL_ID).source
 
 
-def _render_plan(status: PlanStatus, manager_slug: str, css: str, site: Path, directory_urls: bool) -> str:
-    """Write the plan's large-print copy and return its client page; the plan's sections,
-    the same on both, are rendered once."""
+def _client_title(client_id: str) -> str:
+    return f"Action plan {client_id}"
+
+
+def _history_title(client_id: str) -> str:
+    return f"History {client_id}"
+
+
+def _manager_title(slug: str) -> str:
+    """A case manager's page title, made from their address: MkDocs' theme templates do not
+    escape titles."""
+    return f"Caseload of {slug.replace('-', ' ').title()}"
+
+
+@dataclass(frozen=True)
+class _Shells:
+    """The stand-in pages as MkDocs rendered them. A page is made from one by putting in its
+    id (and, for a case manager, their title) and then its body, so that plan text is never
+    changed."""
+
+    client: str
+    history: str
+    manager: str
+
+    def client_page(self, client_id: str, body: str) -> str:
+        return self.client.replace(SHELL_ID, client_id).replace(BODY_MARK, body, 1)
+
+    def history_page(self, client_id: str, body: str) -> str:
+        return self.history.replace(SHELL_ID, client_id).replace(BODY_MARK, body, 1)
+
+    def manager_page(self, slug: str, body: str) -> str:
+        return (self.manager.replace(_manager_title(SHELL_ID), _manager_title(slug)).replace(SHELL_ID, slug)
+                .replace(BODY_MARK, body, 1))
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every page job needs to know of the build."""
+
+    as_of: date
+    #: The site's agency, for plans that name none.
+    agency: str
+    large_print_css: str
+    site: Path
+    #: MkDocs' setting: links name folders, or (for reading from disk) the files in them.
+    directory_urls: bool
+    #: Whether calendar events name the client's first name beside the id.
+    first_names: bool
+
+
+def _plan_pages(status: PlanStatus, manager_slug: str, context: _Context) -> tuple[str, str]:
+    """The plan's client page (its body, for the site's page) and its large-print copy; the
+    plan's sections, the same on both, are rendered once."""
+    directory_urls = context.directory_urls
     sections = render.plan_sections(status, directory_urls=directory_urls)
-    write_file(site, layout.large_print(status.client_id).file,
-               render.large_print_page(status, css, sections, directory_urls=directory_urls))
-    return render.client_page(status, manager_slug, sections, directory_urls=directory_urls)
+    return (render.client_page(status, manager_slug, sections, directory_urls=directory_urls),
+            render.large_print_page(status, context.large_print_css, sections, directory_urls=directory_urls))
 
 
 # A worker is sent the checked files, not their status: status is quick to work out again,
-# and far quicker than unpickling it. With each goes its case manager's address, which depends
-# on every other case manager's.
+# and far quicker than unpickling it. With them go their case managers' addresses, each of
+# which depends on every other case manager's.
 
-def _render_batch(files: list[PlanFile], slugs: list[str], as_of: date, agency: str, css: str, site: Path,
-                  directory_urls: bool) -> list[str]:
-    """A worker's share of the client pages and large-print copies."""
-    return [_render_plan(plan_status(plan_file, as_of, agency), slug, css, site, directory_urls)
+def _render_plan(status: PlanStatus, manager_slug: str, context: _Context) -> str:
+    """A client page's body, for MkDocs to render, its large-print copy written."""
+    page, large_print = _plan_pages(status, manager_slug, context)
+    write_file(context.site, layout.large_print(status.client_id).file, large_print)
+    return page
+
+
+def _render_batch(files: list[PlanFile], slugs: list[str], context: _Context) -> list[str]:
+    """A worker's share of the client pages MkDocs renders itself."""
+    return [_render_plan(plan_status(plan_file, context.as_of, context.agency), slug, context)
             for plan_file, slug in zip(files, slugs, strict=True)]
 
 
-def _from_shell(shell: str, client_id: str, body: str) -> str:
-    """A client's page from the page MkDocs rendered for the stand-in id: the id goes in before
-    the body, so that plan text is never changed."""
-    return shell.replace(SHELL_ID, client_id).replace(BODY_MARK, body, 1)
-
-
-def _write_batch(files: list[PlanFile], slugs: list[str], as_of: date, agency: str, css: str, site: Path,
-                 directory_urls: bool,
-                 shell: str) -> list[str]:
-    """A worker's share of a large caseload: each client page, made from the page MkDocs
-    rendered for the stand-in id, and each large-print copy. Returns the ids written."""
-    written = []
-    for plan_file, slug in zip(files, slugs, strict=True):
-        status = plan_status(plan_file, as_of, agency)
-        body = _render_plan(status, slug, css, site, directory_urls)
-        write_file(site, layout.client(status.client_id).file, _from_shell(shell, status.client_id, body))
-        written.append(status.client_id)
-    return written
-
-
-def _write_histories(files: list[PlanFile], site: Path, directory_urls: bool, shell: str) -> list[str]:
-    """A share of the history pages, made from the page MkDocs rendered for the stand-in id."""
-    written = []
-    for plan_file in files:
-        plan = Plan(plan_file.plan or {})
-        body = render.history_page(plan, plan_file.history, directory_urls=directory_urls)
-        write_file(site, layout.history(plan.client_id).file, _from_shell(shell, plan.client_id, body))
-        written.append(plan.client_id)
-    return written
-
-
-def _render_case_manager(files: list[PlanFile], as_of: date, agency: str, directory_urls: bool, slug: str) -> str:
-    """One case manager's page, from their plans alone: a job holds one caseload, never all
-    (so the address, which depends on every other manager's, is sent along)."""
-    caseload = CaseloadStatus(as_of, [plan_status(plan_file, as_of, agency) for plan_file in files], agency)
+def _render_case_manager(files: list[PlanFile], slug: str, context: _Context) -> str:
+    """One case manager's page, from their plans alone, for MkDocs to render."""
+    caseload = CaseloadStatus(context.as_of, [plan_status(f, context.as_of, context.agency) for f in files],
+                              context.agency)
     (manager,) = caseload.case_managers()
-    return render.case_manager_page(replace(manager, slug=slug), caseload, directory_urls=directory_urls)
+    return render.case_manager_page(replace(manager, slug=slug), caseload, directory_urls=context.directory_urls)
+
+
+def _write_share(files: list[PlanFile], slugs: dict[ManagerKey, str], context: _Context, shells: _Shells, *,
+                 clients: bool, managers: bool) -> None:
+    """A share of the pages made from the stand-ins: with `clients`, each client's page,
+    large-print copy and history page; with `managers`, the page and calendar feed of each case
+    manager of `files`, which hold all of their plans. Each client's files are written with
+    their folder opened once."""
+    statuses = [plan_status(plan_file, context.as_of, context.agency) for plan_file in files]
+    directory_urls = context.directory_urls
+
+    def written() -> Iterator[tuple[str, str | bytes]]:
+        if clients:
+            for status in statuses:
+                client_id = status.client_id
+                page, large_print = _plan_pages(status, slugs[status.case_manager], context)
+                yield layout.client(client_id).file, shells.client_page(client_id, page)
+                yield layout.large_print(client_id).file, large_print
+                history = render.history_page(status.plan, status.plan_file.history, directory_urls=directory_urls)
+                yield layout.history(client_id).file, shells.history_page(client_id, history)
+        if managers:
+            caseload = CaseloadStatus(context.as_of, statuses, context.agency)
+            for manager in caseload.case_managers():
+                manager = replace(manager, slug=slugs[(manager.name, manager.agency)])
+                page = render.case_manager_page(manager, caseload, directory_urls=directory_urls)
+                yield layout.case_manager(manager.slug).file, shells.manager_page(manager.slug, page)
+                yield layout.calendar_feed(manager.slug), calendars.calendar_feed(
+                    manager, context.as_of, first_names=context.first_names)
+
+    write_files(context.site, written())
+
+
+def _shares(managers: list[CaseManager]) -> list[tuple[list[PlanStatus], bool, bool]]:
+    """The pages' jobs, as (plans, clients, managers) for `_write_share`: whole case managers'
+    plans, up to BATCH a job, whose pages the job writes with the managers' own. A case
+    manager with more has their clients' pages in jobs of BATCH and their own page in a job
+    with all their plans."""
+    shares: list[tuple[list[PlanStatus], bool, bool]] = []
+    gathered: list[PlanStatus] = []
+    for manager in managers:
+        if len(manager.plans) > BATCH:
+            shares += [(manager.plans[start:start + BATCH], True, False)
+                       for start in range(0, len(manager.plans), BATCH)]
+            shares.append((manager.plans, False, True))
+            continue
+        if len(gathered) + len(manager.plans) > BATCH:
+            shares.append((gathered, True, True))
+            gathered = []
+        gathered += manager.plans
+    if gathered:
+        shares.append((gathered, True, True))
+    return shares
 
 
 #: The search plugin's index, in the site folder.
@@ -147,8 +224,8 @@ class GeneratedPage:
 
 def _workers(plans: int, every_core: bool) -> ProcessPoolExecutor | None:
     """Worker processes for the pages of a large caseload, or None for a small one (or one
-    core): on every core when MkDocs renders one client page, on each but MkDocs' when it
-    renders them all. The first job compiles the templates while the plans are checked."""
+    core): on every core when MkDocs renders the stand-in pages alone, on each but MkDocs' when
+    it renders them all. The first job compiles the templates while the plans are checked."""
     cores = os.cpu_count() or 1
     if plans < PARALLEL_FROM or cores < 2:
         return None
@@ -167,44 +244,47 @@ class PageProducer:
     def __init__(self, site: Path, plans: int, *, search_plan_text: bool, directory_urls: bool,
                  calendar_first_names: bool = False) -> None:
         self._site = site
-        #: Whether calendar events name the client's first name beside the id.
         self._calendar_first_names = calendar_first_names
-        #: MkDocs' setting: links name folders, or (for reading from disk) the files in them.
         self._directory_urls = directory_urls
-        #: MkDocs renders every client page (the search index reads them) or only the stand-in.
+        #: MkDocs renders every client, history and case-manager page (the search index reads
+        #: them) or only the stand-ins.
         self.every_page = search_plan_text
         self._pool = _workers(plans, every_core=not search_plan_text)
         self._css = LARGE_PRINT_CSS.read_text(encoding="utf-8")
         self._html: dict[str, Callable[[], str]] = {}
         self._late: set[str] = set()
-        self._client_jobs: list[Future[list[str]]] = []
-        #: The case managers, for their calendar feeds: known once the pages are listed.
+        self._jobs: list[Future[object]] = []
+        #: The case managers: known once the pages are listed.
         self._managers: list[CaseManager] = []
-        self._shell_seen = False
-        self._history_seen = False
+        #: The stand-in pages, as MkDocs rendered them, by their source.
+        self._shells: dict[str, str] = {}
 
     def pages(self, caseload: CaseloadStatus, warnings: list[Finding]) -> list[GeneratedPage]:
-        """The pages MkDocs must render, in the order it should: client pages first, the index
-        (which needs every plan, rendered here while the workers finish) last. Where the HTML
-        goes in late, the theme's work on a page overlaps with the workers rendering it."""
+        """The pages MkDocs must render, in the order it should: the stand-ins (or every client,
+        history and case-manager page) first, the index (which needs every plan, rendered here
+        while the workers write the others) last. Where the HTML goes in late, the theme's work
+        on a page overlaps with the workers rendering it."""
         self._caseload = caseload
+        self._context = _Context(caseload.as_of, caseload.default_agency, self._css, self._site,
+                                 self._directory_urls, self._calendar_first_names)
+        self._managers = caseload.case_managers()
         late = not self.every_page  # the search index reads a page's content before the theme runs
         listed: list[tuple[str, str, Callable[[], str]]] = []
         histories: set[str] = set()
         if self.every_page:
             for plan, html in self._client_pages():
-                listed.append((layout.client(plan.client_id).source, f"Action plan {plan.client_id}", html))
+                listed.append((layout.client(plan.client_id).source, _client_title(plan.client_id), html))
             for plan in caseload.plans:
                 histories.add(layout.history(plan.client_id).source)
-                listed.append((layout.history(plan.client_id).source, f"History {plan.client_id}",
+                listed.append((layout.history(plan.client_id).source, _history_title(plan.client_id),
                                lambda plan=plan: render.history_page(plan.plan, plan.plan_file.history,
                                                                      directory_urls=self._directory_urls)))
+            for manager, html in self._case_manager_pages():
+                listed.append((layout.case_manager(manager.slug).source, _manager_title(manager.slug), html))
         else:
-            listed.append((SHELL_PAGE, f"Action plan {SHELL_ID}", lambda: BODY_MARK))
-            listed.append((HISTORY_SHELL_PAGE, f"History {SHELL_ID}", lambda: BODY_MARK))
-        for manager, html in self._case_manager_pages():
-            listed.append((layout.case_manager(manager.slug).source,
-                           f"Caseload of {manager.slug.replace('-', ' ').title()}", html))
+            listed += [(SHELL_PAGE, _client_title(SHELL_ID), lambda: BODY_MARK),
+                       (HISTORY_SHELL_PAGE, _history_title(SHELL_ID), lambda: BODY_MARK),
+                       (MANAGER_SHELL_PAGE, _manager_title(SHELL_ID), lambda: BODY_MARK)]
         listed.append((layout.INDEX.source, "Caseload",
                        lambda: render.index_page(caseload, warnings, directory_urls=self._directory_urls)))
         self._html = {source: html for source, _, html in listed}
@@ -214,29 +294,23 @@ class PageProducer:
     def _client_pages(self) -> list[tuple[PlanStatus, Callable[[], str]]]:
         """Each plan with a function that gives its client page's HTML when MkDocs needs it."""
         plans = self._caseload.plans
+        slugs = [self._caseload.manager_slug(plan) for plan in plans]
         if self._pool is None:  # rendered, and its copy written, when MkDocs reaches the page
-            return [(plan, lambda plan=plan: _render_plan(plan, self._caseload.manager_slug(plan), self._css,
-                                                          self._site, self._directory_urls)) for plan in plans]
-        self._client_jobs = self._submit(_render_batch)
-        return [(plan, lambda job=self._client_jobs[n // BATCH], at=n % BATCH: job.result()[at])
-                for n, plan in enumerate(plans)]
-
-    def _submit(self, job: Callable[..., list[str]], *arguments: str) -> list[Future[list[str]]]:
-        assert self._pool is not None
-        files = [plan.plan_file for plan in self._caseload.plans]
-        slugs = [self._caseload.manager_slug(plan) for plan in self._caseload.plans]
-        return [self._pool.submit(job, files[start:start + BATCH], slugs[start:start + BATCH], self._caseload.as_of,
-                                  self._caseload.default_agency, self._css, self._site, self._directory_urls,
-                                  *arguments)
-                for start in range(0, len(files), BATCH)]
+            return [(plan, lambda plan=plan, slug=slug: _render_plan(plan, slug, self._context))
+                    for plan, slug in zip(plans, slugs, strict=True)]
+        jobs = [self._pool.submit(_render_batch, [plan.plan_file for plan in plans[start:start + BATCH]],
+                                  slugs[start:start + BATCH], self._context)
+                for start in range(0, len(plans), BATCH)]
+        self._jobs += jobs
+        return [(plan, lambda job=jobs[n // BATCH], at=n % BATCH: job.result()[at]) for n, plan in enumerate(plans)]
 
     def _case_manager_pages(self) -> list[tuple[CaseManager, Callable[[], str]]]:
-        managers = self._managers = self._caseload.case_managers()
+        managers = self._managers
         if self._pool is None:
             return [(manager, lambda manager=manager: render.case_manager_page(
                         manager, self._caseload, directory_urls=self._directory_urls)) for manager in managers]
-        jobs = [self._pool.submit(_render_case_manager, [p.plan_file for p in manager.plans], self._caseload.as_of,
-                                  self._caseload.default_agency, self._directory_urls, manager.slug)
+        jobs = [self._pool.submit(_render_case_manager, [p.plan_file for p in manager.plans], manager.slug,
+                                  self._context)
                 for manager in managers]
         return [(manager, job.result) for manager, job in zip(managers, jobs, strict=True)]
 
@@ -248,53 +322,55 @@ class PageProducer:
         return make() if make else html
 
     def post_page(self, source: str, output: str) -> str:
-        """A page as MkDocs writes it: late HTML put in; from the stand-in page, every client
-        page is made and written (by the workers, or here)."""
+        """A page as MkDocs writes it: late HTML put in; once the stand-ins are all rendered,
+        every page made from them is made and written (by the workers, or here)."""
         if source in self._late:
             output = output.replace(BODY_MARK, self._html[source](), 1)
-        if source == SHELL_PAGE and not self.every_page:
-            self._shell_seen = True
-            if self._pool is None:
-                _write_batch([p.plan_file for p in self._caseload.plans],
-                             [self._caseload.manager_slug(p) for p in self._caseload.plans], self._caseload.as_of,
-                             self._caseload.default_agency, self._css, self._site, self._directory_urls, output)
-            else:
-                self._client_jobs += self._submit(_write_batch, output)
-        if source == HISTORY_SHELL_PAGE and not self.every_page:
-            self._history_seen = True
-            files = [p.plan_file for p in self._caseload.plans]
-            if self._pool is None:
-                _write_histories(files, self._site, self._directory_urls, output)
-            else:
-                self._client_jobs += [self._pool.submit(_write_histories, files[start:start + BATCH], self._site,
-                                                        self._directory_urls, output)
-                                      for start in range(0, len(files), BATCH)]
+        if source in (SHELL_PAGE, HISTORY_SHELL_PAGE, MANAGER_SHELL_PAGE) and not self.every_page:
+            self._shells[source] = output
+            if len(self._shells) == 3:
+                self._write_from_shells(_Shells(self._shells[SHELL_PAGE], self._shells[HISTORY_SHELL_PAGE],
+                                               self._shells[MANAGER_SHELL_PAGE]))
         return output
 
+    def _write_from_shells(self, shells: _Shells) -> None:
+        """Every client's page, large-print copy and history page, and every case manager's
+        page and calendar feed: by the workers, a share each job, or here."""
+        slugs = {(manager.name, manager.agency): manager.slug for manager in self._managers}
+        if self._pool is None:
+            _write_share([plan.plan_file for plan in self._caseload.plans], slugs, self._context, shells,
+                         clients=True, managers=True)
+            return
+        for plans, clients, managers in _shares(self._managers):
+            self._jobs.append(self._pool.submit(_write_share, [plan.plan_file for plan in plans], slugs,
+                                                self._context, shells, clients=clients, managers=managers))
+
     def _write_files(self) -> None:
-        """The files beside the pages: `caseload.csv` and each case manager's calendar feed.
-        Written here, once MkDocs has rendered every page, while the workers may still be
-        writing client pages."""
+        """The files beside the pages that MkDocs renders: `caseload.csv` and, when MkDocs
+        renders each case manager's page, their calendar feeds. Written here, once MkDocs has
+        rendered every page, while the workers may still be writing others."""
         write_file(self._site, layout.CASELOAD_CSV, spreadsheet.caseload_csv(self._caseload))
-        for manager in self._managers:
-            write_file(self._site, layout.calendar_feed(manager.slug),
-                       calendars.calendar_feed(manager, self._caseload.as_of, first_names=self._calendar_first_names))
+        if self.every_page:
+            for manager in self._managers:
+                write_file(self._site, layout.calendar_feed(manager.slug), calendars.calendar_feed(
+                    manager, self._caseload.as_of, first_names=self._calendar_first_names))
 
     def finish(self) -> None:
         """Write the files beside the pages, wait for every page the workers write and for the
         workers to exit (left to the interpreter's exit, Python 3.11 may write to the pool's
-        closed wake-up pipe), and remove MkDocs' page for SHELL_ID."""
+        closed wake-up pipe), and remove MkDocs' stand-in pages."""
         try:
             self._write_files()
-            for job in self._client_jobs:
+            for job in self._jobs:
                 job.result()
             if self._pool is not None:
                 self._pool.shutdown(wait=True)
                 self._pool = None
             if not self.every_page:
-                if not (self._shell_seen and self._history_seen):
-                    raise RuntimeError("MkDocs did not render the client or history page the others are made from.")
+                if len(self._shells) != 3:
+                    raise RuntimeError("MkDocs did not render the stand-in pages the others are made from.")
                 remove_tree(self._site, layout.client(SHELL_ID).folder)
+                remove_tree(self._site, layout.case_manager(SHELL_ID).folder)
         finally:
             self.close()
 

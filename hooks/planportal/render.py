@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import layout
 from .labels import labels, long_date
@@ -64,11 +64,17 @@ def counted(number: int, many: str) -> str:
     return f"{number} {noun(many, number)}"
 
 
+#: Each urgency as an icon (a symbol of icons.html) and words, made once: staff pages show
+#: thousands.
+_BADGES = {level: Markup('<span class="pp-level pp-level-{0}"><svg class="pp-icon" aria-hidden="true" '
+                         'focusable="false"><use href="#pp-icon-{0}"></use></svg> {1}</span>').format(
+                             level.value, URGENCY_WORDS[level])
+           for level in Urgency}
+
+
 def urgency_badge(level: Urgency) -> Markup:
-    """A plan's urgency as an icon (a symbol of icons.html) and words. A function, not a macro:
-    the index holds one a plan."""
-    return Markup('<span class="pp-level pp-level-{0}"><svg class="pp-icon" aria-hidden="true" focusable="false">'
-                  '<use href="#pp-icon-{0}"></use></svg> {1}</span>').format(level.value, URGENCY_WORDS[level])
+    """A plan's urgency as an icon and words. A function, not a macro: the index holds one a plan."""
+    return _BADGES[level]
 
 
 #: The levels a case manager's picture shows, in its order, and what each bar is filled with.
@@ -154,8 +160,9 @@ def client_link(here: layout.Page, status: PlanStatus, issue_number: int | None 
     staff pages. A function, not a template macro: the staff pages hold thousands, and a macro
     call is slow."""
     anchor = f"#issue-{issue_number}" if issue_number else ""
-    return Markup('<a href="{}">{}, {}</a>').format(here.link(layout.client(status.client_id), anchor),
-                                                    status.plan.last_name, status.plan.first_name)
+    link = here.link(layout.client(status.client_id), anchor)
+    # Each part escaped, then joined: Markup.format's formatter costs more than the rest.
+    return Markup(f'<a href="{escape(link)}">{escape(status.plan.last_name)}, {escape(status.plan.first_name)}</a>')
 
 
 #: What a word of a phone number may hold: digits, a leading +, parentheses, dots and hyphens.

@@ -16,8 +16,6 @@ from datetime import date, timedelta
 from importlib.metadata import version
 from pathlib import Path
 
-import jinja2
-
 from .check import SCHEMA_PATH
 from .safefiles import create_file, write_file
 
@@ -38,6 +36,8 @@ def package_version() -> str:
 
 def starter_files(*, agency: str, ci: str | None, today: date) -> dict[str, str]:
     """Each file of a new repository by its path in it. `agency` must be one printable line."""
+    import jinja2  # here, not at the top: `planportal validate` starts without the template engine
+
     templates = jinja2.Environment(loader=jinja2.FileSystemLoader(STARTER), autoescape=False,
                                    keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     ci_file, ci_template = CI_HOSTS[ci] if ci else (None, None)

@@ -16,7 +16,7 @@ import errno
 import os
 import shutil
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 _FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -30,28 +30,38 @@ class LinkRefused(OSError):
         return f"{self.filename} is a link or not a folder; nothing is written through it"
 
 
-@contextlib.contextmanager
-def _open_folder(root: Path, parts: tuple[str, ...], *, create: bool) -> Iterator[int]:
-    """A descriptor of `root/parts...`, each folder opened without following a link."""
+def _open_root(root: Path) -> int:
     try:
-        fd = os.open(root, _FOLDER)
+        return os.open(root, _FOLDER)
     except OSError as error:
         if error.errno in (errno.ELOOP, errno.ENOTDIR):
             raise LinkRefused(error.errno, error.strerror, str(root)) from None
         raise
+
+
+def _open_inside(fd: int, part: str, where: Path, *, create: bool) -> int:
+    """A descriptor of the folder `part` in the folder `fd` (made first with `create`), never
+    a link: `where` names it in the error."""
+    if create:
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(part, dir_fd=fd)
+    try:
+        return os.open(part, _FOLDER, dir_fd=fd)
+    except OSError as error:
+        if error.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise LinkRefused(error.errno, error.strerror, str(where)) from None
+        raise
+
+
+@contextlib.contextmanager
+def _open_folder(root: Path, parts: tuple[str, ...], *, create: bool) -> Iterator[int]:
+    """A descriptor of `root/parts...`, each folder opened without following a link."""
+    fd = _open_root(root)
     try:
         where = root
         for part in parts:
             where = where / part
-            if create:
-                with contextlib.suppress(FileExistsError):
-                    os.mkdir(part, dir_fd=fd)
-            try:
-                inner = os.open(part, _FOLDER, dir_fd=fd)
-            except OSError as error:
-                if error.errno in (errno.ELOOP, errno.ENOTDIR):
-                    raise LinkRefused(error.errno, error.strerror, str(where)) from None
-                raise
+            inner = _open_inside(fd, part, where, create=create)
             os.close(fd)
             fd = inner
         yield fd
@@ -69,20 +79,45 @@ def _parts(relative: str) -> tuple[str, ...]:
 def write_file(root: Path, relative: str, content: str | bytes) -> None:
     """Write `root/relative` (folders made as needed, `root` too), replacing whatever stood at
     that name."""
-    *folders, name = _parts(relative)
-    data = content.encode("utf-8") if isinstance(content, str) else content
+    write_files(root, [(relative, content)])
+
+
+def write_files(root: Path, files: Iterable[tuple[str, str | bytes]]) -> None:
+    """Write each `(relative, content)` as `write_file` does, in order. The folders of one file
+    that the next shares stay open for it: a client's page, its large-print copy and its
+    history are written with their folders opened once, not once a file."""
     os.makedirs(root, exist_ok=True)
-    with _open_folder(root, tuple(folders), create=True) as folder:
-        partial = f".{name}.{os.getpid()}.partial"
-        fd = os.open(partial, _NEW_FILE, 0o644, dir_fd=folder)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(partial, name, src_dir_fd=folder, dst_dir_fd=folder)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(partial, dir_fd=folder)
-            raise
+    opened = [(root, _open_root(root))]  # the folders on the way to the last file written
+    try:
+        for relative, content in files:
+            *folders, name = _parts(relative)
+            shared = 0
+            while shared < min(len(folders), len(opened) - 1) and opened[shared + 1][0].name == folders[shared]:
+                shared += 1
+            for _, fd in opened[shared + 1:]:
+                os.close(fd)
+            del opened[shared + 1:]
+            for part in folders[shared:]:
+                where = opened[-1][0] / part
+                opened.append((where, _open_inside(opened[-1][1], part, where, create=True)))
+            _replace_file(opened[-1][1], name, content.encode("utf-8") if isinstance(content, str) else content)
+    finally:
+        for _, fd in opened:
+            os.close(fd)
+
+
+def _replace_file(folder: int, name: str, data: bytes) -> None:
+    """Write `name` in the folder `folder` under a temporary name, then rename it into place."""
+    partial = f".{name}.{os.getpid()}.partial"
+    fd = os.open(partial, _NEW_FILE, 0o644, dir_fd=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(partial, name, src_dir_fd=folder, dst_dir_fd=folder)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(partial, dir_fd=folder)
+        raise
 
 
 def read_file(root: Path, relative: str) -> str | None:

@@ -282,9 +282,9 @@ def plan_text(plan: dict[str, Any]) -> str:
     return f"# yaml-language-server: $schema=../../schema/plan.schema.json\n# Invented: a benchmark plan.\n{body}"
 
 
-def write_plans(folder: Path, count: int, seed: int = SEED) -> None:
+def write_plans(folder: Path, count: int, seed: int = SEED, plans_per_manager: int = PLANS_PER_CASE_MANAGER) -> None:
     """`count` plans under `folder`, one sub-folder per agency, as a large program keeps them."""
-    managers = max(1, count // PLANS_PER_CASE_MANAGER)
+    managers = max(1, count // plans_per_manager)
     for index in range(1, count + 1):
         plan = synthetic_plan(index, managers, seed)
         agency = plan["case_manager"]["agency"].split()[0].lower()

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from planportal.mkdocs_hooks import HELP
-from support.plans import client_id, plan_versions, write_plans
+from support.plans import PLANS_PER_CASE_MANAGER, client_id, plan_versions, write_plans
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
@@ -33,10 +33,11 @@ def make_project(folder: Path, plans: Path | None = None) -> Path:
     return folder
 
 
-def generated_project(folder: Path, count: int) -> Path:
-    """A project like the repository's holding `count` generated plans."""
+def generated_project(folder: Path, count: int, plans_per_manager: int = PLANS_PER_CASE_MANAGER) -> Path:
+    """A project like the repository's holding `count` generated plans, about
+    `plans_per_manager` for each case manager."""
     project = make_project(folder)
-    write_plans(project / "plans", count)
+    write_plans(project / "plans", count, plans_per_manager=plans_per_manager)
     return project
 
 
