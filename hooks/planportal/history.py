@@ -15,25 +15,26 @@ from ... to ...". A version holding something shaped like an SSN is never quoted
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import os
 import re
 import subprocess
 import threading
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .caseload import PARALLEL_FROM, PlanFile, worker_context
 from .findings import ChangedSinceSigned, Finding, NumberInHistory, quote
 from .loader import load_bytes
 from .plan import add_one_year
 from .rules import pp010_no_ssn
-
-if TYPE_CHECKING:
-    from .caseload import PlanFile
 
 #: How to get the whole history where a clone holds only the last commits.
 FETCH_ALL = ("fetch the whole history (in GitHub Actions, `fetch-depth: 0` on actions/checkout; "
@@ -161,6 +162,8 @@ class _Repository:
     top: Path
     versions: dict[str, list[_Blob]] = field(default_factory=dict)
     uncommitted: set[str] = field(default_factory=set)
+    #: The path below the top of each plan file asked about, by its path as given.
+    keys: dict[Path, str] = field(default_factory=dict)
 
 
 def _git(folder: Path, *arguments: str, data: bytes | None = None) -> bytes:
@@ -252,13 +255,14 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
     try:
         pathspec = plans.resolve().relative_to(top).as_posix() or "."
         wanted: dict[str, str] = {}  # a path in the history -> the plan file it became
+        keys: dict[Path, str] = {}
         for path in files:
             try:
-                key = path.resolve().relative_to(top).as_posix()
+                key = keys[path] = path.resolve().relative_to(top).as_posix()
             except ValueError:
                 continue
             wanted[key] = key
-        repository = _Repository(top, {key: [] for key in wanted})
+        repository = _Repository(top, {key: [] for key in wanted}, keys=keys)
         for commit, changes in _log(top, pathspec):
             for status, blob, paths in changes:
                 key = wanted.get(paths[-1])
@@ -667,25 +671,107 @@ def _load(text: bytes, seen: _Seen) -> _Loaded:
     return _Loaded(data, seen.ssn)
 
 
+#: Plans per worker job: enough that starting `git cat-file` for each job costs little, few
+#: enough that the jobs spread evenly over the workers.
+BATCH = 250
+
+
+def _digest(data: Any) -> bytes:
+    """A fingerprint of a plan's values, their types and their order: equal for equal plans
+    however they were parsed (marshal's format 2 records neither sharing nor interning)."""
+    return hashlib.blake2b(marshal.dumps(data, 2), digest_size=16).digest()
+
+
+@dataclass(frozen=True)
+class _Worked:
+    """A plan's history worked out from its versions: what `HistoryReading.attach` gives it,
+    but for the settings and the day of the build. A worker takes the newest committed version
+    for the plan as it is now; `newest` is that version's `_digest`, which the plan as checked
+    must match (b"" when worked out from the plan as checked)."""
+
+    history: PlanHistory
+    found: list[tuple[str, Any]]
+    #: Each committed version's day and its open steps' due dates, newest first: the weekly figures.
+    dues: list[tuple[date, list[date]]]
+    newest: bytes = b""
+
+
+def _parse_versions(versions: list[_Blob], texts: Iterator[bytes | None]) -> dict[str, _Loaded]:
+    """One plan's versions parsed, by blob; `texts` gives each version's text in turn."""
+    seen = _Seen()  # the texts of this plan's fields and issues parsed so far
+    loaded: dict[str, _Loaded] = {}
+    for version in versions:
+        text = next(texts)
+        if text is not None and version.blob not in loaded:
+            loaded[version.blob] = _load(text, seen)
+    return loaded
+
+
+def _work_out(versions: list[_Blob], loaded: dict[str, _Loaded], current: dict[str, Any],
+              uncommitted: bool = False, changed: date | None = None) -> _Worked:
+    """A plan's history from its committed versions (newest first) and the plan as it is now,
+    with that plan, changed on `changed`, as its newest version when it has changes not yet
+    committed or no commit at all."""
+    unread = _Loaded(None, False)
+    entries = [(version.commit, loaded.get(version.blob, unread)) for version in reversed(versions)]
+    if uncommitted or not entries:
+        entries.append((_Commit("", changed or date.today(), "", "Not yet committed"), _Loaded(current, False)))
+    history, found = _plan_history(entries, current)
+    dues: dict[str, list[date]] = {}  # each version's open steps' due dates, in order
+    for blob, version in loaded.items():
+        dues[blob] = _open_dues(version.data) if version.data else []
+    return _Worked(history, found, [(version.commit.day, dues.get(version.blob, [])) for version in versions])
+
+
+def _work(top: Path, plans: list[tuple[str, list[_Blob]]]) -> dict[str, _Worked]:
+    """Read, parse and compare the committed versions of `plans` (each plan's newest first),
+    taking the newest for the plan as it is now: a worker's share, or all of a small caseload's.
+    A plan whose newest version is not a readable plan is left out."""
+    worked = {}
+    texts = _blob_texts(top, [version.blob for _, versions in plans for version in versions])
+    try:
+        for key, versions in plans:
+            loaded = _parse_versions(versions, texts)
+            newest = loaded.get(versions[0].blob)
+            if newest is not None and newest.data is not None:
+                worked[key] = replace(_work_out(versions, loaded, newest.data), newest=_digest(newest.data))
+    finally:
+        texts.close()
+    return worked
+
+
+def _work_everywhere(top: Path, plans: list[tuple[str, list[_Blob]]]) -> dict[str, _Worked]:
+    """`_work` on every plan: for a large caseload, in worker processes on every core, which
+    run while the plans are checked."""
+    cores = os.cpu_count() or 1
+    if len(plans) < PARALLEL_FROM or cores < 2:
+        return _work(top, plans)
+    worked: dict[str, _Worked] = {}
+    with ProcessPoolExecutor(max_workers=cores, mp_context=worker_context()) as pool:
+        shares = [plans[start:start + BATCH] for start in range(0, len(plans), BATCH)]
+        for share in pool.map(_work, [top] * len(shares), shares):
+            worked.update(share)
+    return worked
+
+
 class HistoryReading:
-    """The reading of the plans' history, begun at once in a thread (git runs while the plans
-    are checked) and collected by `attach`."""
+    """The reading of the plans' history, begun at once in a thread (git runs, and for a large
+    caseload worker processes parse and compare the versions, while the plans are checked) and
+    collected by `attach`."""
 
     def attach(self, files: Iterable[PlanFile], stale_after_days: int = 90, as_of: date | None = None) -> None:
         """Give each plan its history, and add what the history's rules find to its findings."""
-        for plan_file in files:
-            if plan_file.plan is None:
-                continue
-            try:
-                changed = date.fromtimestamp(plan_file.path.stat().st_mtime)
-            except OSError:
-                changed = date.today()
-            history, found = self.history(plan_file.path, plan_file.plan, changed)
+        self._thread.join()
+        plan_files = [plan_file for plan_file in files if plan_file.plan is not None]
+        worked = self._worked_for(plan_files)
+        for plan_file, plan_worked in zip(plan_files, worked, strict=True):
+            assert plan_file.plan is not None
+            history, found = plan_worked.history, plan_worked.found
+            weekly = _weekly(plan_worked.dues, as_of) if as_of and isinstance(self._read, _Repository) else ()
             reasons = {entry["code"]: entry["reason"] for entry in plan_file.plan.get("acknowledged", [])}
             since_signed = next((what for kind, what in found if kind == "changed"), None)
             plan_file.history = replace(
-                history, stale_after_days=stale_after_days,
-                weekly_overdue=self.weekly_overdue(plan_file.path, as_of) if as_of else (),
+                history, stale_after_days=stale_after_days, weekly_overdue=weekly,
                 changed_since_signed=_since_signed_words(since_signed)
                 if since_signed and ChangedSinceSigned.code not in reasons else "")
             plan_file.findings.extend(findings(plan_file.shown_as, found, plan_file.mark, reasons))
@@ -693,7 +779,8 @@ class HistoryReading:
     def __init__(self, plans: Path) -> None:
         self._plans = plans
         self._read: _Repository | str = "the history was not read"
-        self._loaded: dict[str, _Loaded] = {}
+        #: Each plan's history as the workers found it, by its path in the repository.
+        self._worked: dict[str, _Worked] = {}
         self._keys: dict[Path, str | None] = {}
         self._thread = threading.Thread(target=self._run, name="planportal-history", daemon=True)
         self._thread.start()
@@ -704,14 +791,9 @@ class HistoryReading:
                      if name.endswith(".yaml")]
             read = read_repository(self._plans, files)
             if isinstance(read, _Repository):
-                order = [(key, version) for key, versions in read.versions.items() for version in versions]
-                texts = _blob_texts(read.top, [version.blob for _, version in order])
-                seen, plan = _Seen(), ""  # the texts of this plan's fields and issues parsed so far
-                for (key, version), text in zip(order, texts):
-                    if key != plan:
-                        seen, plan = _Seen(), key
-                    if text is not None and version.blob not in self._loaded:
-                        self._loaded[version.blob] = _load(text, seen)
+                self._keys.update(read.keys)
+                self._worked = _work_everywhere(read.top, [(key, versions) for key, versions in read.versions.items()
+                                                           if versions and key not in read.uncommitted])
             self._read = read
         except Exception as error:  # the last resort: the site is built, saying why there is no history
             self._read = f"the history could not be read ({_reason(error)})"
@@ -732,66 +814,87 @@ class HistoryReading:
                 self._keys[path] = None
         return self._keys[path]
 
-    def weekly_overdue(self, path: Path, as_of: date) -> tuple[int, ...]:
-        """Overdue steps at the end of each of the `WEEKS` weeks up to `as_of`, in the version
-        committed by then (none before the plan's first commit)."""
+    def _worked_for(self, plan_files: list[PlanFile]) -> list[_Worked]:
+        """Each plan's history. The workers' stands where the plan as checked is their newest
+        version; the others (a plan with changes not yet committed, or none committed) are worked
+        out here, their versions read by one `git cat-file`."""
         if isinstance(self._read, str):
-            return ()
-        versions = self._read.versions.get(self._key(path) or "", [])  # newest first
-        dues: dict[str, list[date]] = {}  # each version's open steps' due dates, in order
-        counts = []
-        for week in range(WEEKS - 1, -1, -1):
-            day = date.fromordinal(as_of.toordinal() - 7 * week)
-            in_effect = next((v for v in versions if v.commit.day <= day), None)
-            if in_effect is None:
-                counts.append(0)
-                continue
-            if in_effect.blob not in dues:
-                loaded = self._loaded.get(in_effect.blob)
-                dues[in_effect.blob] = _open_dues(loaded.data) if loaded and loaded.data else []
-            counts.append(bisect_left(dues[in_effect.blob], day))
-        return tuple(counts)
-
-    def history(self, path: Path, current: dict[str, Any], today: date
-                ) -> tuple[PlanHistory, list[tuple[str, Any]]]:
-        """One plan's history and what its rules found: (kind, what) for `findings`."""
-        self._thread.join()
-        if isinstance(self._read, str):
-            return PlanHistory(missing=self._read), []
+            return [_Worked(PlanHistory(missing=self._read), [], [])] * len(plan_files)
         repository = self._read
-        key = self._key(path)
-        if key is None:
-            return PlanHistory(missing="the plan is outside the repository"), []
-        blobs = list(reversed(repository.versions.get(key, [])))  # oldest first
-        entries: list[tuple[_Commit, _Loaded]] = [
-            (b.commit, self._loaded.get(b.blob, _Loaded(None, False))) for b in blobs]
-        if key in repository.uncommitted or not entries:
-            entries.append((_Commit("", today, "", "Not yet committed"), _Loaded(current, False)))
-        versions: list[Version] = []
-        shown: dict[str, Any] | None = None  # the last version whose text may be quoted
-        for commit, loaded in entries:
-            if loaded.has_ssn:
-                versions.append(Version(commit.commit[:10], commit.day, commit.author, commit.subject,
-                                        withheld=True))
+        keys = [self._key(plan_file.path) for plan_file in plan_files]
+        worked: list[_Worked | None] = []
+        for plan_file, key in zip(plan_files, keys, strict=True):
+            if key is None:
+                worked.append(_Worked(PlanHistory(missing="the plan is outside the repository"), [], []))
                 continue
-            if loaded.data is None:
-                changes = ["This version could not be read as a plan"]
-            elif shown is None:
-                changes = [_started(loaded.data)]
-            else:
-                changes = describe(shown, loaded.data, commit.day)
-            if loaded.data is not None:
-                shown = loaded.data
-            versions.append(Version(commit.commit[:10], commit.day, commit.author, commit.subject, tuple(changes)))
-        found: list[tuple[str, Any]] = []
-        with_ssn = [commit for commit, loaded in entries if loaded.has_ssn]
-        if with_ssn:
-            found.append(("ssn", with_ssn))
-        changed = _changed_since_signed(entries, current)
-        if changed:
-            found.append(("changed", changed))
-        last_review, since = _since_last_review(entries, current)
-        return PlanHistory(tuple(reversed(versions)), last_review=last_review, since_last_review=since), found
+            ready = self._worked.get(key)
+            worked.append(ready if ready is not None and ready.newest == _digest(plan_file.plan) else None)
+        here = [(plan_file, key) for plan_file, key, ready in zip(plan_files, keys, worked, strict=True)
+                if ready is None]
+        if here:
+            versions = [repository.versions.get(key or "", []) for _, key in here]
+            texts = _blob_texts(repository.top, [version.blob for plan in versions for version in plan])
+            try:
+                made = iter([_work_out(plan, _parse_versions(plan, texts), plan_file.plan or {},
+                                       key in repository.uncommitted, _changed_on(plan_file.path))
+                             for (plan_file, key), plan in zip(here, versions, strict=True)])
+            finally:
+                texts.close()
+            worked = [ready if ready is not None else next(made) for ready in worked]
+        return worked  # type: ignore[return-value]
+
+
+def _changed_on(path: Path) -> date:
+    """The day a file was last changed, for changes not yet committed."""
+    try:
+        return date.fromtimestamp(path.stat().st_mtime)
+    except OSError:
+        return date.today()
+
+
+def _weekly(dues: list[tuple[date, list[date]]], as_of: date) -> tuple[int, ...]:
+    """Overdue steps at the end of each of the `WEEKS` weeks up to `as_of`, in the version
+    committed by then (none before the plan's first commit), from each committed version's
+    day and due dates, newest first."""
+    counts = []
+    at = 0  # the version in effect on a day is the first committed by then: later for an earlier day
+    for week in range(WEEKS):
+        day = date.fromordinal(as_of.toordinal() - 7 * week)
+        while at < len(dues) and dues[at][0] > day:
+            at += 1
+        counts.append(bisect_left(dues[at][1], day) if at < len(dues) else 0)
+    return tuple(reversed(counts))
+
+
+def _plan_history(entries: list[tuple[_Commit, _Loaded]], current: dict[str, Any]
+                  ) -> tuple[PlanHistory, list[tuple[str, Any]]]:
+    """One plan's history from its versions, oldest first, and what its rules found: (kind,
+    what) for `findings`."""
+    versions: list[Version] = []
+    shown: dict[str, Any] | None = None  # the last version whose text may be quoted
+    for commit, loaded in entries:
+        if loaded.has_ssn:
+            versions.append(Version(commit.commit[:10], commit.day, commit.author, commit.subject,
+                                    withheld=True))
+            continue
+        if loaded.data is None:
+            changes = ["This version could not be read as a plan"]
+        elif shown is None:
+            changes = [_started(loaded.data)]
+        else:
+            changes = describe(shown, loaded.data, commit.day)
+        if loaded.data is not None:
+            shown = loaded.data
+        versions.append(Version(commit.commit[:10], commit.day, commit.author, commit.subject, tuple(changes)))
+    found: list[tuple[str, Any]] = []
+    with_ssn = [commit for commit, loaded in entries if loaded.has_ssn]
+    if with_ssn:
+        found.append(("ssn", with_ssn))
+    changed = _changed_since_signed(entries, current)
+    if changed:
+        found.append(("changed", changed))
+    last_review, since = _since_last_review(entries, current)
+    return PlanHistory(tuple(reversed(versions)), last_review=last_review, since_last_review=since), found
 
 
 def _since_last_review(entries: list[tuple[_Commit, _Loaded]], current: dict[str, Any]
