@@ -32,7 +32,7 @@ from typing import Any
 
 from .caseload import PARALLEL_FROM, PlanFile, worker_context
 from .findings import ChangedSinceSigned, Finding, NumberInHistory, quote
-from .loader import load_bytes
+from .loader import MAX_BYTES, load_bytes
 from .plan import add_one_year
 from .rules import pp010_no_ssn
 
@@ -610,6 +610,11 @@ class _Seen(dict[bytes, tuple[Any, bool]]):
 
     ssn = False
 
+    def __init__(self) -> None:
+        super().__init__()
+        #: The values of each step's text parsed so far (an issue's is searched for an SSN whole).
+        self.steps: dict[bytes, Any] = {}
+
 
 def _value(text: bytes, seen: _Seen) -> Any:
     """The YAML `text` as values, parsed (and searched for an SSN) once per plan."""
@@ -621,6 +626,35 @@ def _value(text: bytes, seen: _Seen) -> Any:
     value, ssn = seen[text]
     seen.ssn = seen.ssn or ssn
     return value
+
+
+def _step(text: bytes, seen: _Seen) -> Any:
+    """A step's YAML `text` as values, parsed once per plan."""
+    if text not in seen.steps:
+        document = load_bytes(text, "history").document
+        seen.steps[text] = document.data if document is not None else None
+    return seen.steps[text]
+
+
+def _issue(part: bytes, seen: _Seen) -> list[Any] | None:
+    """An issue's text (`- issue: ...`) as values, a list of one issue. From one version to the
+    next most often a step changes, so when `strategies` is the issue's last field, a plain
+    block list, its fields before it and each step are parsed once per plan and reused while
+    their text stays the same; else the issue is parsed whole. Searched for an SSN whole."""
+    item = re.match(rb" *- +", part)
+    if part not in seen and item is not None and len(part) <= MAX_BYTES:
+        column = b" " * item.end()  # where the issue's fields start
+        head, split, body = part.partition(b"\n" + column + b"strategies:\n")
+        first = re.match(rb"( *)- ", body)  # the first step, on the next line
+        fields = _step(head, seen) if split and first is not None and first.group(1).startswith(column) else None
+        if isinstance(fields, list) and len(fields) == 1 and isinstance(fields[0], dict) \
+                and "strategies" not in fields[0]:
+            assert first is not None
+            steps = [_step(text, seen) for text in re.split(rb"\n(?=" + first.group(1) + rb"- )", body)]
+            if all(isinstance(step, list) and len(step) == 1 for step in steps):
+                seen[part] = ([{**fields[0], "strategies": [step[0] for step in steps]}],
+                              any(True for _ in pp010_no_ssn(part.decode("utf-8"))))
+    return _value(part, seen)  # parsed whole unless parsed by step
 
 
 def _issues(block: bytes, seen: _Seen) -> list[Any] | None:
@@ -636,7 +670,7 @@ def _issues(block: bytes, seen: _Seen) -> list[Any] | None:
     parts = re.split(rb"\n(?=" + first.group(1) + rb"- )", body[first.start():])
     issues = []
     for part in parts:
-        value = _value(part, seen)
+        value = _issue(part, seen)
         if not (isinstance(value, list) and len(value) == 1):
             return None
         issues.append(value[0])
