@@ -652,9 +652,13 @@ def _issue(part: bytes, seen: _Seen) -> list[Any] | None:
             assert first is not None
             steps = [_step(text, seen) for text in re.split(rb"\n(?=" + first.group(1) + rb"- )", body)]
             if all(isinstance(step, list) and len(step) == 1 for step in steps):
-                seen[part] = ([{**fields[0], "strategies": [step[0] for step in steps]}],
-                              any(True for _ in pp010_no_ssn(part.decode("utf-8"))))
+                seen[part] = ([{**fields[0], "strategies": [step[0] for step in steps]}], _holds_ssn(part))
     return _value(part, seen)  # parsed whole unless parsed by step
+
+
+def _holds_ssn(text: bytes) -> bool:
+    """Whether a part of a version, UTF-8 as the whole, holds something shaped like an SSN."""
+    return any(True for _ in pp010_no_ssn(text.decode("utf-8-sig")))
 
 
 def _issues(block: bytes, seen: _Seen) -> list[Any] | None:
@@ -687,8 +691,7 @@ def _parse(text: bytes, seen: _Seen) -> dict[str, Any] | None:
         for block in _TOP_LEVEL.split(text):
             issues = _issues(block, seen) if block.startswith(b"issues:") else None
             value = {"issues": issues} if issues is not None else _value(block, seen)
-            if value is None and all(not line.strip() or line.lstrip().startswith(b"#")
-                                     for line in block.split(b"\n")):
+            if value is None and _comments_only(block):
                 continue  # comments alone
             if not (isinstance(value, dict) and len(value) == 1) or next(iter(value)) in data:
                 break
@@ -703,6 +706,70 @@ def _parse(text: bytes, seen: _Seen) -> dict[str, Any] | None:
 def _load(text: bytes, seen: _Seen) -> _Loaded:
     data = _parse(text, seen)
     return _Loaded(data, seen.ssn)
+
+
+def _comments_only(block: bytes) -> bool:
+    return all(not line.strip() or line.lstrip().startswith(b"#") for line in block.split(b"\n"))
+
+
+def _seed(text: bytes, seen: _Seen) -> None:
+    """Parse a plan's first version whole, once, and note in `seen` the values of its fields,
+    issues and steps as `_parse` splits them, taken from the whole: one parse instead of one a
+    part. Only where every split is sure to fall where a field, an issue or a step begins (each
+    begins a line that the splits look for, so a part more than the whole has means a split
+    fell elsewhere): each part then reads, alone, as it does in the whole."""
+    if text.startswith(b"---") or b"\n---" in text or b"\n..." in text:
+        return
+    document = load_bytes(text, "history").document
+    whole = document.data if document is not None else None
+    if not isinstance(whole, dict):
+        return
+    keys = iter(whole)
+    named: list[tuple[bytes, str | None]] = []  # each part and its field (None for comments alone)
+    for block in _TOP_LEVEL.split(text):
+        if _comments_only(block):
+            named.append((block, None))
+            continue
+        key = next(keys, None)
+        if key is None or not block.startswith(key.encode() + b":"):
+            return
+        named.append((block, key))
+    if next(keys, None) is not None:
+        return
+    for block, key in named:
+        seen[block] = (None if key is None else {key: whole[key]}, _holds_ssn(block))
+        if key == "issues" and isinstance(whole[key], list):
+            _seed_issues(block, whole[key], seen)
+
+
+def _seed_issues(block: bytes, issues: list[Any], seen: _Seen) -> None:
+    """Note the values of each issue of an `issues:` block, split as `_issues` and `_issue` split
+    them, taken from the whole plan's `issues`."""
+    body = block.split(b"\n", 1)[-1]
+    first = re.search(rb"^( *)- ", body, re.M)
+    if first is None:
+        return
+    items, indent = body[first.start():], first.group(1)
+    parts = re.split(rb"\n(?=" + indent + rb"- )", items)
+    if len(parts) != len(issues) or items.count(b"\n" + indent + b"-") != len(parts) - 1:
+        return  # each item begins a part only when every '-' there begins one: an item split elsewhere adds one
+    for part, issue in zip(parts, issues, strict=True):
+        seen[part] = ([issue], _holds_ssn(part))
+        item = re.match(rb" *- +", part)
+        if item is None or not isinstance(issue, dict) or list(issue)[-1:] != ["strategies"] \
+                or not isinstance(issue["strategies"], list):
+            continue
+        column = b" " * item.end()
+        head, split, steps_text = part.partition(b"\n" + column + b"strategies:\n")
+        step = re.match(rb"( *)- ", steps_text)
+        if not split or step is None or not step.group(1).startswith(column):
+            continue
+        steps = re.split(rb"\n(?=" + step.group(1) + rb"- )", steps_text)
+        if len(steps) != len(issue["strategies"]) or steps_text.count(b"\n" + step.group(1) + b"-") != len(steps) - 1:
+            continue
+        seen.steps[head] = [{key: value for key, value in issue.items() if key != "strategies"}]
+        for text, value in zip(steps, issue["strategies"], strict=True):
+            seen.steps[text] = [value]
 
 
 #: Plans per worker job: enough that starting `git cat-file` for each job costs little, few
@@ -737,6 +804,8 @@ def _parse_versions(versions: list[_Blob], texts: Iterator[bytes | None]) -> dic
     for version in versions:
         text = next(texts)
         if text is not None and version.blob not in loaded:
+            if not loaded:
+                _seed(text, seen)
             loaded[version.blob] = _load(text, seen)
     return loaded
 
