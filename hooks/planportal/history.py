@@ -22,8 +22,9 @@ import re
 import subprocess
 import threading
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from difflib import SequenceMatcher
@@ -772,8 +773,7 @@ def _seed_issues(block: bytes, issues: list[Any], seen: _Seen) -> None:
             seen.steps[text] = [value]
 
 
-#: Plans per worker job: enough that starting `git cat-file` for each job costs little, few
-#: enough that the jobs spread evenly over the workers.
+#: Plans per worker job: few enough that the jobs spread evenly over the workers.
 BATCH = 250
 
 
@@ -826,35 +826,45 @@ def _work_out(versions: list[_Blob], loaded: dict[str, _Loaded], current: dict[s
     return _Worked(history, found, [(version.commit.day, dues.get(version.blob, [])) for version in versions])
 
 
-def _work(top: Path, plans: list[tuple[str, list[_Blob]]]) -> dict[str, _Worked]:
-    """Read, parse and compare the committed versions of `plans` (each plan's newest first),
-    taking the newest for the plan as it is now: a worker's share, or all of a small caseload's.
-    A plan whose newest version is not a readable plan is left out."""
+def _work(plans: list[tuple[str, list[_Blob], list[bytes | None]]]) -> dict[str, _Worked]:
+    """Parse and compare the committed versions of `plans` (each plan's newest first, with their
+    texts), taking the newest for the plan as it is now: a worker's share. A plan whose newest
+    version is not a readable plan is left out."""
     worked = {}
-    texts = _blob_texts(top, [version.blob for _, versions in plans for version in versions])
-    try:
-        for key, versions in plans:
-            loaded = _parse_versions(versions, texts)
-            newest = loaded.get(versions[0].blob)
-            if newest is not None and newest.data is not None:
-                worked[key] = replace(_work_out(versions, loaded, newest.data), newest=_digest(newest.data))
-    finally:
-        texts.close()
+    for key, versions, texts in plans:
+        loaded = _parse_versions(versions, iter(texts))
+        newest = loaded.get(versions[0].blob)
+        if newest is not None and newest.data is not None:
+            worked[key] = replace(_work_out(versions, loaded, newest.data), newest=_digest(newest.data))
     return worked
 
 
 def _work_everywhere(top: Path, plans: list[tuple[str, list[_Blob]]]) -> dict[str, _Worked]:
-    """`_work` on every plan: for a large caseload, in worker processes on every core, which
-    run while the plans are checked."""
-    cores = os.cpu_count() or 1
-    if len(plans) < PARALLEL_FROM or cores < 2:
-        return _work(top, plans)
-    worked: dict[str, _Worked] = {}
-    with ProcessPoolExecutor(max_workers=cores, mp_context=worker_context()) as pool:
-        shares = [plans[start:start + BATCH] for start in range(0, len(plans), BATCH)]
-        for share in pool.map(_work, [top] * len(shares), shares):
-            worked.update(share)
-    return worked
+    """`_work` on every plan, their versions read here by one `git cat-file` (a worker's own
+    would undo the deltas of the versions that others read, and cost three times as much): for
+    a large caseload, in worker processes on every core, which run while the plans are checked,
+    given shares as they finish, so that the versions read are never all held at once."""
+    texts = _blob_texts(top, [version.blob for _, versions in plans for version in versions])
+    try:
+        shares = ([(key, versions, [next(texts) for _ in versions]) for key, versions in plans[start:start + BATCH]]
+                  for start in range(0, len(plans), BATCH))
+        worked: dict[str, _Worked] = {}
+        cores = os.cpu_count() or 1
+        if len(plans) < PARALLEL_FROM or cores < 2:
+            for share in shares:
+                worked.update(_work(share))
+            return worked
+        with ProcessPoolExecutor(max_workers=cores, mp_context=worker_context()) as pool:
+            running: deque[Future[dict[str, _Worked]]] = deque()
+            for share in shares:
+                if len(running) == 2 * cores:
+                    worked.update(running.popleft().result())
+                running.append(pool.submit(_work, share))
+            for job in running:
+                worked.update(job.result())
+        return worked
+    finally:
+        texts.close()
 
 
 class HistoryReading:
