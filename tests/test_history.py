@@ -23,6 +23,7 @@ from planportal import history
 from planportal.caseload import PARALLEL_FROM, load_caseload
 from planportal.history import HistoryReading, _Loaded, _meaning, _Seen, _seed, _load, describe
 from planportal.loader import load_bytes
+from planportal.rules import pp010_no_ssn
 from support import plans as synthetic
 from support.project import history_project
 
@@ -318,20 +319,26 @@ def test_workers_give_the_history_one_process_gives(tmp_path: Path, monkeypatch:
     assert [name for name, h, _ in by_workers if not h.versions[0].committed] == [shown.name]  # git status sees one
 
 
+SPLIT_PLAN = yaml.safe_dump(base_plan("H-8"), sort_keys=False)
+
+
 @pytest.mark.parametrize(("first", "later", "noted"), [
     (b'c: "x\nb: y"\n-d: 1\n', b'c: "x\nb: y"\n', 0),  # a field's text runs over a line a field could begin
     (b'issues:\n- issue: "a\n- b"\n-\n  issue: c\n', b'issues:\n- issue: "a\n- b"\n- issue: d\n', 0),  # an issue's
     (b'issues:\n- issue: x\n  strategies:\n  - action: "a\n  - b"\n  -\n    action: c\n',
      b'issues:\n- issue: x\n  strategies:\n  - action: "a\n  - b"\n  - action: d\n', 0),  # a step's
-    (yaml.safe_dump(base_plan("H-8"), sort_keys=False).encode(),
-     yaml.safe_dump(base_plan("H-8"), sort_keys=False).replace("Buy a microwave", "Buy a kettle").encode(), 5),
+    (SPLIT_PLAN.encode(), SPLIT_PLAN.replace("Buy a microwave", "Buy a kettle").encode(), 5),
+    # an SSN's label in one step, its nine digits in the next
+    (SPLIT_PLAN.encode(), SPLIT_PLAN.replace(
+        "target_date: '2007-05-01'", "target_date: '2007-05-01'\n  - action: Note the SSN\n  - action: '078051120'").encode(), 5),
 ])
 def test_versions_read_the_same_when_the_first_is_parsed_whole(first: bytes, later: bytes, noted: int) -> None:
     """A plan's first version is parsed whole and its fields, issues and steps (here, two issues'
     fields and three steps) noted for the later versions: only where each split falls where one
-    begins, so that each reads as it does alone."""
+    begins, so that each reads, and is searched for an SSN, as it does alone."""
     seeded, alone = _Seen(), _Seen()
     _seed(first, seeded)
     assert len(seeded.steps) == noted
     for text in (first, later):
-        assert _load(text, seeded) == _load(text, alone) == _Loaded(load_bytes(text, "plan").document.data, False)
+        whole = _Loaded(load_bytes(text, "plan").document.data, any(True for _ in pp010_no_ssn(text.decode())))
+        assert _load(text, seeded) == _load(text, alone) == whole
