@@ -329,8 +329,13 @@ SPLIT_PLAN = yaml.safe_dump(base_plan("H-8"), sort_keys=False)
      b'issues:\n- issue: x\n  strategies:\n  - action: "a\n  - b"\n  - action: d\n', 0),  # a step's
     (SPLIT_PLAN.encode(), SPLIT_PLAN.replace("Buy a microwave", "Buy a kettle").encode(), 5),
     # an SSN's label in one step, its nine digits in the next
-    (SPLIT_PLAN.encode(), SPLIT_PLAN.replace(
-        "target_date: '2007-05-01'", "target_date: '2007-05-01'\n  - action: Note the SSN\n  - action: '078051120'").encode(), 5),
+    (SPLIT_PLAN.encode(), SPLIT_PLAN.replace("target_date: '2007-05-01'",
+                                             "target_date: '2007-05-01'\n  - action: Note the SSN\n"
+                                             "  - action: '078051120'").encode(), 5),
+    # an SSN in one issue of the first version, still there when another issue changes
+    (SPLIT_PLAN.replace("Call the minister", f"Call the minister ({SSN})").encode(),
+     SPLIT_PLAN.replace("Call the minister", f"Call the minister ({SSN})").replace("Buy a microwave",
+                                                                                   "Buy a kettle").encode(), 5),
 ])
 def test_versions_read_the_same_when_the_first_is_parsed_whole(first: bytes, later: bytes, noted: int) -> None:
     """A plan's first version is parsed whole and its fields, issues and steps (here, two issues'

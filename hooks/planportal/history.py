@@ -23,7 +23,7 @@ import subprocess
 import threading
 from bisect import bisect_left
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -718,7 +718,8 @@ def _seed(text: bytes, seen: _Seen) -> None:
     issues and steps as `_parse` splits them, taken from the whole: one parse instead of one a
     part. Only where every split is sure to fall where a field, an issue or a step begins (each
     begins a line that the splits look for, so a part more than the whole has means a split
-    fell elsewhere): each part then reads, alone, as it does in the whole."""
+    fell elsewhere): each part then reads, alone, as it does in the whole. A part holds
+    something shaped like an SSN only if the whole does, which is searched first."""
     if text.startswith(b"---") or b"\n---" in text or b"\n..." in text:
         return
     document = load_bytes(text, "history").document
@@ -737,13 +738,18 @@ def _seed(text: bytes, seen: _Seen) -> None:
         named.append((block, key))
     if next(keys, None) is not None:
         return
+    holds_ssn = _holds_ssn if any(True for _ in pp010_no_ssn(document.text)) else _holds_none
     for block, key in named:
-        seen[block] = (None if key is None else {key: whole[key]}, _holds_ssn(block))
+        seen[block] = (None if key is None else {key: whole[key]}, holds_ssn(block))
         if key == "issues" and isinstance(whole[key], list):
-            _seed_issues(block, whole[key], seen)
+            _seed_issues(block, whole[key], seen, holds_ssn)
 
 
-def _seed_issues(block: bytes, issues: list[Any], seen: _Seen) -> None:
+def _holds_none(text: bytes) -> bool:
+    return False
+
+
+def _seed_issues(block: bytes, issues: list[Any], seen: _Seen, holds_ssn: Callable[[bytes], bool]) -> None:
     """Note the values of each issue of an `issues:` block, split as `_issues` and `_issue` split
     them, taken from the whole plan's `issues`."""
     body = block.split(b"\n", 1)[-1]
@@ -755,7 +761,7 @@ def _seed_issues(block: bytes, issues: list[Any], seen: _Seen) -> None:
     if len(parts) != len(issues) or items.count(b"\n" + indent + b"-") != len(parts) - 1:
         return  # each item begins a part only when every '-' there begins one: an item split elsewhere adds one
     for part, issue in zip(parts, issues, strict=True):
-        seen[part] = ([issue], _holds_ssn(part))
+        seen[part] = ([issue], holds_ssn(part))
         item = re.match(rb" *- +", part)
         if item is None or not isinstance(issue, dict) or list(issue)[-1:] != ["strategies"] \
                 or not isinstance(issue["strategies"], list):
