@@ -15,6 +15,7 @@ from ... to ...". A version holding something shaped like an SSN is never quoted
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import os
@@ -603,6 +604,16 @@ class _Loaded:
 
 #: Where a top-level key starts: a line that starts with neither a space, a comment nor a list.
 _TOP_LEVEL = re.compile(rb"\n(?=[^\s#-])")
+#: A line that starts a list's item, and how far it is indented.
+_ITEM = re.compile(rb"^( *)- ", re.M)
+#: How an issue's item starts: its fields begin after it.
+_ISSUE_ITEM = re.compile(rb" *- +")
+
+
+@functools.cache
+def _items_at(indent: bytes) -> re.Pattern[bytes]:
+    """Where each item of a list indented `indent` starts, after the first."""
+    return re.compile(rb"\n(?=" + indent + rb"- )")
 
 
 class _Seen(dict[bytes, tuple[Any, bool]]):
@@ -642,16 +653,16 @@ def _issue(part: bytes, seen: _Seen) -> list[Any] | None:
     next most often a step changes, so when `strategies` is the issue's last field, a plain
     block list, its fields before it and each step are parsed once per plan and reused while
     their text stays the same; else the issue is parsed whole. Searched for an SSN whole."""
-    item = re.match(rb" *- +", part)
-    if part not in seen and item is not None and len(part) <= MAX_BYTES:
+    item = _ISSUE_ITEM.match(part) if part not in seen and len(part) <= MAX_BYTES else None
+    if item is not None:
         column = b" " * item.end()  # where the issue's fields start
         head, split, body = part.partition(b"\n" + column + b"strategies:\n")
-        first = re.match(rb"( *)- ", body)  # the first step, on the next line
+        first = _ITEM.match(body)  # the first step, on the next line
         fields = _step(head, seen) if split and first is not None and first.group(1).startswith(column) else None
         if isinstance(fields, list) and len(fields) == 1 and isinstance(fields[0], dict) \
                 and "strategies" not in fields[0]:
             assert first is not None
-            steps = [_step(text, seen) for text in re.split(rb"\n(?=" + first.group(1) + rb"- )", body)]
+            steps = [_step(text, seen) for text in _items_at(first.group(1)).split(body)]
             if all(isinstance(step, list) and len(step) == 1 for step in steps):
                 seen[part] = ([{**fields[0], "strategies": [step[0] for step in steps]}], _holds_ssn(part))
     return _value(part, seen)  # parsed whole unless parsed by step
@@ -669,10 +680,10 @@ def _issues(block: bytes, seen: _Seen) -> list[Any] | None:
     if len(lines) < 2 or lines[0].rstrip() != b"issues:":
         return None
     body = lines[1]
-    first = re.search(rb"^( *)- ", body, re.M)
+    first = _ITEM.search(body)
     if first is None or body[:first.start()].strip():
         return None
-    parts = re.split(rb"\n(?=" + first.group(1) + rb"- )", body[first.start():])
+    parts = _items_at(first.group(1)).split(body[first.start():])
     issues = []
     for part in parts:
         value = _issue(part, seen)
@@ -753,25 +764,25 @@ def _seed_issues(block: bytes, issues: list[Any], seen: _Seen, holds_ssn: Callab
     """Note the values of each issue of an `issues:` block, split as `_issues` and `_issue` split
     them, taken from the whole plan's `issues`."""
     body = block.split(b"\n", 1)[-1]
-    first = re.search(rb"^( *)- ", body, re.M)
+    first = _ITEM.search(body)
     if first is None:
         return
     items, indent = body[first.start():], first.group(1)
-    parts = re.split(rb"\n(?=" + indent + rb"- )", items)
+    parts = _items_at(indent).split(items)
     if len(parts) != len(issues) or items.count(b"\n" + indent + b"-") != len(parts) - 1:
         return  # each item begins a part only when every '-' there begins one: an item split elsewhere adds one
     for part, issue in zip(parts, issues, strict=True):
         seen[part] = ([issue], holds_ssn(part))
-        item = re.match(rb" *- +", part)
+        item = _ISSUE_ITEM.match(part)
         if item is None or not isinstance(issue, dict) or list(issue)[-1:] != ["strategies"] \
                 or not isinstance(issue["strategies"], list):
             continue
         column = b" " * item.end()
         head, split, steps_text = part.partition(b"\n" + column + b"strategies:\n")
-        step = re.match(rb"( *)- ", steps_text)
+        step = _ITEM.match(steps_text)
         if not split or step is None or not step.group(1).startswith(column):
             continue
-        steps = re.split(rb"\n(?=" + step.group(1) + rb"- )", steps_text)
+        steps = _items_at(step.group(1)).split(steps_text)
         if len(steps) != len(issue["strategies"]) or steps_text.count(b"\n" + step.group(1) + b"-") != len(steps) - 1:
             continue
         seen.steps[head] = [{key: value for key, value in issue.items() if key != "strategies"}]
