@@ -951,27 +951,24 @@ class HistoryReading:
         if isinstance(self._read, str):
             return [_Worked(PlanHistory(missing=self._read), [], [])] * len(plan_files)
         repository = self._read
-        keys = [self._key(plan_file.path) for plan_file in plan_files]
-        worked: list[_Worked | None] = []
-        for plan_file, key in zip(plan_files, keys, strict=True):
-            if key is None:
-                worked.append(_Worked(PlanHistory(missing="the plan is outside the repository"), [], []))
-                continue
-            ready = self._worked.get(key)
-            worked.append(ready if ready is not None and ready.newest == _digest(plan_file.plan) else None)
-        here = [(plan_file, key) for plan_file, key, ready in zip(plan_files, keys, worked, strict=True)
-                if ready is None]
-        if here:
-            versions = [repository.versions.get(key or "", []) for _, key in here]
-            texts = _blob_texts(repository.top, [version.blob for plan in versions for version in plan])
-            try:
-                made = iter([_work_out(plan, _parse_versions(plan, texts), plan_file.plan or {},
-                                       key in repository.uncommitted, _changed_on(plan_file.path))
-                             for (plan_file, key), plan in zip(here, versions, strict=True)])
-            finally:
-                texts.close()
-            worked = [ready if ready is not None else next(made) for ready in worked]
-        return worked  # type: ignore[return-value]
+        worked: list[_Worked] = []
+        here: list[tuple[int, PlanFile, list[_Blob]]] = []  # the plans to work out here, where they go
+        for plan_file in plan_files:
+            key = self._key(plan_file.path)
+            ready = self._worked.get(key) if key is not None else _Worked(
+                PlanHistory(missing="the plan is outside the repository"), [], [])
+            if ready is None or key is not None and ready.newest != _digest(plan_file.plan):
+                here.append((len(worked), plan_file, repository.versions.get(key or "", [])))
+            worked.append(ready or _Worked(PlanHistory(), [], []))
+        texts = _blob_texts(repository.top, [version.blob for _, _, versions in here for version in versions])
+        try:
+            for at, plan_file, versions in here:
+                worked[at] = _work_out(versions, _parse_versions(versions, texts), plan_file.plan or {},
+                                       self._key(plan_file.path) in repository.uncommitted,
+                                       _changed_on(plan_file.path))
+        finally:
+            texts.close()
+        return worked
 
 
 def _changed_on(path: Path) -> date:
