@@ -630,14 +630,15 @@ class _Seen(dict[bytes, tuple[Any, bool]]):
 
 def _value(text: bytes, seen: _Seen) -> Any:
     """The YAML `text` as values, parsed (and searched for an SSN) once per plan."""
-    if text not in seen:
+    known = seen.get(text)
+    if known is None:
         loaded = load_bytes(text, "history")
         decoded = loaded.text if loaded.text is not None else text.decode("utf-8", "replace")
-        seen[text] = (loaded.document.data if loaded.document is not None else None,
-                      any(True for _ in pp010_no_ssn(decoded)))
-    value, ssn = seen[text]
-    seen.ssn = seen.ssn or ssn
-    return value
+        known = seen[text] = (loaded.document.data if loaded.document is not None else None,
+                              any(True for _ in pp010_no_ssn(decoded)))
+    if known[1]:
+        seen.ssn = True
+    return known[0]
 
 
 def _step(text: bytes, seen: _Seen) -> Any:
