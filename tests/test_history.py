@@ -19,7 +19,13 @@ import pytest
 import yaml
 from conftest import Build, build_site, make_project
 
-from planportal.history import _meaning, describe
+from planportal import history
+from planportal.caseload import PARALLEL_FROM, load_caseload
+from planportal.history import HistoryReading, _Loaded, _meaning, _Seen, _seed, _load, describe
+from planportal.loader import load_bytes
+from planportal.rules import pp010_no_ssn
+from support import plans as synthetic
+from support.project import history_project
 
 #: The settings of the people who commit here: none of the machine's git configuration.
 GIT_ENVIRONMENT = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
@@ -284,3 +290,60 @@ def test_overdue_steps_week_by_week_from_the_versions_in_effect(history_site: Bu
         assert len(figures) == 26
         assert (figures["2007-05-01"], figures["2007-04-24"], figures["2007-04-17"], figures["2006-11-07"]) == (
             "5", "4", "0", "0")
+
+
+def test_workers_give_the_history_one_process_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From PARALLEL_FROM plans on, worker processes read and compare the versions, each taking
+    the newest committed version for the plan as checked. A plan that differs from it where git
+    status cannot see (here, marked assume-unchanged, then edited after the signature) has its
+    history worked out from the plan as checked: PP106 is raised for it."""
+    count = PARALLEL_FROM + 10
+    project = history_project(tmp_path / "project", count, commits=3)
+    plans = project / "plans"
+    hidden, shown = sorted(plans.rglob("*.yaml"))[:2]
+    git(project, "update-index", "--assume-unchanged", str(hidden.relative_to(project)))
+    hidden.write_text(hidden.read_text(encoding="utf-8").replace("goal: ", "goal: Soon, ", 1), encoding="utf-8")
+    shown.write_text(shown.read_text(encoding="utf-8").replace("goal: ", "goal: Later, ", 1), encoding="utf-8")
+
+    def attached() -> list[tuple[str, Any, list[str]]]:
+        files = load_caseload([plans], project).publishable
+        HistoryReading(plans).attach(files, as_of=synthetic.AS_OF)
+        return [(plan_file.path.name, plan_file.history, [finding.text() for finding in plan_file.findings])
+                for plan_file in files]
+
+    by_workers = attached()
+    monkeypatch.setattr(history, "PARALLEL_FROM", count + 1)
+    assert attached() == by_workers
+    assert len(by_workers) == count and all(h.available and len(h.versions) >= 3 for _, h, _ in by_workers)
+    assert {name for name, _, found in by_workers if any("PP106" in f for f in found)} == {hidden.name, shown.name}
+    assert [name for name, h, _ in by_workers if not h.versions[0].committed] == [shown.name]  # git status sees one
+
+
+SPLIT_PLAN = yaml.safe_dump(base_plan("H-8"), sort_keys=False)
+
+
+@pytest.mark.parametrize(("first", "later", "noted"), [
+    (b'c: "x\nb: y"\n-d: 1\n', b'c: "x\nb: y"\n', 0),  # a field's text runs over a line a field could begin
+    (b'issues:\n- issue: "a\n- b"\n-\n  issue: c\n', b'issues:\n- issue: "a\n- b"\n- issue: d\n', 0),  # an issue's
+    (b'issues:\n- issue: x\n  strategies:\n  - action: "a\n  - b"\n  -\n    action: c\n',
+     b'issues:\n- issue: x\n  strategies:\n  - action: "a\n  - b"\n  - action: d\n', 0),  # a step's
+    (SPLIT_PLAN.encode(), SPLIT_PLAN.replace("Buy a microwave", "Buy a kettle").encode(), 5),
+    # an SSN's label in one step, its nine digits in the next
+    (SPLIT_PLAN.encode(), SPLIT_PLAN.replace("target_date: '2007-05-01'",
+                                             "target_date: '2007-05-01'\n  - action: Note the SSN\n"
+                                             "  - action: '078051120'").encode(), 5),
+    # an SSN in one issue of the first version, still there when another issue changes
+    (SPLIT_PLAN.replace("Call the minister", f"Call the minister ({SSN})").encode(),
+     SPLIT_PLAN.replace("Call the minister", f"Call the minister ({SSN})").replace("Buy a microwave",
+                                                                                   "Buy a kettle").encode(), 5),
+])
+def test_versions_read_the_same_when_the_first_is_parsed_whole(first: bytes, later: bytes, noted: int) -> None:
+    """A plan's first version is parsed whole and its fields, issues and steps (here, two issues'
+    fields and three steps) noted for the later versions: only where each split falls where one
+    begins, so that each reads, and is searched for an SSN, as it does alone."""
+    seeded, alone = _Seen(), _Seen()
+    _seed(first, seeded)
+    assert len(seeded.steps) == noted
+    for text in (first, later):
+        whole = _Loaded(load_bytes(text, "plan").document.data, any(True for _ in pp010_no_ssn(text.decode())))
+        assert _load(text, seeded) == _load(text, alone) == whole

@@ -15,25 +15,28 @@ from ... to ...". A version holding something shaped like an SSN is never quoted
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import marshal
 import os
 import re
 import subprocess
 import threading
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .caseload import PARALLEL_FROM, PlanFile, worker_context
 from .findings import ChangedSinceSigned, Finding, NumberInHistory, quote
-from .loader import load_bytes
+from .loader import MAX_BYTES, load_bytes
 from .plan import add_one_year
 from .rules import pp010_no_ssn
-
-if TYPE_CHECKING:
-    from .caseload import PlanFile
 
 #: How to get the whole history where a clone holds only the last commits.
 FETCH_ALL = ("fetch the whole history (in GitHub Actions, `fetch-depth: 0` on actions/checkout; "
@@ -161,6 +164,8 @@ class _Repository:
     top: Path
     versions: dict[str, list[_Blob]] = field(default_factory=dict)
     uncommitted: set[str] = field(default_factory=set)
+    #: The path below the top of each plan file asked about, by its path as given.
+    keys: dict[Path, str] = field(default_factory=dict)
 
 
 def _git(folder: Path, *arguments: str, data: bytes | None = None) -> bytes:
@@ -252,13 +257,14 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
     try:
         pathspec = plans.resolve().relative_to(top).as_posix() or "."
         wanted: dict[str, str] = {}  # a path in the history -> the plan file it became
+        keys: dict[Path, str] = {}
         for path in files:
             try:
-                key = path.resolve().relative_to(top).as_posix()
+                key = keys[path] = path.resolve().relative_to(top).as_posix()
             except ValueError:
                 continue
             wanted[key] = key
-        repository = _Repository(top, {key: [] for key in wanted})
+        repository = _Repository(top, {key: [] for key in wanted}, keys=keys)
         for commit, changes in _log(top, pathspec):
             for status, blob, paths in changes:
                 key = wanted.get(paths[-1])
@@ -598,6 +604,16 @@ class _Loaded:
 
 #: Where a top-level key starts: a line that starts with neither a space, a comment nor a list.
 _TOP_LEVEL = re.compile(rb"\n(?=[^\s#-])")
+#: A line that starts a list's item, and how far it is indented.
+_ITEM = re.compile(rb"^( *)- ", re.M)
+#: How an issue's item starts: its fields begin after it.
+_ISSUE_ITEM = re.compile(rb" *- +")
+
+
+@functools.cache
+def _items_at(indent: bytes) -> re.Pattern[bytes]:
+    """Where each item of a list indented `indent` starts, after the first."""
+    return re.compile(rb"\n(?=" + indent + rb"- )")
 
 
 class _Seen(dict[bytes, tuple[Any, bool]]):
@@ -606,17 +622,56 @@ class _Seen(dict[bytes, tuple[Any, bool]]):
 
     ssn = False
 
+    def __init__(self) -> None:
+        super().__init__()
+        #: The values of each step's text parsed so far (an issue's is searched for an SSN whole).
+        self.steps: dict[bytes, Any] = {}
+
 
 def _value(text: bytes, seen: _Seen) -> Any:
     """The YAML `text` as values, parsed (and searched for an SSN) once per plan."""
-    if text not in seen:
+    known = seen.get(text)
+    if known is None:
         loaded = load_bytes(text, "history")
         decoded = loaded.text if loaded.text is not None else text.decode("utf-8", "replace")
-        seen[text] = (loaded.document.data if loaded.document is not None else None,
-                      any(True for _ in pp010_no_ssn(decoded)))
-    value, ssn = seen[text]
-    seen.ssn = seen.ssn or ssn
-    return value
+        known = seen[text] = (loaded.document.data if loaded.document is not None else None,
+                              any(True for _ in pp010_no_ssn(decoded)))
+    if known[1]:
+        seen.ssn = True
+    return known[0]
+
+
+def _step(text: bytes, seen: _Seen) -> Any:
+    """A step's YAML `text` as values, parsed once per plan."""
+    if text not in seen.steps:
+        document = load_bytes(text, "history").document
+        seen.steps[text] = document.data if document is not None else None
+    return seen.steps[text]
+
+
+def _issue(part: bytes, seen: _Seen) -> list[Any] | None:
+    """An issue's text (`- issue: ...`) as values, a list of one issue. From one version to the
+    next most often a step changes, so when `strategies` is the issue's last field, a plain
+    block list, its fields before it and each step are parsed once per plan and reused while
+    their text stays the same; else the issue is parsed whole. Searched for an SSN whole."""
+    item = _ISSUE_ITEM.match(part) if part not in seen and len(part) <= MAX_BYTES else None
+    if item is not None:
+        column = b" " * item.end()  # where the issue's fields start
+        head, split, body = part.partition(b"\n" + column + b"strategies:\n")
+        first = _ITEM.match(body)  # the first step, on the next line
+        fields = _step(head, seen) if split and first is not None and first.group(1).startswith(column) else None
+        if isinstance(fields, list) and len(fields) == 1 and isinstance(fields[0], dict) \
+                and "strategies" not in fields[0]:
+            assert first is not None
+            steps = [_step(text, seen) for text in _items_at(first.group(1)).split(body)]
+            if all(isinstance(step, list) and len(step) == 1 for step in steps):
+                seen[part] = ([{**fields[0], "strategies": [step[0] for step in steps]}], _holds_ssn(part))
+    return _value(part, seen)  # parsed whole unless parsed by step
+
+
+def _holds_ssn(text: bytes) -> bool:
+    """Whether a part of a version, UTF-8 as the whole, holds something shaped like an SSN."""
+    return any(True for _ in pp010_no_ssn(text.decode("utf-8-sig")))
 
 
 def _issues(block: bytes, seen: _Seen) -> list[Any] | None:
@@ -626,13 +681,13 @@ def _issues(block: bytes, seen: _Seen) -> list[Any] | None:
     if len(lines) < 2 or lines[0].rstrip() != b"issues:":
         return None
     body = lines[1]
-    first = re.search(rb"^( *)- ", body, re.M)
+    first = _ITEM.search(body)
     if first is None or body[:first.start()].strip():
         return None
-    parts = re.split(rb"\n(?=" + first.group(1) + rb"- )", body[first.start():])
+    parts = _items_at(first.group(1)).split(body[first.start():])
     issues = []
     for part in parts:
-        value = _value(part, seen)
+        value = _issue(part, seen)
         if not (isinstance(value, list) and len(value) == 1):
             return None
         issues.append(value[0])
@@ -649,8 +704,7 @@ def _parse(text: bytes, seen: _Seen) -> dict[str, Any] | None:
         for block in _TOP_LEVEL.split(text):
             issues = _issues(block, seen) if block.startswith(b"issues:") else None
             value = {"issues": issues} if issues is not None else _value(block, seen)
-            if value is None and all(not line.strip() or line.lstrip().startswith(b"#")
-                                     for line in block.split(b"\n")):
+            if value is None and _comments_only(block):
                 continue  # comments alone
             if not (isinstance(value, dict) and len(value) == 1) or next(iter(value)) in data:
                 break
@@ -667,25 +721,188 @@ def _load(text: bytes, seen: _Seen) -> _Loaded:
     return _Loaded(data, seen.ssn)
 
 
+def _comments_only(block: bytes) -> bool:
+    return all(not line.strip() or line.lstrip().startswith(b"#") for line in block.split(b"\n"))
+
+
+def _seed(text: bytes, seen: _Seen) -> None:
+    """Parse a plan's first version whole, once, and note in `seen` the values of its fields,
+    issues and steps as `_parse` splits them, taken from the whole: one parse instead of one a
+    part. Only where every split is sure to fall where a field, an issue or a step begins (each
+    begins a line that the splits look for, so a part more than the whole has means a split
+    fell elsewhere): each part then reads, alone, as it does in the whole. A part holds
+    something shaped like an SSN only if the whole does, which is searched first."""
+    if text.startswith(b"---") or b"\n---" in text or b"\n..." in text:
+        return
+    document = load_bytes(text, "history").document
+    whole = document.data if document is not None else None
+    if not isinstance(whole, dict):
+        return
+    keys = iter(whole)
+    named: list[tuple[bytes, str | None]] = []  # each part and its field (None for comments alone)
+    for block in _TOP_LEVEL.split(text):
+        if _comments_only(block):
+            named.append((block, None))
+            continue
+        key = next(keys, None)
+        if key is None or not block.startswith(key.encode() + b":"):
+            return
+        named.append((block, key))
+    if next(keys, None) is not None:
+        return
+    holds_ssn = _holds_ssn if any(True for _ in pp010_no_ssn(document.text)) else _holds_none
+    for block, key in named:
+        seen[block] = (None if key is None else {key: whole[key]}, holds_ssn(block))
+        if key == "issues" and isinstance(whole[key], list):
+            _seed_issues(block, whole[key], seen, holds_ssn)
+
+
+def _holds_none(text: bytes) -> bool:
+    return False
+
+
+def _seed_issues(block: bytes, issues: list[Any], seen: _Seen, holds_ssn: Callable[[bytes], bool]) -> None:
+    """Note the values of each issue of an `issues:` block, split as `_issues` and `_issue` split
+    them, taken from the whole plan's `issues`."""
+    body = block.split(b"\n", 1)[-1]
+    first = _ITEM.search(body)
+    if first is None:
+        return
+    items, indent = body[first.start():], first.group(1)
+    parts = _items_at(indent).split(items)
+    if len(parts) != len(issues) or items.count(b"\n" + indent + b"-") != len(parts) - 1:
+        return  # each item begins a part only when every '-' there begins one: an item split elsewhere adds one
+    for part, issue in zip(parts, issues, strict=True):
+        seen[part] = ([issue], holds_ssn(part))
+        item = _ISSUE_ITEM.match(part)
+        if item is None or not isinstance(issue, dict) or list(issue)[-1:] != ["strategies"] \
+                or not isinstance(issue["strategies"], list):
+            continue
+        column = b" " * item.end()
+        head, split, steps_text = part.partition(b"\n" + column + b"strategies:\n")
+        step = _ITEM.match(steps_text)
+        if not split or step is None or not step.group(1).startswith(column):
+            continue
+        steps = _items_at(step.group(1)).split(steps_text)
+        if len(steps) != len(issue["strategies"]) or steps_text.count(b"\n" + step.group(1) + b"-") != len(steps) - 1:
+            continue
+        seen.steps[head] = [{key: value for key, value in issue.items() if key != "strategies"}]
+        for text, value in zip(steps, issue["strategies"], strict=True):
+            seen.steps[text] = [value]
+
+
+#: Plans per worker job: few enough that the jobs spread evenly over the workers.
+BATCH = 250
+
+
+def _digest(data: Any) -> bytes:
+    """A fingerprint of a plan's values, their types and their order: equal for equal plans
+    however they were parsed (marshal's format 2 records neither sharing nor interning)."""
+    return hashlib.blake2b(marshal.dumps(data, 2), digest_size=16).digest()
+
+
+@dataclass(frozen=True)
+class _Worked:
+    """A plan's history worked out from its versions: what `HistoryReading.attach` gives it,
+    but for the settings and the day of the build. A worker takes the newest committed version
+    for the plan as it is now; `newest` is that version's `_digest`, which the plan as checked
+    must match (b"" when worked out from the plan as checked)."""
+
+    history: PlanHistory
+    found: list[tuple[str, Any]]
+    #: Each committed version's day and its open steps' due dates, newest first: the weekly figures.
+    dues: list[tuple[date, list[date]]]
+    newest: bytes = b""
+
+
+def _parse_versions(versions: list[_Blob], texts: Iterator[bytes | None]) -> dict[str, _Loaded]:
+    """One plan's versions parsed, by blob; `texts` gives each version's text in turn."""
+    seen = _Seen()  # the texts of this plan's fields and issues parsed so far
+    loaded: dict[str, _Loaded] = {}
+    for version in versions:
+        text = next(texts)
+        if text is not None and version.blob not in loaded:
+            if not loaded:
+                _seed(text, seen)
+            loaded[version.blob] = _load(text, seen)
+    return loaded
+
+
+def _work_out(versions: list[_Blob], loaded: dict[str, _Loaded], current: dict[str, Any],
+              uncommitted: bool = False, changed: date | None = None) -> _Worked:
+    """A plan's history from its committed versions (newest first) and the plan as it is now,
+    with that plan, changed on `changed`, as its newest version when it has changes not yet
+    committed or no commit at all."""
+    unread = _Loaded(None, False)
+    entries = [(version.commit, loaded.get(version.blob, unread)) for version in reversed(versions)]
+    if uncommitted or not entries:
+        entries.append((_Commit("", changed or date.today(), "", "Not yet committed"), _Loaded(current, False)))
+    history, found = _plan_history(entries, current)
+    dues: dict[str, list[date]] = {}  # each version's open steps' due dates, in order
+    for blob, version in loaded.items():
+        dues[blob] = _open_dues(version.data) if version.data else []
+    return _Worked(history, found, [(version.commit.day, dues.get(version.blob, [])) for version in versions])
+
+
+def _work(plans: list[tuple[str, list[_Blob], list[bytes | None]]]) -> dict[str, _Worked]:
+    """Parse and compare the committed versions of `plans` (each plan's newest first, with their
+    texts), taking the newest for the plan as it is now: a worker's share. A plan whose newest
+    version is not a readable plan is left out."""
+    worked = {}
+    for key, versions, texts in plans:
+        loaded = _parse_versions(versions, iter(texts))
+        newest = loaded.get(versions[0].blob)
+        if newest is not None and newest.data is not None:
+            worked[key] = replace(_work_out(versions, loaded, newest.data), newest=_digest(newest.data))
+    return worked
+
+
+def _work_everywhere(top: Path, plans: list[tuple[str, list[_Blob]]]) -> dict[str, _Worked]:
+    """`_work` on every plan, their versions read here by one `git cat-file` (a worker's own
+    would undo the deltas of the versions that others read, and cost three times as much): for
+    a large caseload, in worker processes on every core, which run while the plans are checked,
+    given shares as they finish, so that the versions read are never all held at once."""
+    texts = _blob_texts(top, [version.blob for _, versions in plans for version in versions])
+    try:
+        shares = ([(key, versions, [next(texts) for _ in versions]) for key, versions in plans[start:start + BATCH]]
+                  for start in range(0, len(plans), BATCH))
+        worked: dict[str, _Worked] = {}
+        cores = os.cpu_count() or 1
+        if len(plans) < PARALLEL_FROM or cores < 2:
+            for share in shares:
+                worked.update(_work(share))
+            return worked
+        with ProcessPoolExecutor(max_workers=cores, mp_context=worker_context()) as pool:
+            running: deque[Future[dict[str, _Worked]]] = deque()
+            for share in shares:
+                if len(running) == 2 * cores:
+                    worked.update(running.popleft().result())
+                running.append(pool.submit(_work, share))
+            for job in running:
+                worked.update(job.result())
+        return worked
+    finally:
+        texts.close()
+
+
 class HistoryReading:
-    """The reading of the plans' history, begun at once in a thread (git runs while the plans
-    are checked) and collected by `attach`."""
+    """The reading of the plans' history, begun at once in a thread (git runs, and for a large
+    caseload worker processes parse and compare the versions, while the plans are checked) and
+    collected by `attach`."""
 
     def attach(self, files: Iterable[PlanFile], stale_after_days: int = 90, as_of: date | None = None) -> None:
         """Give each plan its history, and add what the history's rules find to its findings."""
-        for plan_file in files:
-            if plan_file.plan is None:
-                continue
-            try:
-                changed = date.fromtimestamp(plan_file.path.stat().st_mtime)
-            except OSError:
-                changed = date.today()
-            history, found = self.history(plan_file.path, plan_file.plan, changed)
+        self._thread.join()
+        plan_files = [plan_file for plan_file in files if plan_file.plan is not None]
+        worked = self._worked_for(plan_files)
+        for plan_file, plan_worked in zip(plan_files, worked, strict=True):
+            assert plan_file.plan is not None
+            history, found = plan_worked.history, plan_worked.found
+            weekly = _weekly(plan_worked.dues, as_of) if as_of and isinstance(self._read, _Repository) else ()
             reasons = {entry["code"]: entry["reason"] for entry in plan_file.plan.get("acknowledged", [])}
             since_signed = next((what for kind, what in found if kind == "changed"), None)
             plan_file.history = replace(
-                history, stale_after_days=stale_after_days,
-                weekly_overdue=self.weekly_overdue(plan_file.path, as_of) if as_of else (),
+                history, stale_after_days=stale_after_days, weekly_overdue=weekly,
                 changed_since_signed=_since_signed_words(since_signed)
                 if since_signed and ChangedSinceSigned.code not in reasons else "")
             plan_file.findings.extend(findings(plan_file.shown_as, found, plan_file.mark, reasons))
@@ -693,7 +910,8 @@ class HistoryReading:
     def __init__(self, plans: Path) -> None:
         self._plans = plans
         self._read: _Repository | str = "the history was not read"
-        self._loaded: dict[str, _Loaded] = {}
+        #: Each plan's history as the workers found it, by its path in the repository.
+        self._worked: dict[str, _Worked] = {}
         self._keys: dict[Path, str | None] = {}
         self._thread = threading.Thread(target=self._run, name="planportal-history", daemon=True)
         self._thread.start()
@@ -704,14 +922,9 @@ class HistoryReading:
                      if name.endswith(".yaml")]
             read = read_repository(self._plans, files)
             if isinstance(read, _Repository):
-                order = [(key, version) for key, versions in read.versions.items() for version in versions]
-                texts = _blob_texts(read.top, [version.blob for _, version in order])
-                seen, plan = _Seen(), ""  # the texts of this plan's fields and issues parsed so far
-                for (key, version), text in zip(order, texts):
-                    if key != plan:
-                        seen, plan = _Seen(), key
-                    if text is not None and version.blob not in self._loaded:
-                        self._loaded[version.blob] = _load(text, seen)
+                self._keys.update(read.keys)
+                self._worked = _work_everywhere(read.top, [(key, versions) for key, versions in read.versions.items()
+                                                           if versions and key not in read.uncommitted])
             self._read = read
         except Exception as error:  # the last resort: the site is built, saying why there is no history
             self._read = f"the history could not be read ({_reason(error)})"
@@ -732,66 +945,84 @@ class HistoryReading:
                 self._keys[path] = None
         return self._keys[path]
 
-    def weekly_overdue(self, path: Path, as_of: date) -> tuple[int, ...]:
-        """Overdue steps at the end of each of the `WEEKS` weeks up to `as_of`, in the version
-        committed by then (none before the plan's first commit)."""
+    def _worked_for(self, plan_files: list[PlanFile]) -> list[_Worked]:
+        """Each plan's history. The workers' stands where the plan as checked is their newest
+        version; the others (a plan with changes not yet committed, or none committed) are worked
+        out here, their versions read by one `git cat-file`."""
         if isinstance(self._read, str):
-            return ()
-        versions = self._read.versions.get(self._key(path) or "", [])  # newest first
-        dues: dict[str, list[date]] = {}  # each version's open steps' due dates, in order
-        counts = []
-        for week in range(WEEKS - 1, -1, -1):
-            day = date.fromordinal(as_of.toordinal() - 7 * week)
-            in_effect = next((v for v in versions if v.commit.day <= day), None)
-            if in_effect is None:
-                counts.append(0)
-                continue
-            if in_effect.blob not in dues:
-                loaded = self._loaded.get(in_effect.blob)
-                dues[in_effect.blob] = _open_dues(loaded.data) if loaded and loaded.data else []
-            counts.append(bisect_left(dues[in_effect.blob], day))
-        return tuple(counts)
-
-    def history(self, path: Path, current: dict[str, Any], today: date
-                ) -> tuple[PlanHistory, list[tuple[str, Any]]]:
-        """One plan's history and what its rules found: (kind, what) for `findings`."""
-        self._thread.join()
-        if isinstance(self._read, str):
-            return PlanHistory(missing=self._read), []
+            return [_Worked(PlanHistory(missing=self._read), [], [])] * len(plan_files)
         repository = self._read
-        key = self._key(path)
-        if key is None:
-            return PlanHistory(missing="the plan is outside the repository"), []
-        blobs = list(reversed(repository.versions.get(key, [])))  # oldest first
-        entries: list[tuple[_Commit, _Loaded]] = [
-            (b.commit, self._loaded.get(b.blob, _Loaded(None, False))) for b in blobs]
-        if key in repository.uncommitted or not entries:
-            entries.append((_Commit("", today, "", "Not yet committed"), _Loaded(current, False)))
-        versions: list[Version] = []
-        shown: dict[str, Any] | None = None  # the last version whose text may be quoted
-        for commit, loaded in entries:
-            if loaded.has_ssn:
-                versions.append(Version(commit.commit[:10], commit.day, commit.author, commit.subject,
-                                        withheld=True))
-                continue
-            if loaded.data is None:
-                changes = ["This version could not be read as a plan"]
-            elif shown is None:
-                changes = [_started(loaded.data)]
-            else:
-                changes = describe(shown, loaded.data, commit.day)
-            if loaded.data is not None:
-                shown = loaded.data
-            versions.append(Version(commit.commit[:10], commit.day, commit.author, commit.subject, tuple(changes)))
-        found: list[tuple[str, Any]] = []
-        with_ssn = [commit for commit, loaded in entries if loaded.has_ssn]
-        if with_ssn:
-            found.append(("ssn", with_ssn))
-        changed = _changed_since_signed(entries, current)
-        if changed:
-            found.append(("changed", changed))
-        last_review, since = _since_last_review(entries, current)
-        return PlanHistory(tuple(reversed(versions)), last_review=last_review, since_last_review=since), found
+        worked: list[_Worked] = []
+        here: list[tuple[int, PlanFile, list[_Blob]]] = []  # the plans to work out here, where they go
+        for plan_file in plan_files:
+            key = self._key(plan_file.path)
+            ready = self._worked.get(key) if key is not None else _Worked(
+                PlanHistory(missing="the plan is outside the repository"), [], [])
+            if ready is None or key is not None and ready.newest != _digest(plan_file.plan):
+                here.append((len(worked), plan_file, repository.versions.get(key or "", [])))
+            worked.append(ready or _Worked(PlanHistory(), [], []))
+        texts = _blob_texts(repository.top, [version.blob for _, _, versions in here for version in versions])
+        try:
+            for at, plan_file, versions in here:
+                worked[at] = _work_out(versions, _parse_versions(versions, texts), plan_file.plan or {},
+                                       self._key(plan_file.path) in repository.uncommitted,
+                                       _changed_on(plan_file.path))
+        finally:
+            texts.close()
+        return worked
+
+
+def _changed_on(path: Path) -> date:
+    """The day a file was last changed, for changes not yet committed."""
+    try:
+        return date.fromtimestamp(path.stat().st_mtime)
+    except OSError:
+        return date.today()
+
+
+def _weekly(dues: list[tuple[date, list[date]]], as_of: date) -> tuple[int, ...]:
+    """Overdue steps at the end of each of the `WEEKS` weeks up to `as_of`, in the version
+    committed by then (none before the plan's first commit), from each committed version's
+    day and due dates, newest first."""
+    counts = []
+    at = 0  # the version in effect on a day is the first committed by then: later for an earlier day
+    for week in range(WEEKS):
+        day = date.fromordinal(as_of.toordinal() - 7 * week)
+        while at < len(dues) and dues[at][0] > day:
+            at += 1
+        counts.append(bisect_left(dues[at][1], day) if at < len(dues) else 0)
+    return tuple(reversed(counts))
+
+
+def _plan_history(entries: list[tuple[_Commit, _Loaded]], current: dict[str, Any]
+                  ) -> tuple[PlanHistory, list[tuple[str, Any]]]:
+    """One plan's history from its versions, oldest first, and what its rules found: (kind,
+    what) for `findings`."""
+    versions: list[Version] = []
+    shown: dict[str, Any] | None = None  # the last version whose text may be quoted
+    for commit, loaded in entries:
+        if loaded.has_ssn:
+            versions.append(Version(commit.commit[:10], commit.day, commit.author, commit.subject,
+                                    withheld=True))
+            continue
+        if loaded.data is None:
+            changes = ["This version could not be read as a plan"]
+        elif shown is None:
+            changes = [_started(loaded.data)]
+        else:
+            changes = describe(shown, loaded.data, commit.day)
+        if loaded.data is not None:
+            shown = loaded.data
+        versions.append(Version(commit.commit[:10], commit.day, commit.author, commit.subject, tuple(changes)))
+    found: list[tuple[str, Any]] = []
+    with_ssn = [commit for commit, loaded in entries if loaded.has_ssn]
+    if with_ssn:
+        found.append(("ssn", with_ssn))
+    changed = _changed_since_signed(entries, current)
+    if changed:
+        found.append(("changed", changed))
+    last_review, since = _since_last_review(entries, current)
+    return PlanHistory(tuple(reversed(versions)), last_review=last_review, since_last_review=since), found
 
 
 def _since_last_review(entries: list[tuple[_Commit, _Loaded]], current: dict[str, Any]
