@@ -792,7 +792,7 @@ def _seed_issues(block: bytes, issues: list[Any], seen: _Seen, holds_ssn: Callab
 
 
 #: Plans per worker job: few enough that the jobs spread evenly over the workers.
-BATCH = 250
+BATCH = 100
 
 
 def _digest(data: Any) -> bytes:
