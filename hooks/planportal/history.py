@@ -3,10 +3,11 @@ the rules that need it (`ChangedSinceSigned`, `NumberInHistory` in `findings`).
 
 Git is asked twice for the whole plan folder, never once a file: one `git log --raw` pass
 names every commit that touched a plan and the blob of each version (following a plan moved
-or renamed within the folder), and one `git cat-file --batch` reads those blobs. Without git,
-outside a repository or in a shallow clone there is no history: the build goes on, and says
-why and how to get it. A plan changed but not committed has that change as its newest version,
-for previews under `mkdocs serve`.
+or renamed within the folder), and one `git cat-file --batch` reads those blobs. For a large
+caseload, worker processes parse and compare the versions while the plans are checked. Without
+git, outside a repository or in a shallow clone there is no history: the build goes on, and
+says why and how to get it. A plan changed but not committed has that change as its newest
+version, for previews under `mkdocs serve`.
 
 Versions are compared by meaning, never by line or position: issues are matched by their
 words, steps by their action, a reordered list is no change, and a reworded one "changed
