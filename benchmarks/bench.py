@@ -24,8 +24,12 @@ of proportional set sizes, which counts a page shared by forked workers once.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
+import functools
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -47,6 +51,8 @@ WORK = REPOSITORY / "benchmarks" / "work"
 REPORT = REPOSITORY / "docs" / "performance.md"
 DEFAULT_SIZES = (500, 2000, 10000)
 MIB = 1024 * 1024
+#: prctl's option that makes a process adopt its descendants' orphans (linux/prctl.h).
+PR_SET_CHILD_SUBREAPER = 36
 
 
 # --- measuring ------------------------------------------------------------------------------
@@ -87,8 +93,20 @@ def _tree_memory(root: int) -> int:
     return total
 
 
+@functools.cache
+def _adopt_orphans() -> None:
+    """Become the parent of the processes a measured command leaves behind (Linux's child
+    subreaper), once. The worker processes come from a fork server that the command starts
+    and never waits for: their CPU time would otherwise be counted for nobody."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
 def measure(command: list[str], cwd: Path, log: Path) -> Run:
-    """Run `command` in a fresh process; its output goes to `log`; a failure stops the benchmark."""
+    """Run `command` in a fresh process; its output goes to `log`; a failure stops the benchmark.
+    Its time is until it ends; its CPU time and largest process count the processes it left
+    (the fork server and its workers) too, waited for once it ended."""
+    _adopt_orphans()
     environment = {**os.environ, "PLANPORTAL_AS_OF": AS_OF.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
     peak, done = [0], threading.Event()
     with log.open("w", encoding="utf-8") as output:
@@ -100,17 +118,26 @@ def measure(command: list[str], cwd: Path, log: Path) -> Run:
                 peak[0] = max(peak[0], _tree_memory(child.pid))
 
         sampler = threading.Thread(target=sample, daemon=True)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         sampler.start()
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - started
         done.set()
         sampler.join()
         child.returncode = os.waitstatus_to_exitcode(status)
+        largest = usage.ru_maxrss
+        while True:  # the processes it left, adopted: each ends once the command has
+            try:
+                _, _, left = os.wait4(-1, 0)
+            except ChildProcessError:
+                break
+            largest = max(largest, left.ru_maxrss)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(command[1:3])} failed ({child.returncode}); see {log.name}:\n"
                          + log.read_text(encoding="utf-8")[-3000:])
-    largest = usage.ru_maxrss * 1024  # kibibytes on Linux
-    return Run(seconds, usage.ru_utime + usage.ru_stime, largest / MIB, peak[0] / MIB)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return Run(seconds, cpu, largest * 1024 / MIB, peak[0] / MIB)  # ru_maxrss in kibibytes on Linux
 
 
 @dataclass(frozen=True)
