@@ -44,7 +44,10 @@ def generated_project(folder: Path, count: int, plans_per_manager: int = PLANS_P
 def history_project(folder: Path, count: int, commits: int = 10) -> Path:
     """A project like `generated_project`'s, whose plans have a git history of `commits`
     commits a week apart, each a version of every plan, the last the plans as they are.
-    Written with `git fast-import` in one stream: a commit per call would take hours."""
+    Written with `git fast-import` in one stream: a commit per call would take hours. Then
+    repacked as `git gc` packs a repository that grew commit by commit: fast-import stores each
+    file as a change to the one written before it, another client's plan, in chains 50 deep
+    that make every read of a version slow (at 10,000 plans, 32 s against 2 s repacked)."""
     project = make_project(folder)
     versions = plan_versions(count, commits)
     stream = bytearray()
@@ -65,6 +68,7 @@ def history_project(folder: Path, count: int, commits: int = 10) -> Path:
     subprocess.run(["git", "init", "-q", "-b", "main", str(project)], check=True, env=environment)
     subprocess.run(["git", "-C", str(project), "fast-import", "--quiet"], input=bytes(stream), check=True,
                    env=environment)
+    subprocess.run(["git", "-C", str(project), "repack", "-a", "-d", "-f", "-q"], check=True, env=environment)
     subprocess.run(["git", "-C", str(project), "checkout", "-q", "-f", "main"], check=True, env=environment)
     return project
 
