@@ -223,16 +223,20 @@ def test_the_writer_of_many_files_opens_each_files_own_folders(tmp_path: Path) -
     assert (outside / "index.html").read_text(encoding="utf-8") == "not the site's"
 
 
-@pytest.mark.parametrize("kind", ["absolute", "hard"])
+@pytest.mark.parametrize("kind", ["absolute", "hard", "dangling"])
 def test_the_writer_replaces_a_link_at_the_file_name_instead_of_writing_through_it(tmp_path: Path,
                                                                                   kind: str) -> None:
     root, outside = tmp_path / "root", outside_of(tmp_path)
     root.mkdir()
-    (os.link if kind == "hard" else os.symlink)(outside / "index.html", root / "index.html")
+    if kind == "dangling":  # a link to nothing: creating the file through it would make one outside
+        os.symlink(outside / "new.html", root / "index.html")
+    else:
+        (os.link if kind == "hard" else os.symlink)(outside / "index.html", root / "index.html")
     write_file(root, "index.html", "written")
     assert (root / "index.html").read_text(encoding="utf-8") == "written"
     assert not (root / "index.html").is_symlink()
     assert (outside / "index.html").read_text(encoding="utf-8") == "not the site's"
+    assert not (outside / "new.html").exists()
     assert [path.name for path in root.iterdir()] == ["index.html"]  # no partial file left
 
 

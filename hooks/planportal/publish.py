@@ -97,12 +97,12 @@ class _Context:
 
 
 def _plan_pages(status: PlanStatus, manager_slug: str, context: _Context) -> tuple[str, str]:
-    """The plan's client page (its body, for the site's page) and its large-print copy; the
-    plan's sections, the same on both, are rendered once."""
+    """The plan's client page (its body, for the site's page) and its large-print copy; what
+    both hold alike is rendered once."""
     directory_urls = context.directory_urls
-    sections = render.plan_sections(status, directory_urls=directory_urls)
-    return (render.client_page(status, manager_slug, sections, directory_urls=directory_urls),
-            render.large_print_page(status, context.large_print_css, sections, directory_urls=directory_urls))
+    parts = render.plan_parts(status, directory_urls=directory_urls)
+    return (render.client_page(status, manager_slug, parts, directory_urls=directory_urls),
+            render.large_print_page(status, context.large_print_css, parts, directory_urls=directory_urls))
 
 
 # A worker is sent the checked files, not their status: status is quick to work out again,

@@ -145,9 +145,18 @@ def _fill(template: str, **values: Any) -> str:
 def css_string(text: str) -> Markup:
     """Text as a quoted CSS string with every character but ASCII letters and digits written
     as a hex escape, so plan text can never end the string, the rule or the <style> element."""
-    return Markup('"' + "".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):x} " for c in text) + '"')
+    return Markup(f'"{_CSS_ESCAPED.sub(_css_escape, text)}"')
 
 
+#: What `css_string` writes as a hex escape: all but ASCII letters and digits.
+_CSS_ESCAPED = re.compile("[^A-Za-z0-9]")
+
+
+def _css_escape(match: re.Match[str]) -> str:
+    return f"\\{ord(match.group()):x} "
+
+
+@cache
 def page_counter(template: str) -> Markup:
     """A label like "Page {page} of {pages}" as CSS `content`: strings around the page counters."""
     parts = (part for part in re.split(r"(\{pages?\})", template) if part)
@@ -245,24 +254,34 @@ def plan_context(status: PlanStatus, directory_urls: bool = True) -> dict[str, A
             "copy": layout.large_print(status.client_id, directory_urls=directory_urls)}
 
 
-def plan_sections(status: PlanStatus, *, directory_urls: bool = True) -> Markup:
-    """Everything of the plan below its top, the same on both copies: render it once for both."""
-    return Markup(_render("plan-body.html", **plan_context(status, directory_urls)))
+@dataclass(frozen=True)
+class PlanParts:
+    """What both copies of a plan hold alike, rendered once for both: the print margins
+    (print-head.html) and everything of the plan below its top (plan-body.html)."""
+
+    print_head: Markup
+    sections: Markup
 
 
-def client_page(status: PlanStatus, manager_slug: str, sections: Markup | None = None, *,
+def plan_parts(status: PlanStatus, *, directory_urls: bool = True) -> PlanParts:
+    context = plan_context(status, directory_urls)
+    return PlanParts(Markup(_render("print-head.html", **context)), Markup(_render("plan-body.html", **context)))
+
+
+def client_page(status: PlanStatus, manager_slug: str, parts: PlanParts | None = None, *,
                 directory_urls: bool = True) -> str:
     """The client's page body, inserted as a block into the site's page: the staff summary
     (which links the case manager's page, `case-managers/<manager_slug>/`), then the plan."""
-    return _render("client.html", sections=sections or plan_sections(status, directory_urls=directory_urls),
+    parts = parts or plan_parts(status, directory_urls=directory_urls)
+    return _render("client.html", print_head=parts.print_head, sections=parts.sections,
                    manager=layout.case_manager(manager_slug), **plan_context(status, directory_urls))
 
 
-def large_print_page(status: PlanStatus, css: str, sections: Markup | None = None, *,
+def large_print_page(status: PlanStatus, css: str, parts: PlanParts | None = None, *,
                      directory_urls: bool = True) -> str:
     """The large-print copy: a standalone document with no site navigation and no scripts."""
-    return _render("large-print.html", css=Markup(css),
-                   sections=sections or plan_sections(status, directory_urls=directory_urls),
+    parts = parts or plan_parts(status, directory_urls=directory_urls)
+    return _render("large-print.html", css=Markup(css), print_head=parts.print_head, sections=parts.sections,
                    **plan_context(status, directory_urls))
 
 

@@ -3,9 +3,10 @@
 The site folder and the plan folder are in a repository many people write to, and a
 committed symbolic link is a file like any other. Every folder on the way to a file is
 opened relative to the one before with O_NOFOLLOW, so a link anywhere below the root stops
-the write with an error instead of being followed; the file is written under a temporary
-name and renamed into place, so neither a symbolic nor a hard link at the file's own name is
-written through (the rename replaces the link, never its target).
+the write with an error instead of being followed. A file is created only where nothing
+stands at its name (O_EXCL), else written under a temporary name and renamed into place, so
+neither a symbolic nor a hard link at the file's own name is written through (the rename
+replaces the link, never its target).
 """
 
 from __future__ import annotations
@@ -107,16 +108,39 @@ def write_files(root: Path, files: Iterable[tuple[str, str | bytes]]) -> None:
 
 
 def _replace_file(folder: int, name: str, data: bytes) -> None:
-    """Write `name` in the folder `folder` under a temporary name, then rename it into place."""
-    partial = f".{name}.{os.getpid()}.partial"
-    fd = os.open(partial, _NEW_FILE, 0o644, dir_fd=folder)
+    """Write `name` in the folder `folder`. Where nothing stands at that name (a fresh site),
+    the file is created there at once: O_CREAT with O_EXCL never follows a link, not even a
+    dangling one. Where something does, it is written under a temporary name and renamed
+    into place, replacing whatever stood there (a link too) rather than writing through it."""
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        fd = os.open(name, _NEW_FILE, 0o644, dir_fd=folder)
+    except FileExistsError:
+        pass
+    else:
+        _write_new(folder, name, fd, data)
+        return
+    partial = f".{name}.{os.getpid()}.partial"
+    _write_new(folder, partial, os.open(partial, _NEW_FILE, 0o644, dir_fd=folder), data)
+    try:
         os.replace(partial, name, src_dir_fd=folder, dst_dir_fd=folder)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(partial, dir_fd=folder)
+        raise
+
+
+def _write_new(folder: int, name: str, fd: int, data: bytes) -> None:
+    """Write all of `data` to the file `fd`, just created as `name`; removed again if that fails."""
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name, dir_fd=folder)
         raise
 
 

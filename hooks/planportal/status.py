@@ -151,6 +151,18 @@ class PlanStatus:
         """How many steps are in each state: counted once, asked for on every listing and sort."""
         return Counter(s.state for s in self.strategies)
 
+    def steps_of(self, issue_number: int) -> list[StrategyStatus]:
+        """The steps of one issue (numbered from 1), in the order they are written: grouped
+        once, as the person's pages list each issue's steps."""
+        return self._by_issue.get(issue_number, [])
+
+    @cached_property
+    def _by_issue(self) -> dict[int, list[StrategyStatus]]:
+        grouped: dict[int, list[StrategyStatus]] = defaultdict(list)
+        for step in self.strategies:
+            grouped[step.issue.number].append(step)
+        return grouped
+
     @property
     def needs_attention(self) -> bool:
         return bool(self.reasons)
