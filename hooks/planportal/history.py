@@ -36,7 +36,7 @@ from .caseload import PARALLEL_FROM, PlanFile, worker_context
 from .findings import ChangedSinceSigned, Finding, NumberInHistory, quote
 from .loader import MAX_BYTES, fingerprint, load_bytes
 from .plan import add_one_year
-from .rules import pp010_no_ssn
+from .rules import holds_ssn
 
 #: How to get the whole history where a clone holds only the last commits.
 FETCH_ALL = ("fetch the whole history (in GitHub Actions, `fetch-depth: 0` on actions/checkout; "
@@ -635,7 +635,7 @@ def _value(text: bytes, seen: _Seen) -> Any:
         loaded = load_bytes(text, "history")
         decoded = loaded.text if loaded.text is not None else text.decode("utf-8", "replace")
         known = seen[text] = (loaded.document.data if loaded.document is not None else None,
-                              any(True for _ in pp010_no_ssn(decoded)))
+                              holds_ssn(decoded))
     if known[1]:
         seen.ssn = True
     return known[0]
@@ -671,7 +671,7 @@ def _issue(part: bytes, seen: _Seen) -> list[Any] | None:
 
 def _holds_ssn(text: bytes) -> bool:
     """Whether a part of a version, UTF-8 as the whole, holds something shaped like an SSN."""
-    return any(True for _ in pp010_no_ssn(text.decode("utf-8-sig")))
+    return holds_ssn(text.decode("utf-8-sig"))
 
 
 def _issues(block: bytes, seen: _Seen) -> list[Any] | None:
@@ -754,11 +754,11 @@ def _seed(text: bytes, seen: _Seen, checked: Any = None) -> None:
         named.append((block, key))
     if next(keys, None) is not None:
         return
-    holds_ssn = _holds_ssn if any(True for _ in pp010_no_ssn(decoded)) else _holds_none
+    part_holds_ssn = _holds_ssn if holds_ssn(decoded) else _holds_none
     for block, key in named:
-        seen[block] = (None if key is None else {key: whole[key]}, holds_ssn(block))
+        seen[block] = (None if key is None else {key: whole[key]}, part_holds_ssn(block))
         if key == "issues" and isinstance(whole[key], list):
-            _seed_issues(block, whole[key], seen, holds_ssn)
+            _seed_issues(block, whole[key], seen, part_holds_ssn)
 
 
 def _holds_none(text: bytes) -> bool:
