@@ -321,6 +321,8 @@ def _pair(old: list[dict[str, Any]], new: list[dict[str, Any]], key: str
           ) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], list[dict[str, Any]], list[dict[str, Any]]]:
     """Match items of two versions by the text under `key`: the same words first, then the
     most alike of the rest (a rewording). Returns the pairs, the removed and the added."""
+    if len(old) == len(new) and all(_text(before.get(key)) == _text(after.get(key)) for before, after in zip(old, new)):
+        return list(zip(old, new)), [], []  # the same words in the same order: the usual case
     by_text: dict[str, list[dict[str, Any]]] = {}
     for item in old:
         by_text.setdefault(_text(item.get(key)), []).append(item)
@@ -500,40 +502,49 @@ def _plan_changes(old: dict[str, Any], new: dict[str, Any]) -> Iterator[str]:
 
 
 def describe(old: dict[str, Any], new: dict[str, Any], committed: date) -> list[str]:
-    """What changed from `old` to `new`, in plain sentences, compared by meaning."""
+    """What changed from `old` to `new`, in plain sentences, compared by meaning. A field whose
+    value is the very same in both (a plan's versions share the values of the text they share)
+    is not compared: nothing of it can have changed."""
     old_names, new_names = _Names(old), _Names(new)
-    changes = list(_plan_changes(old, new))
-    pairs, removed, added = _pair(_items(old.get("issues")), _items(new.get("issues")), "issue")
-    for item in added:
-        changes.append(f'Added the goal "{quote(_text(item.get("goal")))}" '
-                       f'for the issue "{quote(_text(item.get("issue")))}"')
-    for item in removed:
-        changes.append(f'Removed the issue "{quote(_text(item.get("issue")))}" '
-                       f'and its goal "{quote(_text(item.get("goal")))}"')
-    for before, after in pairs:
-        if before != after:  # most issues are the very same from one version to the next
-            changes.extend(_issue_changes(before, after, old_names, new_names, committed))
-    declined_pairs, declined_removed, declined_added = _pair(_items(old.get("declined")),
-                                                             _items(new.get("declined")), "concern")
-    changes += [f'The person declined to address "{quote(_text(d.get("concern")))}"' for d in declined_added]
-    changes += [f'"{quote(_text(d.get("concern")))}" is no longer declined' for d in declined_removed]
-    changes += [f'Declined concern changed from "{quote(_text(a.get("concern")))}" to '
-                f'"{quote(_text(b.get("concern")))}"' for a, b in declined_pairs if a != b]
-    before_sharing, after_sharing = _keys(old.get("sharing")), _keys(new.get("sharing"))
-    changes += [f"{quote(new_names.get(k, k))} may now receive a copy" for k in after_sharing
-                if k not in before_sharing]
-    changes += [f"{quote(old_names.get(k, k))} may no longer receive a copy" for k in before_sharing
-                if k not in after_sharing]
-    changes += _listed(old.get("strengths"), new.get("strengths"), "a strength")
-    before_people, after_people = _mapping(old.get("people")), _mapping(new.get("people"))
-    changes += [f"Added {quote(new_names[k])} to the people in the plan" for k in after_people
-                if k not in before_people]
-    changes += [f"Removed {quote(old_names[k])} from the people in the plan" for k in before_people
-                if k not in after_people]
+    compared = {key for key in _DESCRIBED if old.get(key) is not new.get(key)}
+    changes = list(_plan_changes(old, new)) if "plan" in compared else []
+    if "issues" in compared:
+        pairs, removed, added = _pair(_items(old.get("issues")), _items(new.get("issues")), "issue")
+        for item in added:
+            changes.append(f'Added the goal "{quote(_text(item.get("goal")))}" '
+                           f'for the issue "{quote(_text(item.get("issue")))}"')
+        for item in removed:
+            changes.append(f'Removed the issue "{quote(_text(item.get("issue")))}" '
+                           f'and its goal "{quote(_text(item.get("goal")))}"')
+        for before, after in pairs:
+            if before != after:  # most issues are the very same from one version to the next
+                changes.extend(_issue_changes(before, after, old_names, new_names, committed))
+    if "declined" in compared:
+        declined_pairs, declined_removed, declined_added = _pair(_items(old.get("declined")),
+                                                                 _items(new.get("declined")), "concern")
+        changes += [f'The person declined to address "{quote(_text(d.get("concern")))}"' for d in declined_added]
+        changes += [f'"{quote(_text(d.get("concern")))}" is no longer declined' for d in declined_removed]
+        changes += [f'Declined concern changed from "{quote(_text(a.get("concern")))}" to '
+                    f'"{quote(_text(b.get("concern")))}"' for a, b in declined_pairs if a != b]
+    if "sharing" in compared:
+        before_sharing, after_sharing = _keys(old.get("sharing")), _keys(new.get("sharing"))
+        changes += [f"{quote(new_names.get(k, k))} may now receive a copy" for k in after_sharing
+                    if k not in before_sharing]
+        changes += [f"{quote(old_names.get(k, k))} may no longer receive a copy" for k in before_sharing
+                    if k not in after_sharing]
+    if "strengths" in compared:
+        changes += _listed(old.get("strengths"), new.get("strengths"), "a strength")
+    if "people" in compared:
+        before_people, after_people = _mapping(old.get("people")), _mapping(new.get("people"))
+        changes += [f"Added {quote(new_names[k])} to the people in the plan" for k in after_people
+                    if k not in before_people]
+        changes += [f"Removed {quote(old_names[k])} from the people in the plan" for k in before_people
+                    if k not in after_people]
     if old.get("case_manager") != new.get("case_manager") and old_names["case_manager"] != new_names["case_manager"]:
         changes.append(f"Case manager changed from {quote(old_names['case_manager'])} "
                        f"to {quote(new_names['case_manager'])}")
-    changes += _signature_changes(old, new)
+    if "signatures" in compared:
+        changes += _signature_changes(old, new)
     others = list(_other_fields(old, new))
     if others:
         changes.append("Also changed: " + ", ".join(others))
