@@ -637,6 +637,8 @@ class _Seen(dict[bytes, tuple[Any, bool]]):
         super().__init__()
         #: The values of each step's text parsed so far (an issue's is searched for an SSN whole).
         self.steps: dict[bytes, Any] = {}
+        #: What each top-level block read as in `_parse` (`_block`), by its text.
+        self.blocks: dict[bytes, tuple[str | None, Any, bool] | None] = {}
 
 
 def _value(text: bytes, seen: _Seen) -> Any:
@@ -698,42 +700,76 @@ def _issues(block: bytes, seen: _Seen) -> list[Any] | None:
     parts = _items_at(first.group(1)).split(body[first.start():])
     issues = []
     for part in parts:
-        value = _issue(part, seen)
+        known = seen.get(part)  # most issues are the same from one version to the next
+        if known is None:
+            value = _issue(part, seen)
+        else:
+            value = known[0]
+            seen.ssn = seen.ssn or known[1]
         if not (isinstance(value, list) and len(value) == 1):
             return None
         issues.append(value[0])
     return issues
 
 
-def _parse(text: bytes, seen: _Seen) -> dict[str, Any] | None:
-    """A version of a plan as values. Consecutive versions share most of their text, so each
-    top-level field, and each issue, is parsed once per plan and reused while its text stays
-    the same; anything but plain top-level fields is parsed whole, as the checks parse it."""
+def _block(block: bytes, seen: _Seen) -> tuple[str | None, Any, bool] | None:
+    """What a top-level block of a version reads as: its field (None for comments alone) and
+    its value, with whether it holds an SSN; None if it is no plain field, when the version is
+    parsed whole. An `issues:` block is read one issue at a time."""
+    seen.ssn = False
+    issues = _issues(block, seen) if block.startswith(b"issues:") else None
+    value = {"issues": issues} if issues is not None else _value(block, seen)
+    if value is None and _comments_only(block):
+        return None, None, seen.ssn
+    if not (isinstance(value, dict) and len(value) == 1):
+        return None
+    ((key, field_value),) = value.items()
+    return key, field_value, seen.ssn
+
+
+#: What `_Seen.blocks` gives for a block not yet read.
+_UNREAD: Any = object()
+
+
+def _parse(text: bytes, seen: _Seen) -> tuple[dict[str, Any] | None, bool]:
+    """A version of a plan as values, and whether it holds an SSN. Consecutive versions share
+    most of their text, so each top-level field, and each issue, is parsed once per plan and
+    reused while its text stays the same; anything but plain top-level fields is parsed whole,
+    as the checks parse it."""
     if not text.startswith(b"---") and b"\n---" not in text and b"\n..." not in text:
-        seen.ssn = False
         data: dict[str, Any] = {}
+        ssn = False
+        blocks = seen.blocks
         for block in _TOP_LEVEL.split(text):
-            issues = _issues(block, seen) if block.startswith(b"issues:") else None
-            value = {"issues": issues} if issues is not None else _value(block, seen)
-            if value is None and _comments_only(block):
-                continue  # comments alone
-            if not (isinstance(value, dict) and len(value) == 1) or next(iter(value)) in data:
+            read = blocks.get(block, _UNREAD)
+            if read is _UNREAD:
+                read = blocks[block] = _block(block, seen)
+            if read is None:
                 break
-            data.update(value)
+            key, value, holds = read
+            ssn = ssn or holds
+            if key is None:
+                continue  # comments alone
+            if key in data:
+                break
+            data[key] = value
         else:
-            return data
+            return data, ssn
     seen.ssn = False
     whole = _value(text, seen)
-    return whole if isinstance(whole, dict) else None
+    return whole if isinstance(whole, dict) else None, seen.ssn
 
 
 def _load(text: bytes, seen: _Seen) -> _Loaded:
-    data = _parse(text, seen)
-    return _Loaded(data, seen.ssn)
+    return _Loaded(*_parse(text, seen))
+
+
+#: A line with something besides spaces and a comment.
+_NOT_A_COMMENT = re.compile(rb"^[ \t\r\x0b\x0c]*[^\s#]", re.M)
 
 
 def _comments_only(block: bytes) -> bool:
-    return all(not line.strip() or line.lstrip().startswith(b"#") for line in block.split(b"\n"))
+    return _NOT_A_COMMENT.search(block) is None
 
 
 def _seed(text: bytes, seen: _Seen, checked: Any = None) -> None:
