@@ -358,6 +358,6 @@ def test_the_newest_version_is_the_plan_as_checked_when_its_bytes_are_the_same()
     checked = load_bytes(text, "plan").document.data
     newest = history._Blob(history._Commit("c" * 40, date(2007, 4, 12), "Ann Lee", "Plan"), "b" * 40)
     for print_, taken in ((fingerprint(text), True), (fingerprint(text + b"\n"), False)):
-        loaded = history._parse_versions(history._Plan([newest], checked, print_, None), iter([text]))
+        loaded = history._parse_versions(history._Plan([newest], b"", print_, None), checked, iter([text]))
         assert loaded[newest.blob] == _Loaded(checked, False)
         assert (loaded[newest.blob].data["issues"][0] is checked["issues"][0]) is taken

@@ -18,6 +18,7 @@ from ... to ...". A version holding something shaped like an SSN is never quoted
 from __future__ import annotations
 
 import functools
+import marshal
 import os
 import re
 import subprocess
@@ -852,7 +853,9 @@ class _Plan(NamedTuple):
     of its changes not yet committed (None when it has none and a commit)."""
 
     versions: list[_Blob]
-    current: dict[str, Any]
+    #: The plan as checked, marshalled: plain values, which marshal writes five times faster
+    #: than pickle for the worker.
+    checked: bytes
     fingerprint: bytes
     changed: date | None
 
@@ -868,7 +871,7 @@ class _Worked:
     weekly: tuple[int, ...]
 
 
-def _parse_versions(plan: _Plan, texts: Iterator[bytes | None]) -> dict[str, _Loaded]:
+def _parse_versions(plan: _Plan, current: dict[str, Any], texts: Iterator[bytes | None]) -> dict[str, _Loaded]:
     """One plan's versions parsed, by blob; `texts` gives each version's text in turn. The
     newest, when its bytes are those checked, is not parsed again: the checks' values are taken."""
     seen = _Seen()  # the texts of this plan's fields and issues parsed so far
@@ -877,21 +880,21 @@ def _parse_versions(plan: _Plan, texts: Iterator[bytes | None]) -> dict[str, _Lo
         text = next(texts)
         if text is not None and version.blob not in loaded:
             if not loaded:
-                _seed(text, seen, plan.current if version is plan.versions[0] and plan.fingerprint
+                _seed(text, seen, current if version is plan.versions[0] and plan.fingerprint
                       and fingerprint(text) == plan.fingerprint else None)
             loaded[version.blob] = _load(text, seen)
     return loaded
 
 
-def _work_out(plan: _Plan, loaded: dict[str, _Loaded], as_of: date | None) -> _Worked:
+def _work_out(plan: _Plan, current: dict[str, Any], loaded: dict[str, _Loaded], as_of: date | None) -> _Worked:
     """A plan's history from its committed versions (newest first) and the plan as it is now,
     with that plan as its newest version when it has changes not yet committed or no commit
     at all; with `as_of`, the weekly overdue figures up to that day."""
     unread = _Loaded(None, False)
     entries = [(version.commit, loaded.get(version.blob, unread)) for version in reversed(plan.versions)]
     if plan.changed is not None:
-        entries.append((_Commit("", plan.changed, "", "Not yet committed"), _Loaded(plan.current, False)))
-    history, found = _plan_history(entries, plan.current)
+        entries.append((_Commit("", plan.changed, "", "Not yet committed"), _Loaded(current, False)))
+    history, found = _plan_history(entries, current)
     if as_of is None:
         return _Worked(history, found, ())
     dues: dict[str, list[date]] = {}  # each version's open steps' due dates, in order
@@ -903,7 +906,11 @@ def _work_out(plan: _Plan, loaded: dict[str, _Loaded], as_of: date | None) -> _W
 
 def _work(plans: list[tuple[_Plan, list[bytes | None]]], as_of: date | None) -> list[_Worked]:
     """Parse and compare the versions of `plans` (each with its versions' texts): a worker's share."""
-    return [_work_out(plan, _parse_versions(plan, iter(texts)), as_of) for plan, texts in plans]
+    worked = []
+    for plan, texts in plans:
+        current = marshal.loads(plan.checked)
+        worked.append(_work_out(plan, current, _parse_versions(plan, current, iter(texts)), as_of))
+    return worked
 
 
 def _work_everywhere(top: Path, plans: list[_Plan], as_of: date | None) -> list[_Worked]:
@@ -1005,7 +1012,8 @@ class HistoryReading:
                 continue
             versions = repository.versions.get(key, [])
             changed = _changed_on(plan_file.path) if key in repository.uncommitted or not versions else None
-            plans.append((len(worked) - 1, _Plan(versions, plan_file.plan, plan_file.fingerprint, changed)))
+            plans.append((len(worked) - 1, _Plan(versions, marshal.dumps(plan_file.plan), plan_file.fingerprint,
+                                                 changed)))
         try:
             for (at, _), plan_worked in zip(plans, _work_everywhere(repository.top, [plan for _, plan in plans], as_of),
                                             strict=True):
