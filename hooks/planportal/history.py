@@ -898,8 +898,9 @@ def _work_out(plan: _Plan, current: dict[str, Any], loaded: dict[str, _Loaded], 
     if as_of is None:
         return _Worked(history, found, ())
     dues: dict[str, list[date]] = {}  # each version's open steps' due dates, in order
+    issues_seen: dict[int, tuple[list[date], int]] = {}  # by the issue, which `loaded` holds
     for blob, version in loaded.items():
-        dues[blob] = _open_dues(version.data) if version.data else []
+        dues[blob] = _open_dues(version.data, issues_seen) if version.data else []
     return _Worked(history, found, _weekly([(version.commit.day, dues.get(version.blob, []))
                                             for version in plan.versions], as_of))
 
@@ -1101,10 +1102,11 @@ def _since_last_review(entries: list[tuple[_Commit, _Loaded]], current: dict[str
 WEEKS = 26
 
 
-def _open_dues(data: dict[str, Any]) -> list[date]:
+def _open_dues(data: dict[str, Any], issues_seen: dict[int, tuple[list[date], int]]) -> list[date]:
     """When each open step of an active plan is due, in order: a step is overdue on a day
     after it (the plan format's status, for a version that may not be valid): in an open
-    issue, neither done nor cancelled."""
+    issue, neither done nor cancelled. `issues_seen` keeps each issue's (`_issue_dues`) by the
+    issue, which the versions of a plan share while it is unchanged."""
     plan = _mapping(data.get("plan"))
     if plan.get("status", "active") != "active":
         return []
@@ -1114,19 +1116,40 @@ def _open_dues(data: dict[str, Any]) -> list[date]:
             review = add_one_year(date.fromisoformat(str(plan.get("date")))).isoformat()
         except ValueError:
             review = None
-    dues = []
+    dues: list[date] = []
+    at_review = 0
     for issue in _items(data.get("issues")):
-        if issue.get("status", "open") != "open":
-            continue
-        for step in _items(issue.get("strategies")):
-            target = step.get("target_date")
-            if step.get("status") in ("done", "cancelled") or target == "ongoing":
-                continue
-            try:
-                dues.append(date.fromisoformat(str(review if target == "annual-review" else target)))
-            except ValueError:
-                continue
+        known = issues_seen.get(id(issue))
+        if known is None:
+            known = issues_seen[id(issue)] = _issue_dues(issue)
+        dues += known[0]
+        at_review += known[1]
+    if at_review:
+        try:
+            dues += [date.fromisoformat(str(review))] * at_review
+        except ValueError:
+            pass
     return sorted(dues)
+
+
+def _issue_dues(issue: dict[str, Any]) -> tuple[list[date], int]:
+    """The days an issue's open steps are due, and how many are due at the annual review."""
+    dues: list[date] = []
+    at_review = 0
+    if issue.get("status", "open") != "open":
+        return dues, at_review
+    for step in _items(issue.get("strategies")):
+        target = step.get("target_date")
+        if step.get("status") in ("done", "cancelled") or target == "ongoing":
+            continue
+        if target == "annual-review":
+            at_review += 1
+            continue
+        try:
+            dues.append(date.fromisoformat(str(target)))
+        except ValueError:
+            continue
+    return dues, at_review
 
 
 def _started(data: dict[str, Any]) -> str:
