@@ -322,7 +322,8 @@ def _pair(old: list[dict[str, Any]], new: list[dict[str, Any]], key: str
           ) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], list[dict[str, Any]], list[dict[str, Any]]]:
     """Match items of two versions by the text under `key`: the same words first, then the
     most alike of the rest (a rewording). Returns the pairs, the removed and the added."""
-    if len(old) == len(new) and all(_text(before.get(key)) == _text(after.get(key)) for before, after in zip(old, new)):
+    if len(old) == len(new) and all(before is after or _text(before.get(key)) == _text(after.get(key))
+                                    for before, after in zip(old, new)):
         return list(zip(old, new)), [], []  # the same words in the same order: the usual case
     by_text: dict[str, list[dict[str, Any]]] = {}
     for item in old:
@@ -451,6 +452,8 @@ def _issue_changes(old: dict[str, Any], new: dict[str, Any], old_names: dict[str
 
 def _listed(old: Any, new: Any, what: str) -> Iterator[str]:
     """Texts added to and removed from a list, whatever their order."""
+    if old is new:
+        return
     before = [t for t in old if isinstance(t, str)] if isinstance(old, list) else []
     after = [t for t in new if isinstance(t, str)] if isinstance(new, list) else []
     for text in after:
