@@ -1011,7 +1011,7 @@ class HistoryReading:
         plans: list[tuple[int, _Plan]] = []  # the plans to work out, and where they go
         for plan_file in plan_files:
             key = self._key(plan_file.path)
-            worked.append(outside)
+            worked.append(outside)  # the place of its history, worked out below if it lies inside
             if key is None:
                 continue
             versions = repository.versions.get(key, [])
