@@ -22,7 +22,7 @@ from conftest import Build, build_site, make_project
 from planportal import history
 from planportal.caseload import PARALLEL_FROM, load_caseload
 from planportal.history import HistoryReading, _Loaded, _meaning, _Seen, _seed, _load, describe
-from planportal.loader import load_bytes
+from planportal.loader import fingerprint, load_bytes
 from planportal.rules import pp010_no_ssn
 from support import plans as synthetic
 from support.project import history_project
@@ -338,12 +338,26 @@ SPLIT_PLAN = yaml.safe_dump(base_plan("H-8"), sort_keys=False)
                                                                                    "Buy a kettle").encode(), 5),
 ])
 def test_versions_read_the_same_when_the_first_is_parsed_whole(first: bytes, later: bytes, noted: int) -> None:
-    """A plan's first version is parsed whole and its fields, issues and steps (here, two issues'
-    fields and three steps) noted for the later versions: only where each split falls where one
-    begins, so that each reads, and is searched for an SSN, as it does alone."""
-    seeded, alone = _Seen(), _Seen()
+    """A plan's first version is parsed whole (or taken from the checks, which parsed the same
+    bytes) and its fields, issues and steps (here, two issues' fields and three steps) noted for
+    the later versions: only where each split falls where one begins, so that each reads, and is
+    searched for an SSN, as it does alone."""
+    seeded, from_checks, alone = _Seen(), _Seen(), _Seen()
     _seed(first, seeded)
-    assert len(seeded.steps) == noted
+    _seed(first, from_checks, load_bytes(first, "plan").document.data)
+    assert len(seeded.steps) == len(from_checks.steps) == noted
     for text in (first, later):
         whole = _Loaded(load_bytes(text, "plan").document.data, any(True for _ in pp010_no_ssn(text.decode())))
-        assert _load(text, seeded) == _load(text, alone) == whole
+        assert _load(text, seeded) == _load(text, from_checks) == _load(text, alone) == whole
+
+
+def test_the_newest_version_is_the_plan_as_checked_when_its_bytes_are_the_same() -> None:
+    """The checks parsed the plan already: its newest version in git, when its bytes are the
+    file's, is made of the checked plan's own values, not parsed again; other bytes are parsed."""
+    text = SPLIT_PLAN.encode()
+    checked = load_bytes(text, "plan").document.data
+    newest = history._Blob(history._Commit("c" * 40, date(2007, 4, 12), "Ann Lee", "Plan"), "b" * 40)
+    for print_, taken in ((fingerprint(text), True), (fingerprint(text + b"\n"), False)):
+        loaded = history._parse_versions(history._Plan([newest], b"", print_, None), checked, iter([text]))
+        assert loaded[newest.blob] == _Loaded(checked, False)
+        assert (loaded[newest.blob].data["issues"][0] is checked["issues"][0]) is taken

@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import REPOSITORY, RULE_FIXTURES, valid_plan_text
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planportal import rules
 from planportal.caseload import Caseload, load_caseload
@@ -452,3 +454,20 @@ def test_pp010_takes_time_in_proportion_to_the_text(payload: str) -> None:
     started = time.perf_counter()
     list(rules.pp010_no_ssn(payload))
     assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize("text", [
+    "078-05-1120", "078 05 1120", "SSN 078051120", "802-555-0100", "2007-04-12", "078051120", "id 900123456789",
+    "078\u201105\u20111120", "\uff10\uff17\uff18-\uff10\uff15-\uff11\uff11\uff12\uff10", "classname 078051120",
+    "078.05/1120", "078\t05 1120", "1078-05-11200", "S.S.N. 078051120", "target_date: '2026-09-01'\n  - 123456789",
+])
+def test_holds_ssn_says_what_pp010_finds(text: str) -> None:
+    """The quick answer for ASCII text (its shape searched first) is PP010's own, in a plan too."""
+    for whole in (text, f"{valid_plan_text()}# {text}\n"):
+        assert rules.holds_ssn(whole) == bool(list(rules.pp010_no_ssn(whole)))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789-./ \t\nSsNn#x", max_size=40))
+def test_holds_ssn_says_what_pp010_finds_of_any_ascii_text(text: str) -> None:
+    assert rules.holds_ssn(text) == bool(list(rules.pp010_no_ssn(text)))

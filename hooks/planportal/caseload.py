@@ -55,6 +55,9 @@ class PlanFile:
     identity: tuple[str, str, str] | None = None
     #: Its versions from git (a `history.PlanHistory`), once the build has read them.
     history: Any = None
+    #: The `loader.fingerprint` of the bytes checked: the history takes the plan as checked for
+    #: its newest version in git, unparsed, when that version's bytes are the same.
+    fingerprint: bytes = b""
 
     @property
     def has_errors(self) -> bool:
@@ -143,7 +146,8 @@ def check_file(path: Path, shown_as: str) -> PlanFile:
     this file alone: the others are still checked and reported."""
     try:
         loaded = load_file(path, shown_as)
-        outcome = PlanFile(path, shown_as, findings=check_loaded(loaded, shown_as, path.stem))
+        outcome = PlanFile(path, shown_as, findings=check_loaded(loaded, shown_as, path.stem),
+                           fingerprint=loaded.fingerprint)
     except Exception:  # the last resort: every fault known in a file has its own finding
         return PlanFile(path, shown_as, findings=[Unreadable.checker_failed.finding(shown_as)])
     document = loaded.document

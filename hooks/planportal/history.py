@@ -3,8 +3,9 @@ the rules that need it (`ChangedSinceSigned`, `NumberInHistory` in `findings`).
 
 Git is asked twice for the whole plan folder, never once a file: one `git log --raw` pass
 names every commit that touched a plan and the blob of each version (following a plan moved
-or renamed within the folder), and one `git cat-file --batch` reads those blobs. For a large
-caseload, worker processes parse and compare the versions while the plans are checked. Without
+or renamed within the folder), and one `git cat-file --batch` reads those blobs. Once the plans
+are checked, the versions are parsed and compared (for a large caseload, in worker processes);
+the plan as checked stands for its newest version when their bytes are the same. Without
 git, outside a repository or in a shallow clone there is no history: the build goes on, and
 says why and how to get it. A plan changed but not committed has that change as its newest
 version, for previews under `mkdocs serve`.
@@ -17,7 +18,6 @@ from ... to ...". A version holding something shaped like an SSN is never quoted
 from __future__ import annotations
 
 import functools
-import hashlib
 import marshal
 import os
 import re
@@ -31,13 +31,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .caseload import PARALLEL_FROM, PlanFile, worker_context
 from .findings import ChangedSinceSigned, Finding, NumberInHistory, quote
-from .loader import MAX_BYTES, load_bytes
+from .loader import MAX_BYTES, fingerprint, load_bytes
 from .plan import add_one_year
-from .rules import pp010_no_ssn
+from .rules import holds_ssn
 
 #: How to get the whole history where a clone holds only the last commits.
 FETCH_ALL = ("fetch the whole history (in GitHub Actions, `fetch-depth: 0` on actions/checkout; "
@@ -322,6 +322,9 @@ def _pair(old: list[dict[str, Any]], new: list[dict[str, Any]], key: str
           ) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], list[dict[str, Any]], list[dict[str, Any]]]:
     """Match items of two versions by the text under `key`: the same words first, then the
     most alike of the rest (a rewording). Returns the pairs, the removed and the added."""
+    if len(old) == len(new) and all(before is after or _text(before.get(key)) == _text(after.get(key))
+                                    for before, after in zip(old, new)):
+        return list(zip(old, new)), [], []  # the same words in the same order: the usual case
     by_text: dict[str, list[dict[str, Any]]] = {}
     for item in old:
         by_text.setdefault(_text(item.get(key)), []).append(item)
@@ -449,6 +452,8 @@ def _issue_changes(old: dict[str, Any], new: dict[str, Any], old_names: dict[str
 
 def _listed(old: Any, new: Any, what: str) -> Iterator[str]:
     """Texts added to and removed from a list, whatever their order."""
+    if old is new:
+        return
     before = [t for t in old if isinstance(t, str)] if isinstance(old, list) else []
     after = [t for t in new if isinstance(t, str)] if isinstance(new, list) else []
     for text in after:
@@ -501,40 +506,49 @@ def _plan_changes(old: dict[str, Any], new: dict[str, Any]) -> Iterator[str]:
 
 
 def describe(old: dict[str, Any], new: dict[str, Any], committed: date) -> list[str]:
-    """What changed from `old` to `new`, in plain sentences, compared by meaning."""
+    """What changed from `old` to `new`, in plain sentences, compared by meaning. A field whose
+    value is the very same in both (a plan's versions share the values of the text they share)
+    is not compared: nothing of it can have changed."""
     old_names, new_names = _Names(old), _Names(new)
-    changes = list(_plan_changes(old, new))
-    pairs, removed, added = _pair(_items(old.get("issues")), _items(new.get("issues")), "issue")
-    for item in added:
-        changes.append(f'Added the goal "{quote(_text(item.get("goal")))}" '
-                       f'for the issue "{quote(_text(item.get("issue")))}"')
-    for item in removed:
-        changes.append(f'Removed the issue "{quote(_text(item.get("issue")))}" '
-                       f'and its goal "{quote(_text(item.get("goal")))}"')
-    for before, after in pairs:
-        if before != after:  # most issues are the very same from one version to the next
-            changes.extend(_issue_changes(before, after, old_names, new_names, committed))
-    declined_pairs, declined_removed, declined_added = _pair(_items(old.get("declined")),
-                                                             _items(new.get("declined")), "concern")
-    changes += [f'The person declined to address "{quote(_text(d.get("concern")))}"' for d in declined_added]
-    changes += [f'"{quote(_text(d.get("concern")))}" is no longer declined' for d in declined_removed]
-    changes += [f'Declined concern changed from "{quote(_text(a.get("concern")))}" to '
-                f'"{quote(_text(b.get("concern")))}"' for a, b in declined_pairs if a != b]
-    before_sharing, after_sharing = _keys(old.get("sharing")), _keys(new.get("sharing"))
-    changes += [f"{quote(new_names.get(k, k))} may now receive a copy" for k in after_sharing
-                if k not in before_sharing]
-    changes += [f"{quote(old_names.get(k, k))} may no longer receive a copy" for k in before_sharing
-                if k not in after_sharing]
-    changes += _listed(old.get("strengths"), new.get("strengths"), "a strength")
-    before_people, after_people = _mapping(old.get("people")), _mapping(new.get("people"))
-    changes += [f"Added {quote(new_names[k])} to the people in the plan" for k in after_people
-                if k not in before_people]
-    changes += [f"Removed {quote(old_names[k])} from the people in the plan" for k in before_people
-                if k not in after_people]
+    compared = {key for key in _DESCRIBED if old.get(key) is not new.get(key)}
+    changes = list(_plan_changes(old, new)) if "plan" in compared else []
+    if "issues" in compared:
+        pairs, removed, added = _pair(_items(old.get("issues")), _items(new.get("issues")), "issue")
+        for item in added:
+            changes.append(f'Added the goal "{quote(_text(item.get("goal")))}" '
+                           f'for the issue "{quote(_text(item.get("issue")))}"')
+        for item in removed:
+            changes.append(f'Removed the issue "{quote(_text(item.get("issue")))}" '
+                           f'and its goal "{quote(_text(item.get("goal")))}"')
+        for before, after in pairs:
+            if before != after:  # most issues are the very same from one version to the next
+                changes.extend(_issue_changes(before, after, old_names, new_names, committed))
+    if "declined" in compared:
+        declined_pairs, declined_removed, declined_added = _pair(_items(old.get("declined")),
+                                                                 _items(new.get("declined")), "concern")
+        changes += [f'The person declined to address "{quote(_text(d.get("concern")))}"' for d in declined_added]
+        changes += [f'"{quote(_text(d.get("concern")))}" is no longer declined' for d in declined_removed]
+        changes += [f'Declined concern changed from "{quote(_text(a.get("concern")))}" to '
+                    f'"{quote(_text(b.get("concern")))}"' for a, b in declined_pairs if a != b]
+    if "sharing" in compared:
+        before_sharing, after_sharing = _keys(old.get("sharing")), _keys(new.get("sharing"))
+        changes += [f"{quote(new_names.get(k, k))} may now receive a copy" for k in after_sharing
+                    if k not in before_sharing]
+        changes += [f"{quote(old_names.get(k, k))} may no longer receive a copy" for k in before_sharing
+                    if k not in after_sharing]
+    if "strengths" in compared:
+        changes += _listed(old.get("strengths"), new.get("strengths"), "a strength")
+    if "people" in compared:
+        before_people, after_people = _mapping(old.get("people")), _mapping(new.get("people"))
+        changes += [f"Added {quote(new_names[k])} to the people in the plan" for k in after_people
+                    if k not in before_people]
+        changes += [f"Removed {quote(old_names[k])} from the people in the plan" for k in before_people
+                    if k not in after_people]
     if old.get("case_manager") != new.get("case_manager") and old_names["case_manager"] != new_names["case_manager"]:
         changes.append(f"Case manager changed from {quote(old_names['case_manager'])} "
                        f"to {quote(new_names['case_manager'])}")
-    changes += _signature_changes(old, new)
+    if "signatures" in compared:
+        changes += _signature_changes(old, new)
     others = list(_other_fields(old, new))
     if others:
         changes.append("Also changed: " + ", ".join(others))
@@ -627,6 +641,8 @@ class _Seen(dict[bytes, tuple[Any, bool]]):
         super().__init__()
         #: The values of each step's text parsed so far (an issue's is searched for an SSN whole).
         self.steps: dict[bytes, Any] = {}
+        #: What each top-level block read as in `_parse` (`_block`), by its text.
+        self.blocks: dict[bytes, tuple[str | None, Any, bool] | None] = {}
 
 
 def _value(text: bytes, seen: _Seen) -> Any:
@@ -636,7 +652,7 @@ def _value(text: bytes, seen: _Seen) -> Any:
         loaded = load_bytes(text, "history")
         decoded = loaded.text if loaded.text is not None else text.decode("utf-8", "replace")
         known = seen[text] = (loaded.document.data if loaded.document is not None else None,
-                              any(True for _ in pp010_no_ssn(decoded)))
+                              holds_ssn(decoded))
     if known[1]:
         seen.ssn = True
     return known[0]
@@ -672,7 +688,7 @@ def _issue(part: bytes, seen: _Seen) -> list[Any] | None:
 
 def _holds_ssn(text: bytes) -> bool:
     """Whether a part of a version, UTF-8 as the whole, holds something shaped like an SSN."""
-    return any(True for _ in pp010_no_ssn(text.decode("utf-8-sig")))
+    return holds_ssn(text.decode("utf-8-sig"))
 
 
 def _issues(block: bytes, seen: _Seen) -> list[Any] | None:
@@ -688,55 +704,93 @@ def _issues(block: bytes, seen: _Seen) -> list[Any] | None:
     parts = _items_at(first.group(1)).split(body[first.start():])
     issues = []
     for part in parts:
-        value = _issue(part, seen)
+        known = seen.get(part)  # most issues are the same from one version to the next
+        if known is None:
+            value = _issue(part, seen)
+        else:
+            value = known[0]
+            seen.ssn = seen.ssn or known[1]
         if not (isinstance(value, list) and len(value) == 1):
             return None
         issues.append(value[0])
     return issues
 
 
-def _parse(text: bytes, seen: _Seen) -> dict[str, Any] | None:
-    """A version of a plan as values. Consecutive versions share most of their text, so each
-    top-level field, and each issue, is parsed once per plan and reused while its text stays
-    the same; anything but plain top-level fields is parsed whole, as the checks parse it."""
+def _block(block: bytes, seen: _Seen) -> tuple[str | None, Any, bool] | None:
+    """What a top-level block of a version reads as: its field (None for comments alone) and
+    its value, with whether it holds an SSN; None if it is no plain field, when the version is
+    parsed whole. An `issues:` block is read one issue at a time."""
+    seen.ssn = False
+    issues = _issues(block, seen) if block.startswith(b"issues:") else None
+    value = {"issues": issues} if issues is not None else _value(block, seen)
+    if value is None and _comments_only(block):
+        return None, None, seen.ssn
+    if not (isinstance(value, dict) and len(value) == 1):
+        return None
+    ((key, field_value),) = value.items()
+    return key, field_value, seen.ssn
+
+
+#: What `_Seen.blocks` gives for a block not yet read.
+_UNREAD: Any = object()
+
+
+def _parse(text: bytes, seen: _Seen) -> tuple[dict[str, Any] | None, bool]:
+    """A version of a plan as values, and whether it holds an SSN. Consecutive versions share
+    most of their text, so each top-level field, and each issue, is parsed once per plan and
+    reused while its text stays the same; anything but plain top-level fields is parsed whole,
+    as the checks parse it."""
     if not text.startswith(b"---") and b"\n---" not in text and b"\n..." not in text:
-        seen.ssn = False
         data: dict[str, Any] = {}
+        ssn = False
+        blocks = seen.blocks
         for block in _TOP_LEVEL.split(text):
-            issues = _issues(block, seen) if block.startswith(b"issues:") else None
-            value = {"issues": issues} if issues is not None else _value(block, seen)
-            if value is None and _comments_only(block):
-                continue  # comments alone
-            if not (isinstance(value, dict) and len(value) == 1) or next(iter(value)) in data:
+            read = blocks.get(block, _UNREAD)
+            if read is _UNREAD:
+                read = blocks[block] = _block(block, seen)
+            if read is None:
                 break
-            data.update(value)
+            key, value, holds = read
+            ssn = ssn or holds
+            if key is None:
+                continue  # comments alone
+            if key in data:
+                break
+            data[key] = value
         else:
-            return data
+            return data, ssn
     seen.ssn = False
     whole = _value(text, seen)
-    return whole if isinstance(whole, dict) else None
+    return whole if isinstance(whole, dict) else None, seen.ssn
 
 
 def _load(text: bytes, seen: _Seen) -> _Loaded:
-    data = _parse(text, seen)
-    return _Loaded(data, seen.ssn)
+    return _Loaded(*_parse(text, seen))
+
+
+#: A line with something besides spaces and a comment.
+_NOT_A_COMMENT = re.compile(rb"^[ \t\r\x0b\x0c]*[^\s#]", re.M)
 
 
 def _comments_only(block: bytes) -> bool:
-    return all(not line.strip() or line.lstrip().startswith(b"#") for line in block.split(b"\n"))
+    return _NOT_A_COMMENT.search(block) is None
 
 
-def _seed(text: bytes, seen: _Seen) -> None:
-    """Parse a plan's first version whole, once, and note in `seen` the values of its fields,
-    issues and steps as `_parse` splits them, taken from the whole: one parse instead of one a
-    part. Only where every split is sure to fall where a field, an issue or a step begins (each
-    begins a line that the splits look for, so a part more than the whole has means a split
-    fell elsewhere): each part then reads, alone, as it does in the whole. A part holds
-    something shaped like an SSN only if the whole does, which is searched first."""
+def _seed(text: bytes, seen: _Seen, checked: Any = None) -> None:
+    """Parse a plan's first version whole, once (or take `checked`, the values the checks read
+    from these very bytes), and note in `seen` the values of its fields, issues and steps as
+    `_parse` splits them, taken from the whole: one parse instead of one a part. Only where
+    every split is sure to fall where a field, an issue or a step begins (each begins a line
+    that the splits look for, so a part more than the whole has means a split fell elsewhere):
+    each part then reads, alone, as it does in the whole. A part holds something shaped like an
+    SSN only if the whole does, which is searched first."""
     if text.startswith(b"---") or b"\n---" in text or b"\n..." in text:
         return
-    document = load_bytes(text, "history").document
-    whole = document.data if document is not None else None
+    if checked is None:
+        document = load_bytes(text, "history").document
+        whole, decoded = (document.data, document.text) if document is not None else (None, "")
+    else:
+        whole, decoded = checked, text.decode("utf-8-sig")
     if not isinstance(whole, dict):
         return
     keys = iter(whole)
@@ -751,11 +805,11 @@ def _seed(text: bytes, seen: _Seen) -> None:
         named.append((block, key))
     if next(keys, None) is not None:
         return
-    holds_ssn = _holds_ssn if any(True for _ in pp010_no_ssn(document.text)) else _holds_none
+    part_holds_ssn = _holds_ssn if holds_ssn(decoded) else _holds_none
     for block, key in named:
-        seen[block] = (None if key is None else {key: whole[key]}, holds_ssn(block))
+        seen[block] = (None if key is None else {key: whole[key]}, part_holds_ssn(block))
         if key == "issues" and isinstance(whole[key], list):
-            _seed_issues(block, whole[key], seen, holds_ssn)
+            _seed_issues(block, whole[key], seen, part_holds_ssn)
 
 
 def _holds_none(text: bytes) -> bool:
@@ -796,114 +850,118 @@ def _seed_issues(block: bytes, issues: list[Any], seen: _Seen, holds_ssn: Callab
 BATCH = 100
 
 
-def _digest(data: Any) -> bytes:
-    """A fingerprint of a plan's values, their types and their order: equal for equal plans
-    however they were parsed (marshal's format 2 records neither sharing nor interning)."""
-    return hashlib.blake2b(marshal.dumps(data, 2), digest_size=16).digest()
+class _Plan(NamedTuple):
+    """What working out one plan's history takes: its committed versions, newest first (their
+    texts come beside it), the plan as checked and the `fingerprint` of its bytes, and the day
+    of its changes not yet committed (None when it has none and a commit)."""
+
+    versions: list[_Blob]
+    #: The plan as checked, marshalled: plain values, which marshal writes five times faster
+    #: than pickle for the worker.
+    checked: bytes
+    fingerprint: bytes
+    changed: date | None
 
 
 @dataclass(frozen=True)
 class _Worked:
     """A plan's history worked out from its versions: what `HistoryReading.attach` gives it,
-    but for the settings and the day of the build. A worker takes the newest committed version
-    for the plan as it is now; `newest` is that version's `_digest`, which the plan as checked
-    must match (b"" when worked out from the plan as checked)."""
+    but for the settings."""
 
     history: PlanHistory
     found: list[tuple[str, Any]]
-    #: Each committed version's day and its open steps' due dates, newest first: the weekly figures.
-    dues: list[tuple[date, list[date]]]
-    newest: bytes = b""
+    #: Overdue steps at the end of each of the last `WEEKS` weeks (`PlanHistory.weekly_overdue`).
+    weekly: tuple[int, ...]
 
 
-def _parse_versions(versions: list[_Blob], texts: Iterator[bytes | None]) -> dict[str, _Loaded]:
-    """One plan's versions parsed, by blob; `texts` gives each version's text in turn."""
+def _parse_versions(plan: _Plan, current: dict[str, Any], texts: Iterator[bytes | None]) -> dict[str, _Loaded]:
+    """One plan's versions parsed, by blob; `texts` gives each version's text in turn. The
+    newest, when its bytes are those checked, is not parsed again: the checks' values are taken."""
     seen = _Seen()  # the texts of this plan's fields and issues parsed so far
     loaded: dict[str, _Loaded] = {}
-    for version in versions:
+    for version in plan.versions:
         text = next(texts)
         if text is not None and version.blob not in loaded:
             if not loaded:
-                _seed(text, seen)
+                _seed(text, seen, current if version is plan.versions[0] and plan.fingerprint
+                      and fingerprint(text) == plan.fingerprint else None)
             loaded[version.blob] = _load(text, seen)
     return loaded
 
 
-def _work_out(versions: list[_Blob], loaded: dict[str, _Loaded], current: dict[str, Any],
-              uncommitted: bool = False, changed: date | None = None) -> _Worked:
+def _work_out(plan: _Plan, current: dict[str, Any], loaded: dict[str, _Loaded], as_of: date | None) -> _Worked:
     """A plan's history from its committed versions (newest first) and the plan as it is now,
-    with that plan, changed on `changed`, as its newest version when it has changes not yet
-    committed or no commit at all."""
+    with that plan as its newest version when it has changes not yet committed or no commit
+    at all; with `as_of`, the weekly overdue figures up to that day."""
     unread = _Loaded(None, False)
-    entries = [(version.commit, loaded.get(version.blob, unread)) for version in reversed(versions)]
-    if uncommitted or not entries:
-        entries.append((_Commit("", changed or date.today(), "", "Not yet committed"), _Loaded(current, False)))
+    entries = [(version.commit, loaded.get(version.blob, unread)) for version in reversed(plan.versions)]
+    if plan.changed is not None:
+        entries.append((_Commit("", plan.changed, "", "Not yet committed"), _Loaded(current, False)))
     history, found = _plan_history(entries, current)
+    if as_of is None:
+        return _Worked(history, found, ())
     dues: dict[str, list[date]] = {}  # each version's open steps' due dates, in order
+    issues_seen: dict[int, tuple[list[date], int]] = {}  # by the issue, which `loaded` holds
     for blob, version in loaded.items():
-        dues[blob] = _open_dues(version.data) if version.data else []
-    return _Worked(history, found, [(version.commit.day, dues.get(version.blob, [])) for version in versions])
+        dues[blob] = _open_dues(version.data, issues_seen) if version.data else []
+    return _Worked(history, found, _weekly([(version.commit.day, dues.get(version.blob, []))
+                                            for version in plan.versions], as_of))
 
 
-def _work(plans: list[tuple[str, list[_Blob], list[bytes | None]]]) -> dict[str, _Worked]:
-    """Parse and compare the committed versions of `plans` (each plan's newest first, with their
-    texts), taking the newest for the plan as it is now: a worker's share. A plan whose newest
-    version is not a readable plan is left out."""
-    worked = {}
-    for key, versions, texts in plans:
-        loaded = _parse_versions(versions, iter(texts))
-        newest = loaded.get(versions[0].blob)
-        if newest is not None and newest.data is not None:
-            worked[key] = replace(_work_out(versions, loaded, newest.data), newest=_digest(newest.data))
+def _work(plans: list[tuple[_Plan, list[bytes | None]]], as_of: date | None) -> list[_Worked]:
+    """Parse and compare the versions of `plans` (each with its versions' texts): a worker's share."""
+    worked = []
+    for plan, texts in plans:
+        current = marshal.loads(plan.checked)
+        worked.append(_work_out(plan, current, _parse_versions(plan, current, iter(texts)), as_of))
     return worked
 
 
-def _work_everywhere(top: Path, plans: list[tuple[str, list[_Blob]]]) -> dict[str, _Worked]:
+def _work_everywhere(top: Path, plans: list[_Plan], as_of: date | None) -> list[_Worked]:
     """`_work` on every plan, their versions read here by one `git cat-file` (a worker's own
-    would undo the deltas of the versions that others read, and cost three times as much): for
-    a large caseload, in worker processes on every core, which run while the plans are checked,
-    given shares as they finish, so that the versions read are never all held at once."""
-    texts = _blob_texts(top, [version.blob for _, versions in plans for version in versions])
+    would undo the deltas of the versions that others read): for a large caseload, in worker
+    processes on every core, given shares as they are read, so that the versions read are never
+    all held at once."""
+    texts = _blob_texts(top, [version.blob for plan in plans for version in plan.versions])
     try:
-        shares = ([(key, versions, [next(texts) for _ in versions]) for key, versions in plans[start:start + BATCH]]
+        shares = ([(plan, [next(texts) for _ in plan.versions]) for plan in plans[start:start + BATCH]]
                   for start in range(0, len(plans), BATCH))
-        worked: dict[str, _Worked] = {}
+        worked: list[_Worked] = []
         cores = os.cpu_count() or 1
         if len(plans) < PARALLEL_FROM or cores < 2:
             for share in shares:
-                worked.update(_work(share))
+                worked += _work(share, as_of)
             return worked
         with ProcessPoolExecutor(max_workers=cores, mp_context=worker_context()) as pool:
-            running: deque[Future[dict[str, _Worked]]] = deque()
+            running: deque[Future[list[_Worked]]] = deque()
             for share in shares:
                 if len(running) == 2 * cores:
-                    worked.update(running.popleft().result())
-                running.append(pool.submit(_work, share))
+                    worked += running.popleft().result()
+                running.append(pool.submit(_work, share, as_of))
             for job in running:
-                worked.update(job.result())
+                worked += job.result()
         return worked
     finally:
         texts.close()
 
 
 class HistoryReading:
-    """The reading of the plans' history, begun at once in a thread (git runs, and for a large
-    caseload worker processes parse and compare the versions, while the plans are checked) and
-    collected by `attach`."""
+    """The reading of the plans' history: git is asked at once, in a thread, while the plans
+    are checked; `attach` then works out each plan's history (for a large caseload, in worker
+    processes), taking the plan as checked for its newest version."""
 
     def attach(self, files: Iterable[PlanFile], stale_after_days: int = 90, as_of: date | None = None) -> None:
         """Give each plan its history, and add what the history's rules find to its findings."""
         self._thread.join()
         plan_files = [plan_file for plan_file in files if plan_file.plan is not None]
-        worked = self._worked_for(plan_files)
+        worked = self._worked_for(plan_files, as_of)
         for plan_file, plan_worked in zip(plan_files, worked, strict=True):
             assert plan_file.plan is not None
             history, found = plan_worked.history, plan_worked.found
-            weekly = _weekly(plan_worked.dues, as_of) if as_of and isinstance(self._read, _Repository) else ()
             reasons = {entry["code"]: entry["reason"] for entry in plan_file.plan.get("acknowledged", [])}
             since_signed = next((what for kind, what in found if kind == "changed"), None)
             plan_file.history = replace(
-                history, stale_after_days=stale_after_days, weekly_overdue=weekly,
+                history, stale_after_days=stale_after_days, weekly_overdue=plan_worked.weekly,
                 changed_since_signed=_since_signed_words(since_signed)
                 if since_signed and ChangedSinceSigned.code not in reasons else "")
             plan_file.findings.extend(findings(plan_file.shown_as, found, plan_file.mark, reasons))
@@ -911,8 +969,6 @@ class HistoryReading:
     def __init__(self, plans: Path) -> None:
         self._plans = plans
         self._read: _Repository | str = "the history was not read"
-        #: Each plan's history as the workers found it, by its path in the repository.
-        self._worked: dict[str, _Worked] = {}
         self._keys: dict[Path, str | None] = {}
         self._thread = threading.Thread(target=self._run, name="planportal-history", daemon=True)
         self._thread.start()
@@ -924,8 +980,6 @@ class HistoryReading:
             read = read_repository(self._plans, files)
             if isinstance(read, _Repository):
                 self._keys.update(read.keys)
-                self._worked = _work_everywhere(read.top, [(key, versions) for key, versions in read.versions.items()
-                                                           if versions and key not in read.uncommitted])
             self._read = read
         except Exception as error:  # the last resort: the site is built, saying why there is no history
             self._read = f"the history could not be read ({_reason(error)})"
@@ -946,30 +1000,31 @@ class HistoryReading:
                 self._keys[path] = None
         return self._keys[path]
 
-    def _worked_for(self, plan_files: list[PlanFile]) -> list[_Worked]:
-        """Each plan's history. The workers' stands where the plan as checked is their newest
-        version; the others (a plan with changes not yet committed, or none committed) are worked
-        out here, their versions read by one `git cat-file`."""
+    def _worked_for(self, plan_files: list[PlanFile], as_of: date | None) -> list[_Worked]:
+        """Each plan's history, in the order of `plan_files`."""
         if isinstance(self._read, str):
-            return [_Worked(PlanHistory(missing=self._read), [], [])] * len(plan_files)
+            return [_Worked(PlanHistory(missing=self._read), [], ())] * len(plan_files)
         repository = self._read
+        outside = _Worked(PlanHistory(missing="the plan is outside the repository"), [],
+                          _weekly([], as_of) if as_of else ())
         worked: list[_Worked] = []
-        here: list[tuple[int, PlanFile, list[_Blob]]] = []  # the plans to work out here, where they go
+        plans: list[tuple[int, _Plan]] = []  # the plans to work out, and where they go
         for plan_file in plan_files:
             key = self._key(plan_file.path)
-            ready = self._worked.get(key) if key is not None else _Worked(
-                PlanHistory(missing="the plan is outside the repository"), [], [])
-            if ready is None or key is not None and ready.newest != _digest(plan_file.plan):
-                here.append((len(worked), plan_file, repository.versions.get(key or "", [])))
-            worked.append(ready or _Worked(PlanHistory(), [], []))
-        texts = _blob_texts(repository.top, [version.blob for _, _, versions in here for version in versions])
+            worked.append(outside)  # the place of its history, worked out below if it lies inside
+            if key is None:
+                continue
+            versions = repository.versions.get(key, [])
+            changed = _changed_on(plan_file.path) if key in repository.uncommitted or not versions else None
+            plans.append((len(worked) - 1, _Plan(versions, marshal.dumps(plan_file.plan), plan_file.fingerprint,
+                                                 changed)))
         try:
-            for at, plan_file, versions in here:
-                worked[at] = _work_out(versions, _parse_versions(versions, texts), plan_file.plan or {},
-                                       self._key(plan_file.path) in repository.uncommitted,
-                                       _changed_on(plan_file.path))
-        finally:
-            texts.close()
+            for (at, _), plan_worked in zip(plans, _work_everywhere(repository.top, [plan for _, plan in plans], as_of),
+                                            strict=True):
+                worked[at] = plan_worked
+        except Exception as error:  # the last resort: the site is built, saying why there is no history
+            self._read = f"the history could not be read ({_reason(error)})"
+            return [_Worked(PlanHistory(missing=self._read), [], ())] * len(plan_files)
         return worked
 
 
@@ -1050,10 +1105,11 @@ def _since_last_review(entries: list[tuple[_Commit, _Loaded]], current: dict[str
 WEEKS = 26
 
 
-def _open_dues(data: dict[str, Any]) -> list[date]:
+def _open_dues(data: dict[str, Any], issues_seen: dict[int, tuple[list[date], int]]) -> list[date]:
     """When each open step of an active plan is due, in order: a step is overdue on a day
     after it (the plan format's status, for a version that may not be valid): in an open
-    issue, neither done nor cancelled."""
+    issue, neither done nor cancelled. `issues_seen` keeps each issue's (`_issue_dues`) by the
+    issue, which the versions of a plan share while it is unchanged."""
     plan = _mapping(data.get("plan"))
     if plan.get("status", "active") != "active":
         return []
@@ -1063,19 +1119,40 @@ def _open_dues(data: dict[str, Any]) -> list[date]:
             review = add_one_year(date.fromisoformat(str(plan.get("date")))).isoformat()
         except ValueError:
             review = None
-    dues = []
+    dues: list[date] = []
+    at_review = 0
     for issue in _items(data.get("issues")):
-        if issue.get("status", "open") != "open":
-            continue
-        for step in _items(issue.get("strategies")):
-            target = step.get("target_date")
-            if step.get("status") in ("done", "cancelled") or target == "ongoing":
-                continue
-            try:
-                dues.append(date.fromisoformat(str(review if target == "annual-review" else target)))
-            except ValueError:
-                continue
+        known = issues_seen.get(id(issue))
+        if known is None:
+            known = issues_seen[id(issue)] = _issue_dues(issue)
+        dues += known[0]
+        at_review += known[1]
+    if at_review:
+        try:
+            dues += [date.fromisoformat(str(review))] * at_review
+        except ValueError:
+            pass
     return sorted(dues)
+
+
+def _issue_dues(issue: dict[str, Any]) -> tuple[list[date], int]:
+    """The days an issue's open steps are due, and how many are due at the annual review."""
+    dues: list[date] = []
+    at_review = 0
+    if issue.get("status", "open") != "open":
+        return dues, at_review
+    for step in _items(issue.get("strategies")):
+        target = step.get("target_date")
+        if step.get("status") in ("done", "cancelled") or target == "ongoing":
+            continue
+        if target == "annual-review":
+            at_review += 1
+            continue
+        try:
+            dues.append(date.fromisoformat(str(target)))
+        except ValueError:
+            continue
+    return dues, at_review
 
 
 def _started(data: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ keys and second documents are findings (`Unreadable`), never guesses.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import os
 import re
 import stat
@@ -106,6 +107,14 @@ class Loaded:
     document: Document | None
     text: str | None
     findings: list[Finding]
+    #: The `fingerprint` of the bytes read, when they were read from a file.
+    fingerprint: bytes = b""
+
+
+def fingerprint(raw: bytes) -> bytes:
+    """A short fingerprint of a file's bytes: the same bytes read elsewhere (a version of the
+    file in git) are known to be the file as loaded without being parsed again."""
+    return hashlib.blake2b(raw, digest_size=16).digest()
 
 
 class _Refused(Exception):
@@ -163,7 +172,9 @@ def load_file(path: Path, shown_as: str) -> Loaded:
     except (OSError, RuntimeError) as error:  # RuntimeError: a loop of links, before Python 3.13
         reason = getattr(error, "strerror", None) or error
         return Loaded(None, None, [Unreadable.file_unreadable.finding(shown_as, reason=reason)])
-    return load_bytes(raw, shown_as)
+    loaded = load_bytes(raw, shown_as)
+    loaded.fingerprint = fingerprint(raw)
+    return loaded
 
 
 def load_bytes(raw: bytes, shown_as: str) -> Loaded:
