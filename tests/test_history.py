@@ -336,6 +336,13 @@ SPLIT_PLAN = yaml.safe_dump(base_plan("H-8"), sort_keys=False)
     (SPLIT_PLAN.replace("Call the minister", f"Call the minister ({SSN})").encode(),
      SPLIT_PLAN.replace("Call the minister", f"Call the minister ({SSN})").replace("Buy a microwave",
                                                                                    "Buy a kettle").encode(), 5),
+    # a block scalar at the end of a field, of an issue's fields and of a step keeps its line break
+    (b'a: |\n  hello\nb: 1\n', b'a: |\n  hello\nb: 2\n', 0),
+    (b'a: |+\n  hello\n\nb: 1\n', b'a: |+\n  hello\n\nb: 2\n', 0),
+    (b'issues:\n- issue: x\n  goal: |\n    eat\n  strategies:\n  - action: a\n',
+     b'issues:\n- issue: x\n  goal: |\n    eat\n  strategies:\n  - action: b\n', 2),
+    (b'issues:\n- issue: x\n  strategies:\n  - action: |\n      a\n  - action: b\n',
+     b'issues:\n- issue: x\n  strategies:\n  - action: |\n      a\n  - action: c\n', 3),
 ])
 def test_versions_read_the_same_when_the_first_is_parsed_whole(first: bytes, later: bytes, noted: int) -> None:
     """A plan's first version is parsed whole (or taken from the checks, which parsed the same

@@ -618,7 +618,9 @@ class _Loaded:
 
 
 #: Where a top-level key starts: a line that starts with neither a space, a comment nor a list.
-_TOP_LEVEL = re.compile(rb"\n(?=[^\s#-])")
+#: Every split here falls after a line break, which stays with the part before it: a block
+#: scalar (`|`) at the end of a part keeps its last line break, as it does in the whole.
+_TOP_LEVEL = re.compile(rb"(?<=\n)(?=[^\s#-])")
 #: A line that starts a list's item, and how far it is indented.
 _ITEM = re.compile(rb"^( *)- ", re.M)
 #: How an issue's item starts: its fields begin after it.
@@ -628,7 +630,7 @@ _ISSUE_ITEM = re.compile(rb" *- +")
 @functools.cache
 def _items_at(indent: bytes) -> re.Pattern[bytes]:
     """Where each item of a list indented `indent` starts, after the first."""
-    return re.compile(rb"\n(?=" + indent + rb"- )")
+    return re.compile(rb"(?<=\n)(?=" + indent + rb"- )")
 
 
 class _Seen(dict[bytes, tuple[Any, bool]]):
@@ -674,7 +676,7 @@ def _issue(part: bytes, seen: _Seen) -> list[Any] | None:
     item = _ISSUE_ITEM.match(part) if part not in seen and len(part) <= MAX_BYTES else None
     if item is not None:
         column = b" " * item.end()  # where the issue's fields start
-        head, split, body = part.partition(b"\n" + column + b"strategies:\n")
+        head, split, body = _fields_and_steps(part, column)
         first = _ITEM.match(body)  # the first step, on the next line
         fields = _step(head, seen) if split and first is not None and first.group(1).startswith(column) else None
         if isinstance(fields, list) and len(fields) == 1 and isinstance(fields[0], dict) \
@@ -684,6 +686,13 @@ def _issue(part: bytes, seen: _Seen) -> list[Any] | None:
             if all(isinstance(step, list) and len(step) == 1 for step in steps):
                 seen[part] = ([{**fields[0], "strategies": [step[0] for step in steps]}], _holds_ssn(part))
     return _value(part, seen)  # parsed whole unless parsed by step
+
+
+def _fields_and_steps(issue: bytes, column: bytes) -> tuple[bytes, bytes, bytes]:
+    """An issue's text split at its `strategies:` key (fields begin at `column`): the fields
+    before it, with their last line break, the key, and the steps after it."""
+    head, split, steps = issue.partition(b"\n" + column + b"strategies:\n")
+    return (head + b"\n", split, steps) if split else (head, split, steps)
 
 
 def _holds_ssn(text: bytes) -> bool:
@@ -834,7 +843,7 @@ def _seed_issues(block: bytes, issues: list[Any], seen: _Seen, holds_ssn: Callab
                 or not isinstance(issue["strategies"], list):
             continue
         column = b" " * item.end()
-        head, split, steps_text = part.partition(b"\n" + column + b"strategies:\n")
+        head, split, steps_text = _fields_and_steps(part, column)
         step = _ITEM.match(steps_text)
         if not split or step is None or not step.group(1).startswith(column):
             continue
