@@ -107,7 +107,10 @@ def measure(command: list[str], cwd: Path, log: Path) -> Run:
     Its time is until it ends; its CPU time and largest process count the processes it left
     (the fork server and its workers) too, waited for once it ended."""
     _adopt_orphans()
-    environment = {**os.environ, "PLANPORTAL_AS_OF": AS_OF.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
+    # The projects lie inside this repository's own clone: git must not find it from them, or
+    # the build without history would read this repository's history for files it never holds.
+    environment = {**os.environ, "PLANPORTAL_AS_OF": AS_OF.isoformat(), "NO_MKDOCS_2_WARNING": "1",
+                   "GIT_CEILING_DIRECTORIES": str(WORK)}
     peak, done = [0], threading.Event()
     with log.open("w", encoding="utf-8") as output:
         started = time.perf_counter()
