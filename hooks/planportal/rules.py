@@ -182,10 +182,10 @@ def ssn_digits(found: str) -> str:
 def ssn_findings(text: str, document: Document | None, shown_as: str) -> list[Finding]:
     """A finding for each number shaped like an SSN, once: where the raw text holds it (comments
     included), and where only YAML's decoding makes one (`"\\x30\\x37\\x38-05-1120"`), at the
-    value or key that holds it."""
+    value or key that holds it. Each text is first asked `holds_ssn`, quick for one with none."""
     starts: list[int] = []  # found when first needed: almost every plan has no finding
     raw: list[tuple[Mark, str]] = []
-    for offset, found in pp010_no_ssn(text):
+    for offset, found in pp010_no_ssn(text) if holds_ssn(text) else ():
         starts = starts or line_starts(text)
         raw.append((offset_mark(starts, offset), ssn_digits(found)))
     marks = [mark for mark, _ in raw]
@@ -198,9 +198,10 @@ def _decoded_ssn_marks(document: Document, raw: list[tuple[Mark, str]]) -> list[
     """Where a decoded value or key holds an SSN that the raw text does not show in it.
     The texts are searched in one go, joined by line breaks, which no SSN pattern crosses."""
     parts = document.texts
-    hits = list(pp010_no_ssn("\n".join(text for _, _, text in parts)))
-    if not hits:
+    joined = "\n".join(text for _, _, text in parts)
+    if not holds_ssn(joined):
         return []
+    hits = list(pp010_no_ssn(joined))
     starts = [0]
     for _, _, text in parts[:-1]:
         starts.append(starts[-1] + len(text) + 1)
