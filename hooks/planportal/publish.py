@@ -71,14 +71,18 @@ class _Shells:
     manager: str
 
     def client_page(self, client_id: str, body: str) -> str:
-        return self.client.replace(SHELL_ID, client_id).replace(BODY_MARK, body, 1)
+        return _from_shell(self.client, client_id, body)
 
     def history_page(self, client_id: str, body: str) -> str:
-        return self.history.replace(SHELL_ID, client_id).replace(BODY_MARK, body, 1)
+        return _from_shell(self.history, client_id, body)
 
     def manager_page(self, slug: str, body: str) -> str:
-        return (self.manager.replace(_manager_title(SHELL_ID), _manager_title(slug)).replace(SHELL_ID, slug)
-                .replace(BODY_MARK, body, 1))
+        return _from_shell(self.manager.replace(_manager_title(SHELL_ID), _manager_title(slug)), slug, body)
+
+
+def _from_shell(shell: str, address: str, body: str) -> str:
+    """A page from a stand-in: its id (or address) first, then its body, which is never changed."""
+    return shell.replace(SHELL_ID, address).replace(BODY_MARK, body, 1)
 
 
 @dataclass(frozen=True)
