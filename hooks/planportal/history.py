@@ -713,12 +713,7 @@ def _issues(block: bytes, seen: _Seen) -> list[Any] | None:
     parts = _items_at(first.group(1)).split(body[first.start():])
     issues = []
     for part in parts:
-        known = seen.get(part)  # most issues are the same from one version to the next
-        if known is None:
-            value = _issue(part, seen)
-        else:
-            value = known[0]
-            seen.ssn = seen.ssn or known[1]
+        value = _issue(part, seen)
         if not (isinstance(value, list) and len(value) == 1):
             return None
         issues.append(value[0])
@@ -749,7 +744,7 @@ def _parse(text: bytes, seen: _Seen) -> tuple[dict[str, Any] | None, bool]:
     most of their text, so each top-level field, and each issue, is parsed once per plan and
     reused while its text stays the same; anything but plain top-level fields is parsed whole,
     as the checks parse it."""
-    if not text.startswith(b"---") and b"\n---" not in text and b"\n..." not in text:
+    if _plain_fields(text):
         data: dict[str, Any] = {}
         ssn = False
         blocks = seen.blocks
@@ -773,6 +768,12 @@ def _parse(text: bytes, seen: _Seen) -> tuple[dict[str, Any] | None, bool]:
     return whole if isinstance(whole, dict) else None, seen.ssn
 
 
+def _plain_fields(text: bytes) -> bool:
+    """Whether a version holds no document markers (`---`, `...`), which splitting it into
+    fields would cut through: else it is parsed whole."""
+    return not text.startswith(b"---") and b"\n---" not in text and b"\n..." not in text
+
+
 def _load(text: bytes, seen: _Seen) -> _Loaded:
     return _Loaded(*_parse(text, seen))
 
@@ -793,7 +794,7 @@ def _seed(text: bytes, seen: _Seen, checked: Any = None) -> None:
     that the splits look for, so a part more than the whole has means a split fell elsewhere):
     each part then reads, alone, as it does in the whole. A part holds something shaped like an
     SSN only if the whole does, which is searched first."""
-    if text.startswith(b"---") or b"\n---" in text or b"\n..." in text:
+    if not _plain_fields(text):
         return
     if checked is None:
         document = load_bytes(text, "history").document
@@ -1012,7 +1013,7 @@ class HistoryReading:
     def _worked_for(self, plan_files: list[PlanFile], as_of: date | None) -> list[_Worked]:
         """Each plan's history, in the order of `plan_files`."""
         if isinstance(self._read, str):
-            return [_Worked(PlanHistory(missing=self._read), [], ())] * len(plan_files)
+            return self._unavailable(len(plan_files))
         repository = self._read
         outside = _Worked(PlanHistory(missing="the plan is outside the repository"), [],
                           _weekly([], as_of) if as_of else ())
@@ -1033,8 +1034,13 @@ class HistoryReading:
                 worked[at] = plan_worked
         except Exception as error:  # the last resort: the site is built, saying why there is no history
             self._read = f"the history could not be read ({_reason(error)})"
-            return [_Worked(PlanHistory(missing=self._read), [], ())] * len(plan_files)
+            return self._unavailable(len(plan_files))
         return worked
+
+    def _unavailable(self, count: int) -> list[_Worked]:
+        """`count` plans' history when there is none: why, as read."""
+        assert isinstance(self._read, str)
+        return [_Worked(PlanHistory(missing=self._read), [], ())] * count
 
 
 def _changed_on(path: Path) -> date:
