@@ -33,6 +33,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -220,39 +221,90 @@ def _history_project_in_child(folder: Path, count: int) -> Path:
     return folder
 
 
-def bench(count: int, repeat: int, with_history: bool = False) -> Result:
+@dataclass(frozen=True)
+class _Projects:
+    """One size's projects: the plans, the floor, and (with `--history`) the versioned plans."""
+
+    count: int
+    folder: Path
+    plans: Path
+    floor: Path
+    versioned: Path | None
+
+
+def _projects(count: int, with_history: bool, set_aside: Path) -> _Projects:
+    """Write one size's projects; the last run's folder is moved into `set_aside`, not deleted."""
     folder = WORK / f"n{count}"
-    shutil.rmtree(folder, ignore_errors=True)
+    if folder.exists():
+        folder.rename(set_aside / folder.name)
     started = time.perf_counter()
     plans = generated_project(folder / "plans-project", count)
     floor = floor_project(folder / "floor-project", count)
     print(f"N={count}: wrote {count} plans and {count} floor pages in {time.perf_counter() - started:.1f} s")
+    versioned = None
     if with_history:
         started = time.perf_counter()
         versioned = _history_project_in_child(folder / "history-project", count)
         print(f"N={count}: committed ten versions of each plan in {time.perf_counter() - started:.1f} s")
+    return _Projects(count, folder, plans, floor, versioned)
+
+
+MKDOCS_BUILD = [sys.executable, "-m", "mkdocs", "build", "--clean", "-q", "-f", "mkdocs.yml", "-d"]
+
+
+def _fresh_rounds(projects: _Projects, repeat: int) -> dict[str, list[Run]]:
+    """`planportal validate`, then the builds into a folder that does not exist yet, as CI's
+    fresh clone builds: each round's into a new folder, none deleted until every round is over.
+    On ext4 without a journal (as on the machine of docs/performance.md), a new file skips
+    every inode freed in the last minute (six, before they are written back): a build right
+    after a site was deleted pays for that search, for three folders and three files a client."""
     planportal = str(Path(sys.executable).with_name("planportal"))
-    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--clean", "-q", "-f", "mkdocs.yml", "-d"]
-    runs: dict[str, list[Run]] = {"validate": [], "build": [], "fresh": [], "floor": [], "floor_fresh": [],
-                                  "history": []}
-    for _ in range(repeat):  # interleaved, so that a slow spell of the machine hits them all
-        runs["validate"].append(measure([planportal, "validate", "plans"], plans, folder / "validate.log"))
+    runs: dict[str, list[Run]] = {"validate": [], "fresh": [], "floor_fresh": [], "history": []}
+    folder = projects.folder
+    for round_ in range(repeat):  # interleaved, so that a slow spell of the machine hits them all
+        runs["validate"].append(measure([planportal, "validate", "plans"], projects.plans, folder / "validate.log"))
         summary = (folder / "validate.log").read_text(encoding="utf-8").strip().splitlines()[-1]
-        if summary != f"Checked {count} plan files: 0 errors, 0 warnings.":
+        if summary != f"Checked {projects.count} plan files: 0 errors, 0 warnings.":
             raise SystemExit(f"The synthetic plans are not all clean: {summary}")
-        for what, project in (("build", plans), ("floor", floor)):
-            runs[what].append(measure([*mkdocs, "site"], project, folder / f"{what}.log"))
-            shutil.rmtree(project / "fresh-site", ignore_errors=True)
-            runs[f"{what}_fresh" if what == "floor" else "fresh"].append(
-                measure([*mkdocs, "fresh-site"], project, folder / f"{what}-fresh.log"))
-        if with_history:
-            shutil.rmtree(versioned / "fresh-site", ignore_errors=True)
-            runs["history"].append(measure([*mkdocs, "fresh-site"], versioned, folder / "history.log"))
-    result = Result(count, *(Timings(tuple(runs[what]))
-                             for what in ("validate", "build", "fresh", "floor", "floor_fresh")),
-                    history=Timings(tuple(runs["history"])) if with_history else None)
-    _print(result)
-    return result
+        site = f"fresh-site-{round_}"
+        runs["fresh"].append(measure([*MKDOCS_BUILD, site], projects.plans, folder / "build-fresh.log"))
+        runs["floor_fresh"].append(measure([*MKDOCS_BUILD, site], projects.floor, folder / "floor-fresh.log"))
+        if projects.versioned is not None:
+            runs["history"].append(measure([*MKDOCS_BUILD, site], projects.versioned, folder / "history.log"))
+    return runs
+
+
+def _rebuild_rounds(projects: _Projects, repeat: int) -> dict[str, list[Run]]:
+    """The builds over the last build's site, which MkDocs empties first, as a bare `mkdocs
+    build` rebuilds: after every fresh round, since emptying a site slows the next new files."""
+    runs: dict[str, list[Run]] = {"build": [], "floor": []}
+    for project in (projects.plans, projects.floor):  # the last fresh round's site is the last site
+        (project / f"fresh-site-{repeat - 1}").rename(project / "site")
+    for _ in range(repeat):
+        for what, project in (("build", projects.plans), ("floor", projects.floor)):
+            runs[what].append(measure([*MKDOCS_BUILD, "site"], project, projects.folder / f"{what}.log"))
+    return runs
+
+
+def bench(sizes: list[int], repeat: int, with_history: bool = False) -> list[Result]:
+    """Every size's rounds into an empty folder first, then its rebuilds; the folders of the
+    last run are deleted only once all are measured."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    set_aside = Path(tempfile.mkdtemp(prefix=".last-run-", dir=WORK))
+    try:
+        projects = [_projects(count, with_history, set_aside) for count in sizes]
+        fresh = [_fresh_rounds(size, repeat) for size in projects]
+        rebuilt = [_rebuild_rounds(size, repeat) for size in projects]
+    finally:
+        shutil.rmtree(set_aside, ignore_errors=True)
+    results = []
+    for size, runs in zip(projects, [{**a, **b} for a, b in zip(fresh, rebuilt, strict=True)], strict=True):
+        result = Result(size.count, *(Timings(tuple(runs[what]))
+                                      for what in ("validate", "build", "fresh", "floor", "floor_fresh")),
+                        history=Timings(tuple(runs["history"])) if size.versioned is not None else None)
+        _print(result)
+        results.append(result)
+    return results
 
 
 def _print(result: Result) -> None:
@@ -437,6 +489,10 @@ def report(results: list[Result]) -> str:
         f"- Each command ran {repeat} time{'s' * (repeat != 1)}, interleaved with the others; the table gives",
         "  the median run, and in brackets the fastest and the slowest. A ratio to the floor is the",
         "  median of each round's ratio (build, then floor a moment later).",
+        "- The builds into an empty folder ran first, each into a new folder, and nothing was",
+        "  deleted until all had run: on ext4 without a journal, as here, a new file or folder",
+        "  skips every inode freed in the last minute (six, until they are written to disk), so a",
+        "  build just after a large site was deleted pays for that search (see below).",
         "- Times are wall-clock; **build CPU** is the user and system time of all the processes of",
         "  the build into an empty folder (checks and pages use every core, so it can exceed the",
         "  wall-clock time).",
@@ -477,7 +533,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"each N must be between 1 and {DISTINCT_NAMES}")
     if arguments.repeat < 1:
         parser.error("R must be at least 1")
-    results = [bench(n, arguments.repeat, arguments.history) for n in arguments.n]
+    results = bench(arguments.n, arguments.repeat, arguments.history)
     scaling = _scaling(results)
     if scaling is not None:
         print(f"build time(10,000) / time(2,000) = {scaling:.2f}")
