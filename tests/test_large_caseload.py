@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
 import threading
 from datetime import date
 from pathlib import Path
@@ -21,7 +23,7 @@ from conftest import AS_OF, EXAMPLE_PLANS, build_site, files_under, make_project
 from planportal import calendars, caseload, layout, render
 from planportal.caseload import PARALLEL_FROM, load_caseload
 from planportal.history import HistoryReading
-from planportal.publish import BATCH, LARGE_PRINT_CSS
+from planportal.publish import AHEAD, LARGE_PRINT_CSS
 from planportal.status import caseload_status
 from support import plans as synthetic
 from support.project import generated_project, with_plan_text_searched
@@ -57,10 +59,11 @@ def test_unchanged_files_are_not_checked_again_and_changes_are_seen(tmp_path: Pa
 
 @pytest.mark.parametrize("in_search", [False, True], ids=["pages-from-one", "every-page-by-mkdocs"])
 def test_a_large_caseload_builds_every_page_with_worker_processes(tmp_path: Path, in_search: bool) -> None:
-    count = PARALLEL_FROM + 10
-    # Two case managers of more plans each than a worker's job holds: their clients' pages are
-    # shared among jobs, and each one's own page made from all their plans.
-    project = generated_project(tmp_path / "project", count, plans_per_manager=2 * BATCH + 5)
+    count = max(PARALLEL_FROM, 2 * AHEAD) + 10
+    # Case managers of more plans each than a worker's job holds (its first, which it renders
+    # while MkDocs renders the stand-ins, or a later one): their clients' pages are shared
+    # among jobs, and each one's own page made from all their plans.
+    project = generated_project(tmp_path / "project", count, plans_per_manager=AHEAD + 5)
     if in_search:  # MkDocs must then render every client page, for the search index
         with_plan_text_searched(project)
     build = build_site(project, "--strict")
@@ -80,7 +83,7 @@ def test_a_large_caseload_builds_every_page_with_worker_processes(tmp_path: Path
     status = caseload_status(caseload, date.fromisoformat(AS_OF))
     assert render.index_page(status, []) in build.page("")
     managers = status.case_managers()
-    assert len(managers) > 1 and all(len(manager.plans) > BATCH for manager in managers)
+    assert len(managers) > 1 and all(len(manager.plans) > AHEAD for manager in managers[:-1])
     for manager in (managers[0], managers[-1]):
         assert render.case_manager_page(manager, status) in build.page(f"case-managers/{manager.slug}/")
         assert (build.site / layout.calendar_feed(manager.slug)).read_bytes() == calendars.calendar_feed(
@@ -130,6 +133,20 @@ def test_a_large_caseload_rebuilt_has_the_pages_it_writes_and_drops_the_rest(tmp
     second = build_site(project)
     assert second.returncode == 0, second.output
     assert files_under(clients) == {name: text for name, text in before.items() if not name.startswith(f"{gone}/")}
+
+
+def test_a_build_that_fails_while_the_workers_wait_for_the_stand_ins_stops_them(tmp_path: Path) -> None:
+    """The workers render their pages while MkDocs renders the stand-ins, then wait for them: a
+    page of the repository's own that stops the build before the stand-ins are rendered must
+    stop the workers too, or the build would never end."""
+    project = generated_project(tmp_path / "project", PARALLEL_FROM)
+    (project / "docs" / "broken.md").write_text("---\ntemplate: no-such-template.html\n---\n# Broken\n",
+                                                 encoding="utf-8")
+    environment = {**os.environ, "PLANPORTAL_AS_OF": AS_OF, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml")],
+                            capture_output=True, text=True, env=environment, timeout=120)
+    assert result.returncode != 0 and "no-such-template.html" in result.stdout + result.stderr
+    assert not (project / "site" / "clients").exists() or not list((project / "site" / "clients").iterdir())
 
 
 def test_no_worker_thread_outlives_the_checks(tmp_path: Path) -> None:

@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import html
 import json
+import multiprocessing
 import os
-from collections.abc import Callable, Iterator
+import queue
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from . import calendars, layout, render, spreadsheet
 from .caseload import PARALLEL_FROM, PlanFile, worker_context
@@ -34,6 +37,8 @@ from .status import CaseloadStatus, CaseManager, ManagerKey, PlanStatus, plan_st
 
 #: The most plans a worker job writes the pages of: few enough that the jobs share the cores evenly.
 BATCH = 50
+#: The most plans of a worker's first job, rendered while MkDocs renders the stand-in pages.
+AHEAD = 250
 LARGE_PRINT_CSS = Path(render.__file__).parent / "templates" / "large-print.css"
 #: Where a page's HTML goes in the page MkDocs renders. An h1, so that the theme adds no title
 #: of its own; escaped plan text cannot hold one.
@@ -134,50 +139,91 @@ def _render_case_manager(files: list[PlanFile], slug: str, context: _Context) ->
     return render.case_manager_page(replace(manager, slug=slug), caseload, directory_urls=context.directory_urls)
 
 
-def _write_share(files: list[PlanFile], slugs: dict[ManagerKey, str], context: _Context, shells: _Shells, *,
-                 clients: bool, managers: bool) -> None:
+def _write_share(files: list[PlanFile], slugs: dict[ManagerKey, str], context: _Context,
+                 shells: Callable[[], _Shells], *, clients: bool, managers: bool) -> None:
     """A share of the pages made from the stand-ins: with `clients`, each client's page,
     large-print copy and history page; with `managers`, the page and calendar feed of each case
-    manager of `files`, which hold all of their plans. Each client's files are written with
-    their folder opened once."""
+    manager of `files`, which hold all of their plans. Every page is rendered before `shells`
+    is asked for the stand-ins, which a worker may wait for while MkDocs renders them; then
+    each client's files are written with their folder opened once."""
     statuses = [plan_status(plan_file, context.as_of, context.agency) for plan_file in files]
     directory_urls = context.directory_urls
+    #: Each file, and what goes in it: its body, with the stand-in to put it in (or None: standalone).
+    rendered: list[tuple[str, str, Callable[[_Shells, str, str], str] | None, str]] = []
+    if clients:
+        for status in statuses:
+            client_id = status.client_id
+            page, large_print = _plan_pages(status, slugs[status.case_manager], context)
+            history = render.history_page(status.plan, status.plan_file.history, directory_urls=directory_urls)
+            rendered += [(layout.client(client_id).file, page, _Shells.client_page, client_id),
+                         (layout.large_print(client_id).file, large_print, None, client_id),
+                         (layout.history(client_id).file, history, _Shells.history_page, client_id)]
+    if managers:
+        caseload = CaseloadStatus(context.as_of, statuses, context.agency)
+        for manager in caseload.case_managers():
+            manager = replace(manager, slug=slugs[(manager.name, manager.agency)])
+            page = render.case_manager_page(manager, caseload, directory_urls=directory_urls)
+            rendered += [(layout.case_manager(manager.slug).file, page, _Shells.manager_page, manager.slug),
+                         (layout.calendar_feed(manager.slug), calendars.calendar_feed(
+                             manager, context.as_of, first_names=context.first_names), None, manager.slug)]
+    stand_ins = shells()
+    write_files(context.site, ((path, body if put_in is None else put_in(stand_ins, address, body))
+                               for path, body, put_in, address in rendered))
 
-    def written() -> Iterator[tuple[str, str | bytes]]:
-        if clients:
-            for status in statuses:
-                client_id = status.client_id
-                page, large_print = _plan_pages(status, slugs[status.case_manager], context)
-                yield layout.client(client_id).file, shells.client_page(client_id, page)
-                yield layout.large_print(client_id).file, large_print
-                history = render.history_page(status.plan, status.plan_file.history, directory_urls=directory_urls)
-                yield layout.history(client_id).file, shells.history_page(client_id, history)
-        if managers:
-            caseload = CaseloadStatus(context.as_of, statuses, context.agency)
-            for manager in caseload.case_managers():
-                manager = replace(manager, slug=slugs[(manager.name, manager.agency)])
-                page = render.case_manager_page(manager, caseload, directory_urls=directory_urls)
-                yield layout.case_manager(manager.slug).file, shells.manager_page(manager.slug, page)
-                yield layout.calendar_feed(manager.slug), calendars.calendar_feed(
-                    manager, context.as_of, first_names=context.first_names)
 
-    write_files(context.site, written())
+# --- in a worker process ------------------------------------------------------------------
+# The workers begin their jobs while MkDocs renders the stand-ins; the stand-ins reach each
+# worker once, through the queue the pool was started with, when MkDocs has rendered them.
+
+class _Arrival:
+    """In a worker process: where the stand-ins arrive (set as the worker starts), and the
+    stand-ins once they have."""
+
+    queue: Any = None
+    shells: _Shells | None = None
 
 
-def _shares(managers: list[CaseManager]) -> list[tuple[list[PlanStatus], bool, bool]]:
+_arrival = _Arrival()
+
+
+def _await_shells_from(arriving: Any) -> None:
+    _arrival.queue = arriving
+
+
+def _shells_arrived() -> _Shells:
+    """The stand-ins, waited for. None sent instead means the build failed: the job ends with
+    an error, and the worker with the pool. Should the build's process be gone (killed), no
+    one is left to end the worker: it ends itself."""
+    build = multiprocessing.parent_process()
+    while _arrival.shells is None:
+        try:
+            sent = _arrival.queue.get(timeout=1)
+        except queue.Empty:
+            if build is not None and not build.is_alive():
+                os._exit(1)
+            continue
+        if sent is None:
+            raise RuntimeError("The build stopped before the stand-in pages were rendered.")
+        _arrival.shells = sent
+    return _arrival.shells
+
+
+def _shares(managers: list[CaseManager], first: int = 0) -> list[tuple[list[PlanStatus], bool, bool]]:
     """The pages' jobs, as (plans, clients, managers) for `_write_share`: whole case managers'
     plans, up to BATCH a job, whose pages the job writes with the managers' own. A case
     manager with more has their clients' pages in jobs of BATCH and their own page in a job
-    with all their plans."""
+    with all their plans. The `first` jobs take up to AHEAD plans: each worker renders their
+    pages while MkDocs renders the stand-ins."""
     shares: list[tuple[list[PlanStatus], bool, bool]] = []
     gathered: list[PlanStatus] = []
     for manager in managers:
-        if len(manager.plans) > BATCH:
-            shares += [(manager.plans[start:start + BATCH], True, False)
-                       for start in range(0, len(manager.plans), BATCH)]
+        most = AHEAD if len(shares) < first else BATCH
+        if len(manager.plans) > most:
+            shares += [(manager.plans[start:start + most], True, False)
+                       for start in range(0, len(manager.plans), most)]
             shares.append((manager.plans, False, True))
             continue
-        if len(gathered) + len(manager.plans) > BATCH:
+        if len(gathered) + len(manager.plans) > most:
             shares.append((gathered, True, True))
             gathered = []
         gathered += manager.plans
@@ -226,16 +272,19 @@ class GeneratedPage:
     searchable: bool = True
 
 
-def _workers(plans: int, every_core: bool) -> ProcessPoolExecutor | None:
-    """Worker processes for the pages of a large caseload, or None for a small one (or one
-    core): on every core when MkDocs renders the stand-in pages alone, on each but MkDocs' when
-    it renders them all. The first job compiles the templates while the plans are checked."""
-    cores = os.cpu_count() or 1
-    if plans < PARALLEL_FROM or cores < 2:
-        return None
-    pool = ProcessPoolExecutor(max_workers=cores if every_core else cores - 1, mp_context=worker_context())
+def _workers(every_core: bool, shells: Any) -> ProcessPoolExecutor:
+    """Worker processes for the pages of a large caseload: on every core when MkDocs renders
+    the stand-in pages alone (which reach them through the queue `shells`), on each but
+    MkDocs' when it renders them all. The first job compiles the templates while the plans
+    are checked."""
+    pool = ProcessPoolExecutor(max_workers=_cores() if every_core else _cores() - 1, mp_context=worker_context(),
+                               initializer=_await_shells_from, initargs=(shells,))
     pool.submit(render.compile_templates)
     return pool
+
+
+def _cores() -> int:
+    return os.cpu_count() or 1
 
 
 class PageProducer:
@@ -253,7 +302,12 @@ class PageProducer:
         #: MkDocs renders every client, history and case-manager page (the search index reads
         #: them) or only the stand-ins.
         self.every_page = search_plan_text
-        self._pool = _workers(plans, every_core=not search_plan_text)
+        #: Worker processes for a large caseload (not for a small one, nor on one core), and
+        #: how the stand-ins reach them: they begin before MkDocs renders them.
+        parallel = plans >= PARALLEL_FROM and _cores() > 1
+        self._stand_ins = worker_context().Queue() if parallel and not search_plan_text else None
+        self._stand_ins_sent = False
+        self._pool = _workers(not search_plan_text, self._stand_ins) if parallel else None
         self._css = LARGE_PRINT_CSS.read_text(encoding="utf-8")
         self._html: dict[str, Callable[[], str]] = {}
         self._late: set[str] = set()
@@ -289,6 +343,7 @@ class PageProducer:
             listed += [(SHELL_PAGE, _client_title(SHELL_ID), lambda: BODY_MARK),
                        (HISTORY_SHELL_PAGE, _history_title(SHELL_ID), lambda: BODY_MARK),
                        (MANAGER_SHELL_PAGE, _manager_title(SHELL_ID), lambda: BODY_MARK)]
+            self._start_writing()
         listed.append((layout.INDEX.source, "Caseload",
                        lambda: render.index_page(caseload, warnings, directory_urls=self._directory_urls)))
         self._html = {source: html for source, _, html in listed}
@@ -337,17 +392,34 @@ class PageProducer:
                                                self._shells[MANAGER_SHELL_PAGE]))
         return output
 
+    def _start_writing(self) -> None:
+        """The workers' jobs, begun as soon as the pages are listed: each renders its pages
+        while MkDocs renders the stand-ins, then waits for them to write the pages."""
+        if self._pool is None:
+            return
+        slugs = self._slugs()
+        for plans, clients, managers in _shares(self._managers, first=_cores()):
+            self._jobs.append(self._pool.submit(_write_share, [plan.plan_file for plan in plans], slugs,
+                                                self._context, _shells_arrived, clients=clients, managers=managers))
+
+    def _slugs(self) -> dict[ManagerKey, str]:
+        return {(manager.name, manager.agency): manager.slug for manager in self._managers}
+
     def _write_from_shells(self, shells: _Shells) -> None:
         """Every client's page, large-print copy and history page, and every case manager's
-        page and calendar feed: by the workers, a share each job, or here."""
-        slugs = {(manager.name, manager.agency): manager.slug for manager in self._managers}
+        page and calendar feed: written here, or by the workers, which the stand-ins are sent."""
         if self._pool is None:
-            _write_share([plan.plan_file for plan in self._caseload.plans], slugs, self._context, shells,
-                         clients=True, managers=True)
-            return
-        for plans, clients, managers in _shares(self._managers):
-            self._jobs.append(self._pool.submit(_write_share, [plan.plan_file for plan in plans], slugs,
-                                                self._context, shells, clients=clients, managers=managers))
+            _write_share([plan.plan_file for plan in self._caseload.plans], self._slugs(), self._context,
+                         lambda: shells, clients=True, managers=True)
+        else:
+            self._send_stand_ins(shells)
+
+    def _send_stand_ins(self, shells: _Shells | None) -> None:
+        """The stand-ins to each worker (one copy each), or None: the build stopped."""
+        if self._stand_ins is not None and not self._stand_ins_sent:
+            for _ in range(_cores()):
+                self._stand_ins.put(shells)
+            self._stand_ins_sent = True
 
     def _write_files(self) -> None:
         """The files beside the pages that MkDocs renders: `caseload.csv` and, when MkDocs
@@ -364,6 +436,8 @@ class PageProducer:
         workers to exit (left to the interpreter's exit, Python 3.11 may write to the pool's
         closed wake-up pipe), and remove MkDocs' stand-in pages."""
         try:
+            if not self.every_page and len(self._shells) != 3:
+                raise RuntimeError("MkDocs did not render the stand-in pages the others are made from.")
             self._write_files()
             for job in self._jobs:
                 job.result()
@@ -371,15 +445,19 @@ class PageProducer:
                 self._pool.shutdown(wait=True)
                 self._pool = None
             if not self.every_page:
-                if len(self._shells) != 3:
-                    raise RuntimeError("MkDocs did not render the stand-in pages the others are made from.")
                 remove_tree(self._site, layout.client(SHELL_ID).folder)
                 remove_tree(self._site, layout.case_manager(SHELL_ID).folder)
         finally:
             self.close()
 
     def close(self) -> None:
-        """Stop the workers: at the end of a build, or at once when it failed."""
+        """Stop the workers: at the end of a build, or at once when it failed (the workers
+        waiting for the stand-ins are told that none will come)."""
         if self._pool is not None:
+            self._send_stand_ins(None)
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+        if self._stand_ins is not None:  # what the workers have not read is of no use
+            self._stand_ins.cancel_join_thread()
+            self._stand_ins.close()
+            self._stand_ins = None
