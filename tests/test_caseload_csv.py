@@ -102,6 +102,7 @@ def test_the_spreadsheet_and_feeds_are_never_written_through_a_link(tmp_path: Pa
     for planted in ("caseload.csv", "case-managers/marie-dubois/calendar.ics"):
         (site / planted).symlink_to(outside)
     producer = PageProducer(site, len(caseload.files), search_plan_text=True, directory_urls=True)
+    producer.start(caseload.publishable, status.as_of, status.default_agency)
     producer.pages(status, [])
     producer.finish()
     assert outside.read_text(encoding="utf-8") == "not the site's"
@@ -112,6 +113,7 @@ def test_the_spreadsheet_and_feeds_are_never_written_through_a_link(tmp_path: Pa
     (site / "case-managers" / "marie-dubois").rmdir()
     (site / "case-managers" / "marie-dubois").symlink_to(tmp_path, target_is_directory=True)
     producer = PageProducer(site, len(caseload.files), search_plan_text=True, directory_urls=True)
+    producer.start(caseload.publishable, status.as_of, status.default_agency)
     producer.pages(status, [])
     with pytest.raises(OSError, match="marie-dubois"):
         producer.finish()

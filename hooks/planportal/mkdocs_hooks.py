@@ -247,6 +247,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     if stopping:
         raise PluginError(f"{len(stopping)} warning{'s' * (len(stopping) != 1)} in the plans (listed above), and "
                           "extra.planportal.fail_on_warnings is true; fix or acknowledge them, or set it to false.")
+    build.producer.start(caseload.publishable, build.as_of, build.settings.agency)
     _add_help(files, config)
     status = build.status = caseload_status(caseload, build.as_of, build.settings.agency)
     warnings = [f for f in findings if not f.is_error]

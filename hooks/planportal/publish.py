@@ -33,7 +33,9 @@ from . import calendars, layout, render, spreadsheet
 from .caseload import PARALLEL_FROM, PlanFile, worker_context
 from .findings import Finding
 from .safefiles import read_file, remove_tree, write_file, write_files
-from .status import CaseloadStatus, CaseManager, ManagerKey, PlanStatus, plan_status
+from .plan import Plan
+from .status import (CaseloadStatus, CaseManager, ManagerKey, PlanStatus, case_manager_slugs, manager_key,
+                     plan_status)
 
 #: The most plans a worker job writes the pages of: few enough that the jobs share the cores evenly.
 BATCH = 50
@@ -208,25 +210,24 @@ def _shells_arrived() -> _Shells:
     return _arrival.shells
 
 
-def _shares(managers: list[CaseManager], first: int = 0) -> list[tuple[list[PlanStatus], bool, bool]]:
-    """The pages' jobs, as (plans, clients, managers) for `_write_share`: whole case managers'
-    plans, up to BATCH a job, whose pages the job writes with the managers' own. A case
-    manager with more has their clients' pages in jobs of BATCH and their own page in a job
-    with all their plans. The `first` jobs take up to AHEAD plans: each worker renders their
-    pages while MkDocs renders the stand-ins."""
-    shares: list[tuple[list[PlanStatus], bool, bool]] = []
-    gathered: list[PlanStatus] = []
-    for manager in managers:
+def _shares(groups: list[list[PlanFile]], first: int = 0) -> list[tuple[list[PlanFile], bool, bool]]:
+    """The pages' jobs, as (plans, clients, managers) for `_write_share`, from the plans of each
+    case manager: whole case managers' plans, up to BATCH a job, whose pages the job writes
+    with the managers' own. A case manager with more has their clients' pages in jobs of BATCH
+    and their own page in a job with all their plans. The `first` jobs take up to AHEAD plans:
+    each worker renders their pages while MkDocs renders the stand-ins."""
+    shares: list[tuple[list[PlanFile], bool, bool]] = []
+    gathered: list[PlanFile] = []
+    for plans in groups:
         most = AHEAD if len(shares) < first else BATCH
-        if len(manager.plans) > most:
-            shares += [(manager.plans[start:start + most], True, False)
-                       for start in range(0, len(manager.plans), most)]
-            shares.append((manager.plans, False, True))
+        if len(plans) > most:
+            shares += [(plans[start:start + most], True, False) for start in range(0, len(plans), most)]
+            shares.append((plans, False, True))
             continue
-        if len(gathered) + len(manager.plans) > most:
+        if len(gathered) + len(plans) > most:
             shares.append((gathered, True, True))
             gathered = []
-        gathered += manager.plans
+        gathered += plans
     if gathered:
         shares.append((gathered, True, True))
     return shares
@@ -317,14 +318,30 @@ class PageProducer:
         #: The stand-in pages, as MkDocs rendered them, by their source.
         self._shells: dict[str, str] = {}
 
+    def start(self, plans: list[PlanFile], as_of: date, default_agency: str) -> None:
+        """Begin with the plans to publish, as soon as they are known: the workers' jobs start
+        now, each rendering its share of the pages made from the stand-ins while the plans'
+        status is worked out here and MkDocs renders the stand-ins, then waiting for them."""
+        self._context = _Context(as_of, default_agency, self._css, self._site, self._directory_urls,
+                                 self._calendar_first_names)
+        if self._pool is None or self.every_page:
+            return
+        keys = [manager_key(Plan(plan_file.plan), default_agency) for plan_file in plans]
+        slugs = case_manager_slugs(keys)
+        groups: dict[ManagerKey, list[PlanFile]] = {}
+        for plan_file, key in zip(plans, keys, strict=True):
+            groups.setdefault(key, []).append(plan_file)
+        for share, clients, managers in _shares(list(groups.values()), first=_cores()):
+            self._jobs.append(self._pool.submit(_write_share, share, slugs, self._context, _shells_arrived,
+                                                clients=clients, managers=managers))
+
     def pages(self, caseload: CaseloadStatus, warnings: list[Finding]) -> list[GeneratedPage]:
-        """The pages MkDocs must render, in the order it should: the stand-ins (or every client,
-        history and case-manager page) first, the index (which needs every plan, rendered here
-        while the workers write the others) last. Where the HTML goes in late, the theme's work
-        on a page overlaps with the workers rendering it."""
+        """The pages MkDocs must render (once `start` has begun with the same plans), in the
+        order it should: the stand-ins (or every client, history and case-manager page) first,
+        the index (which needs every plan, rendered here while the workers write the others)
+        last. Where the HTML goes in late, the theme's work on a page overlaps with the workers
+        rendering it."""
         self._caseload = caseload
-        self._context = _Context(caseload.as_of, caseload.default_agency, self._css, self._site,
-                                 self._directory_urls, self._calendar_first_names)
         self._managers = caseload.case_managers()
         late = not self.every_page  # the search index reads a page's content before the theme runs
         listed: list[tuple[str, str, Callable[[], str]]] = []
@@ -343,7 +360,6 @@ class PageProducer:
             listed += [(SHELL_PAGE, _client_title(SHELL_ID), lambda: BODY_MARK),
                        (HISTORY_SHELL_PAGE, _history_title(SHELL_ID), lambda: BODY_MARK),
                        (MANAGER_SHELL_PAGE, _manager_title(SHELL_ID), lambda: BODY_MARK)]
-            self._start_writing()
         listed.append((layout.INDEX.source, "Caseload",
                        lambda: render.index_page(caseload, warnings, directory_urls=self._directory_urls)))
         self._html = {source: html for source, _, html in listed}
@@ -392,24 +408,12 @@ class PageProducer:
                                                self._shells[MANAGER_SHELL_PAGE]))
         return output
 
-    def _start_writing(self) -> None:
-        """The workers' jobs, begun as soon as the pages are listed: each renders its pages
-        while MkDocs renders the stand-ins, then waits for them to write the pages."""
-        if self._pool is None:
-            return
-        slugs = self._slugs()
-        for plans, clients, managers in _shares(self._managers, first=_cores()):
-            self._jobs.append(self._pool.submit(_write_share, [plan.plan_file for plan in plans], slugs,
-                                                self._context, _shells_arrived, clients=clients, managers=managers))
-
-    def _slugs(self) -> dict[ManagerKey, str]:
-        return {(manager.name, manager.agency): manager.slug for manager in self._managers}
-
     def _write_from_shells(self, shells: _Shells) -> None:
         """Every client's page, large-print copy and history page, and every case manager's
         page and calendar feed: written here, or by the workers, which the stand-ins are sent."""
         if self._pool is None:
-            _write_share([plan.plan_file for plan in self._caseload.plans], self._slugs(), self._context,
+            slugs = {(manager.name, manager.agency): manager.slug for manager in self._managers}
+            _write_share([plan.plan_file for plan in self._caseload.plans], slugs, self._context,
                          lambda: shells, clients=True, managers=True)
         else:
             self._send_stand_ins(shells)

@@ -74,6 +74,13 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
+def manager_key(plan: Plan, default_agency: str) -> ManagerKey:
+    """Who a plan's case manager is: their name (spaces as one) at their agency, the plan's or
+    else the site's."""
+    return (" ".join(plan.case_manager["name"].split()),
+            " ".join((plan.case_manager.get("agency") or default_agency).split()))
+
+
 def case_manager_slugs(managers: Iterable[ManagerKey]) -> dict[ManagerKey, str]:
     """Each case manager's address, `case-managers/<slug>/`: the name transliterated; where two
     managers' slugs collide, each gets its agency as a suffix and, failing that, a short digest
@@ -136,8 +143,7 @@ class PlanStatus:
 
     @property
     def case_manager(self) -> ManagerKey:
-        """Who the case manager is: their name (spaces as one) at their agency."""
-        return (" ".join(self.plan.case_manager["name"].split()), " ".join(self.agency.split()))
+        return manager_key(self.plan, self.agency)
 
     @property
     def warnings(self) -> list[Any]:
