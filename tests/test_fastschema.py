@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from conftest import RULE_FIXTURES
 
-from planportal.check import SCHEMA_PATH, schema_accepts, validator
+from planportal.check import schema_accepts, validator
+from planportal.plan import SCHEMA_PATH
 from planportal.fastschema import compile_schema
 from planportal.loader import load_file
 from support.plans import synthetic_plan

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from planportal.caseload import load_caseload
-from planportal.check import SCHEMA_PATH
+from planportal.plan import SCHEMA_PATH
 from support.plans import plan_text, synthetic_plan, write_plans
 
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

@@ -15,7 +15,7 @@ from conftest import EXAMPLE_PLANS, PLANPORTAL, REPOSITORY, Build, RunCli, build
 from support.html import Element, parse
 
 from planportal import layout
-from planportal.check import SCHEMA_PATH
+from planportal.plan import SCHEMA_PATH
 from planportal.mkdocs_hooks import HELP, SETTING_NAMES, Settings
 from planportal.repository import SCHEMA_COPY, package_version
 

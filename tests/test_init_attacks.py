@@ -16,7 +16,7 @@ import yaml
 from conftest import RunCli, build_site
 from support.html import parse
 
-from planportal.check import SCHEMA_PATH
+from planportal.plan import SCHEMA_PATH
 from planportal.repository import SCHEMA_COPY
 
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .check import check_loaded
 from .findings import Dates, Finding, Message, OneFilePerClient, SameName, Schema, Unreadable, quote
 from .loader import Mark, Path_, load_file, not_a_file, special_file
 
@@ -144,6 +143,8 @@ _UNPUBLISHABLE = frozenset(rule.code for rule in (Unreadable, Schema, Dates))
 def check_file(path: Path, shown_as: str) -> PlanFile:
     """Load and check one file. Should the checker itself fail on it, that is a finding on
     this file alone: the others are still checked and reported."""
+    from .check import check_loaded  # here: the process that only gathers the workers' outcomes never needs it
+
     try:
         loaded = load_file(path, shown_as)
         outcome = PlanFile(path, shown_as, findings=check_loaded(loaded, shown_as, path.stem),
@@ -174,7 +175,7 @@ def worker_context() -> multiprocessing.context.BaseContext:
     """How worker processes start: forked from a server process that has imported the checks
     once, never from a process that may run `mkdocs serve`'s threads or hold every plan."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])  # only the first call, before the server starts, counts
+    context.set_forkserver_preload([__name__, f"{__package__}.check"])  # only before the server starts
     return context
 
 

@@ -22,10 +22,10 @@ from . import rules
 from .fastschema import compile_schema
 from .findings import WARNING_CODES, Finding, Message, Schema, Violation, quote
 from .loader import Document, Loaded, Mark, Path_, line_starts
+from .plan import SCHEMA_PATH
 from .rules import field_name
 
 #: A link to schema/plan.schema.json, so that a wheel (as pre-commit installs it) carries the schema.
-SCHEMA_PATH = Path(__file__).parent / "plan.schema.json"
 
 
 @cache

@@ -14,7 +14,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from pathlib import Path
 from typing import Any
+
+#: The plan format's JSON Schema, as the package holds it.
+SCHEMA_PATH = Path(__file__).parent / "plan.schema.json"
 
 #: Who may be named as responsible without being defined under `people`.
 RESERVED_KEYS = ("client", "case_manager")

@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import calendars, layout, render, spreadsheet
+from . import layout, render, spreadsheet
 from .caseload import PARALLEL_FROM, PlanFile, worker_context
 from .findings import Finding
 from .safefiles import read_file, remove_tree, write_file, write_files
@@ -148,6 +148,8 @@ def _write_share(files: list[PlanFile], slugs: dict[ManagerKey, str], context: _
     manager of `files`, which hold all of their plans. Every page is rendered before `shells`
     is asked for the stand-ins, which a worker may wait for while MkDocs renders them; then
     each client's files are written with their folder opened once."""
+    from . import calendars  # here: a large caseload's feeds are written by the workers alone
+
     statuses = [plan_status(plan_file, context.as_of, context.agency) for plan_file in files]
     directory_urls = context.directory_urls
     #: Each file, and what goes in it: its body, with the stand-in to put it in (or None: standalone).
@@ -431,6 +433,8 @@ class PageProducer:
         rendered every page, while the workers may still be writing others."""
         write_file(self._site, layout.CASELOAD_CSV, spreadsheet.caseload_csv(self._caseload))
         if self.every_page:
+            from . import calendars  # here: a large caseload's feeds are written by the workers alone
+
             for manager in self._managers:
                 write_file(self._site, layout.calendar_feed(manager.slug), calendars.calendar_feed(
                     manager, self._caseload.as_of, first_names=self._calendar_first_names))

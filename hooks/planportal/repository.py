@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from importlib.metadata import version
 from pathlib import Path
 
-from .check import SCHEMA_PATH
+from .plan import SCHEMA_PATH
 from .safefiles import create_file, write_file
 
 #: The copy of the schema, relative to the repository (beside mkdocs.yml).
