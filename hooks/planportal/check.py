@@ -13,7 +13,6 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from functools import cache
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from jsonschema import Draft202012Validator, ValidationError
