@@ -293,9 +293,10 @@ def _cores() -> int:
 class PageProducer:
     """Every generated page of one build: a page per client (with its history page), per case
     manager and the caseload index, each client's large-print copy, and the files beside them
-    (the caseload as a spreadsheet, each case manager's calendar feed). `pages()` says what MkDocs must
-    render, `content()` and `post_page()` fill them in, `finish()` waits for the last page
-    written, and `close()` (also on a failed build) stops the workers."""
+    (the caseload as a spreadsheet, each case manager's calendar feed). `start()` begins with
+    the plans to publish, `pages()` says what MkDocs must render, `content()` and `post_page()`
+    fill them in, `finish()` waits for the last page written, and `close()` (also on a failed
+    build) stops the workers."""
 
     def __init__(self, site: Path, plans: int, *, search_plan_text: bool, directory_urls: bool,
                  calendar_first_names: bool = False) -> None:
