@@ -19,7 +19,7 @@ import pytest
 import yaml
 from conftest import Build, build_site, make_project
 
-from planportal import history
+from planportal import caseload, history
 from planportal.caseload import PARALLEL_FROM, load_caseload
 from planportal.history import HistoryReading, _Loaded, _meaning, _Seen, _seed, _load, describe
 from planportal.loader import fingerprint, load_bytes
@@ -312,7 +312,7 @@ def test_workers_give_the_history_one_process_gives(tmp_path: Path, monkeypatch:
                 for plan_file in files]
 
     by_workers = attached()
-    monkeypatch.setattr(history, "PARALLEL_FROM", count + 1)
+    monkeypatch.setattr(caseload, "PARALLEL_FROM", count + 1)  # the checks and the history alike in this process
     assert attached() == by_workers
     assert len(by_workers) == count and all(h.available and len(h.versions) >= 3 for _, h, _ in by_workers)
     assert {name for name, _, found in by_workers if any("PP106" in f for f in found)} == {hidden.name, shown.name}

@@ -171,6 +171,17 @@ def _identity(data: Any) -> tuple[str, str, str] | None:
     return None
 
 
+def cores() -> int:
+    """How many processes run at once on this machine: as many workers as that."""
+    return os.cpu_count() or 1
+
+
+def in_workers(count: int) -> bool:
+    """Whether `count` plans are worth worker processes: from PARALLEL_FROM on, with more than
+    one core. The checks, the history and the pages decide alike."""
+    return count >= PARALLEL_FROM and cores() > 1
+
+
 def worker_context() -> multiprocessing.context.BaseContext:
     """How worker processes start: forked from a server process that has imported the checks
     once, never from a process that may run `mkdocs serve`'s threads or hold every plan."""
@@ -212,7 +223,7 @@ class CaseloadCheck:
         todo = [item for item, key in zip(readable, self._keys, strict=True) if key is None or key not in _checked]
         self._pool: ProcessPoolExecutor | None = None
         self._fresh: Iterator[PlanFile]
-        if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        if in_workers(len(todo)):
             self._pool = ProcessPoolExecutor(mp_context=worker_context())
             self._fresh = self._pool.map(_check_pair, todo, chunksize=32)
         else:  # checked here, in `result()`

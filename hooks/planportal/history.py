@@ -33,7 +33,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .caseload import PARALLEL_FROM, PlanFile, worker_context
+from .caseload import PlanFile, cores, in_workers, worker_context
 from .findings import ChangedSinceSigned, Finding, NumberInHistory, quote
 from .loader import MAX_BYTES, fingerprint, load_bytes
 from .plan import add_one_year
@@ -945,15 +945,14 @@ def _work_everywhere(top: Path, plans: list[_Plan], as_of: date | None) -> list[
         shares = ([(plan, [next(texts) for _ in plan.versions]) for plan in plans[start:start + BATCH]]
                   for start in range(0, len(plans), BATCH))
         worked: list[_Worked] = []
-        cores = os.cpu_count() or 1
-        if len(plans) < PARALLEL_FROM or cores < 2:
+        if not in_workers(len(plans)):
             for share in shares:
                 worked += _work(share, as_of)
             return worked
-        with ProcessPoolExecutor(max_workers=cores, mp_context=worker_context()) as pool:
+        with ProcessPoolExecutor(max_workers=cores(), mp_context=worker_context()) as pool:
             running: deque[Future[list[_Worked]]] = deque()
             for share in shares:
-                if len(running) == 2 * cores:
+                if len(running) == 2 * cores():
                     worked += running.popleft().result()
                 running.append(pool.submit(_work, share, as_of))
             for job in running:

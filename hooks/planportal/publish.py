@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from . import layout, render, spreadsheet
-from .caseload import PARALLEL_FROM, PlanFile, worker_context
+from .caseload import PlanFile, cores, in_workers, worker_context
 from .findings import Finding
 from .safefiles import read_file, remove_tree, write_file, write_files
 from .plan import Plan
@@ -280,14 +280,10 @@ def _workers(every_core: bool, shells: Any) -> ProcessPoolExecutor:
     the stand-in pages alone (which reach them through the queue `shells`), on each but
     MkDocs' when it renders them all. The first job compiles the templates while the plans
     are checked."""
-    pool = ProcessPoolExecutor(max_workers=_cores() if every_core else _cores() - 1, mp_context=worker_context(),
+    pool = ProcessPoolExecutor(max_workers=cores() if every_core else cores() - 1, mp_context=worker_context(),
                                initializer=_await_shells_from, initargs=(shells,))
     pool.submit(render.compile_templates)
     return pool
-
-
-def _cores() -> int:
-    return os.cpu_count() or 1
 
 
 class PageProducer:
@@ -308,7 +304,7 @@ class PageProducer:
         self.every_page = search_plan_text
         #: Worker processes for a large caseload (not for a small one, nor on one core), and
         #: how the stand-ins reach them: they begin before MkDocs renders them.
-        parallel = plans >= PARALLEL_FROM and _cores() > 1
+        parallel = in_workers(plans)
         self._stand_ins = worker_context().Queue() if parallel and not search_plan_text else None
         self._stand_ins_sent = False
         self._pool = _workers(not search_plan_text, self._stand_ins) if parallel else None
@@ -334,7 +330,7 @@ class PageProducer:
         groups: dict[ManagerKey, list[PlanFile]] = {}
         for plan_file, key in zip(plans, keys, strict=True):
             groups.setdefault(key, []).append(plan_file)
-        for share, clients, managers in _shares(list(groups.values()), first=_cores()):
+        for share, clients, managers in _shares(list(groups.values()), first=cores()):
             self._jobs.append(self._pool.submit(_write_share, share, slugs, self._context, _shells_arrived,
                                                 clients=clients, managers=managers))
 
@@ -424,7 +420,7 @@ class PageProducer:
     def _send_stand_ins(self, shells: _Shells | None) -> None:
         """The stand-ins to each worker (one copy each), or None: the build stopped."""
         if self._stand_ins is not None and not self._stand_ins_sent:
-            for _ in range(_cores()):
+            for _ in range(cores()):
                 self._stand_ins.put(shells)
             self._stand_ins_sent = True
 
