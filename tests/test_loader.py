@@ -10,7 +10,7 @@ from conftest import valid_plan_text
 
 from planportal.check import check_loaded
 from planportal.findings import Finding
-from planportal.loader import MAX_BYTES, Loaded, Mark, load_bytes, load_file
+from planportal.loader import MAX_BYTES, Loaded, Mark, load_bytes, load_file, load_values
 
 
 def load(text: str | bytes) -> Loaded:
@@ -252,6 +252,19 @@ def test_load_file_reads_what_load_bytes_reads(tmp_path: Path) -> None:
     loaded = load_file(path, "OK-valid.yaml")
     assert loaded.findings == [] and loaded.document is not None
     assert loaded.document.data == load(valid_plan_text()).document.data  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("raw", [
+    valid_plan_text().encode("utf-8"), b"\xef\xbb\xbfkey: no\nother: 12\n", b"key: 1\nkey: 2\n", b"a: &x 1\nb: *x\n",
+    b"a: 1\n---\nb: 2\n", b"a: [1\n", b"key: caf\xe9\n", b"a: 1\n" + b"#" * MAX_BYTES, b"", b"- a\n- b\n",
+])
+def test_load_values_reads_the_values_and_the_text_that_load_bytes_reads(raw: bytes) -> None:
+    """The history reads earlier versions without findings or the list of texts, as the checks
+    would read them: the same values (None where they find a problem) and the same text."""
+    loaded = load_bytes(raw, "plan.yaml")
+    values, text = load_values(raw)
+    assert values == (loaded.document.data if loaded.document is not None else None)
+    assert text == (loaded.text if loaded.text is not None else raw.decode("utf-8", "replace"))
 
 
 @pytest.mark.parametrize(("text", "says"), [

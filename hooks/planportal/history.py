@@ -35,7 +35,7 @@ from typing import Any, NamedTuple
 
 from .caseload import PlanFile, cores, in_workers, worker_context
 from .findings import ChangedSinceSigned, Finding, NumberInHistory, quote
-from .loader import MAX_BYTES, fingerprint, load_bytes
+from .loader import MAX_BYTES, fingerprint, load_values
 from .plan import add_one_year
 from .rules import holds_ssn
 
@@ -660,10 +660,8 @@ def _value(text: bytes, seen: _Seen) -> Any:
     """The YAML `text` as values, parsed (and searched for an SSN) once per plan."""
     known = seen.get(text)
     if known is None:
-        loaded = load_bytes(text, "history")
-        decoded = loaded.text if loaded.text is not None else text.decode("utf-8", "replace")
-        known = seen[text] = (loaded.document.data if loaded.document is not None else None,
-                              holds_ssn(decoded))
+        values, decoded = load_values(text)
+        known = seen[text] = (values, holds_ssn(decoded))
     if known[1]:
         seen.ssn = True
     return known[0]
@@ -672,8 +670,7 @@ def _value(text: bytes, seen: _Seen) -> Any:
 def _step(text: bytes, seen: _Seen) -> Any:
     """A step's YAML `text` as values, parsed once per plan."""
     if text not in seen.steps:
-        document = load_bytes(text, "history").document
-        seen.steps[text] = document.data if document is not None else None
+        seen.steps[text] = load_values(text)[0]
     return seen.steps[text]
 
 
@@ -809,8 +806,7 @@ def _seed(text: bytes, seen: _Seen, checked: Any = None) -> None:
     if not _plain_fields(parts):
         return
     if checked is None:
-        document = load_bytes(text, "history").document
-        whole, decoded = (document.data, document.text) if document is not None else (None, "")
+        whole, decoded = load_values(text)
     else:
         whole, decoded = checked, text.decode("utf-8-sig")
     if not isinstance(whole, dict):

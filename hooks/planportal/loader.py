@@ -40,6 +40,7 @@ MAX_VALUES = 5000
 #: YAML breaks lines at CR LF, CR, LF, NEL and the Unicode line and paragraph separators.
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _INTEGER = re.compile(r"[-+]?(0|[1-9][0-9]{0,17})")
+_INTEGER_STARTS = "-+0123456789"  # most texts are not searched for one
 _NULLS = {"", "~", "null"}
 _BOOLEANS = {"true": True, "false": False}
 
@@ -197,6 +198,23 @@ def load_bytes(raw: bytes, shown_as: str) -> Loaded:
     return Loaded(document, text, [])
 
 
+def load_values(raw: bytes) -> tuple[Any, str]:
+    """What `load_bytes` reads as the values of `raw` (None where it would find a problem), and
+    the text decoded (with U+FFFD for bytes that are not UTF-8): for the earlier versions of a
+    plan, which need neither findings nor the list of their texts."""
+    if len(raw) <= MAX_BYTES:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+        else:
+            try:
+                return _build(text), text
+            except (_Refused, yaml.YAMLError):
+                return None, text
+    return None, raw.decode("utf-8", "replace")
+
+
 def line_starts(text: str) -> list[int]:
     """Where each line begins, breaking lines where YAML does, so marks agree with the parser's."""
     return [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
@@ -241,14 +259,16 @@ def _build(text: str, positions: _Positions | None = None, texts: list[Text] | N
     or value, with its path (the text rules and the search for SSNs read them)."""
     parser = _Parser(text)
     try:
-        return _values(parser.get_event, positions, [] if texts is None else texts)
+        return _values(parser.get_event, positions, texts)
     finally:
         parser.dispose()
 
 
-def _values(next_event: Callable[[], Any], positions: _Positions | None, texts: list[Text]) -> Any:
+def _values(next_event: Callable[[], Any], positions: _Positions | None, texts: list[Text] | None) -> Any:
     """The loop at the heart of loading: it runs for every value of every plan, so its state
-    lives in local variables rather than in objects."""
+    lives in local variables rather than in objects. Paths are made only for `positions` or
+    `texts`."""
+    with_paths = positions is not None or texts is not None
     data: Any = None
     values = documents = 0
     # The open container, its path, whether it is a mapping and the key awaiting its value;
@@ -266,7 +286,8 @@ def _values(next_event: Callable[[], Any], positions: _Positions | None, texts: 
                 _refuse_node(event)
             if is_map and key is None:
                 key = _key(event, container)
-                texts.append(((*path, key), True, key))
+                if texts is not None:
+                    texts.append(((*path, key), True, key))
                 if positions is not None:
                     positions.key_marks[(*path, key)] = _mark(event)
                     positions.spans[((*path, key), True)] = _span(event)
@@ -277,7 +298,7 @@ def _values(next_event: Callable[[], Any], positions: _Positions | None, texts: 
                     value = None
                 elif value in _BOOLEANS:
                     value = _BOOLEANS[value]
-                elif _INTEGER.fullmatch(value):
+                elif value[:1] in _INTEGER_STARTS and _INTEGER.fullmatch(value):
                     value = int(value)
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             if event.anchor is not None or event.tag is not None:
@@ -303,16 +324,16 @@ def _values(next_event: Callable[[], Any], positions: _Positions | None, texts: 
             continue
         # Place the value in its container.
         if is_map:
-            value_path = (*path, key)
+            value_path = (*path, key) if with_paths else path
             container[key] = value
             key = None
         elif container is not None:
-            value_path = (*path, len(container))
+            value_path = (*path, len(container)) if with_paths else path
             container.append(value)
         else:
             value_path = ()
             data = value
-        if type(value) is str:
+        if texts is not None and type(value) is str:
             texts.append((value_path, False, value))
         if positions is not None:
             positions.marks[value_path] = _mark(event)
