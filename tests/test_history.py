@@ -376,3 +376,30 @@ def test_the_newest_version_is_the_plan_as_checked_when_its_bytes_are_the_same()
         loaded = history._parse_versions(history._Plan([newest], b"", print_, None), checked, iter([text]))
         assert loaded[newest.blob] == _Loaded(checked, False)
         assert (loaded[newest.blob].data["issues"][0] is checked["issues"][0]) is taken
+
+
+def test_a_reader_of_versions_asks_in_rounds_and_is_replaced_after_a_share_that_failed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker keeps one `git cat-file` for all its shares. It asks for a few versions at a time
+    (here two), so the questions never fill the pipe while git waits; and a share that stopped
+    halfway leaves answers unread, so the next share gets a reader of its own, in step."""
+    project = tmp_path / "project"
+    (project / "plans").mkdir(parents=True)
+    git(project, "init", "-q")
+    texts = [f"version: {number}\n".encode() for number in range(5)]
+    blobs = [subprocess.run(["git", "-C", str(project), "hash-object", "-w", "--stdin"], input=text, check=True,
+                            capture_output=True, env=GIT_ENVIRONMENT).stdout.decode().strip() for text in texts]
+    monkeypatch.setattr(history._Versions, "ASKED_AT_ONCE", 2)
+    versions = history._worker_versions(project)
+    try:
+        assert list(versions.texts([*blobs, "0" * 40])) == [*texts, None]  # a version git lacks is None
+        halfway = versions.texts(blobs)
+        assert next(halfway) == texts[0]
+        halfway.close()
+        assert history._worker_versions(project) is not versions
+        assert list(history._worker_versions(project).texts(blobs[::-1])) == texts[::-1]
+    finally:
+        for reader in history._in_this_worker.values():
+            reader.close()
+        history._in_this_worker.clear()
+        versions.close()

@@ -1,10 +1,11 @@
 """Each plan's history, read from git once per build: its versions, what changed in each, and
 the rules that need it (`ChangedSinceSigned`, `NumberInHistory` in `findings`).
 
-Git is asked twice for the whole plan folder, never once a file: one `git log --raw` pass
-names every commit that touched a plan and the blob of each version (following a plan moved
-or renamed within the folder), and one `git cat-file --batch` reads those blobs. Once the plans
-are checked, the versions are parsed and compared (for a large caseload, in worker processes);
+Git is asked for the whole plan folder, never once a file: one `git log --raw` pass names
+every commit that touched a plan and the blob of each version (following a plan moved or
+renamed within the folder), and a `git cat-file --batch` reads those blobs (one kept open by
+each worker process, for a large caseload). Once the plans are checked, the versions are
+parsed and compared (for a large caseload, in worker processes);
 the plan as checked stands for its newest version when their bytes are the same. Without
 git, outside a repository or in a shallow clone there is no history: the build goes on, and
 says why and how to get it. A plan changed but not committed has that change as its newest
@@ -24,12 +25,12 @@ import re
 import subprocess
 import threading
 from bisect import bisect_left
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from difflib import SequenceMatcher
+from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -215,39 +216,57 @@ def _log(top: Path, pathspec: str) -> Iterator[tuple[_Commit, list[tuple[str, st
         yield commit, changes
 
 
-def _blob_texts(top: Path, blobs: list[str]) -> Iterator[bytes | None]:
-    """The text of each blob in turn (None for one git lacks, as in a partial clone), read by
-    one `git cat-file --batch` as it writes them: the whole history is never held at once."""
-    if not blobs:
-        return
-    process = subprocess.Popen([*_GIT, "-C", str(top), "cat-file", "--batch"], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    assert process.stdin is not None and process.stdout is not None
-    request = "".join(f"{blob}\n" for blob in blobs).encode("ascii")
+class _Versions:
+    """The texts of plans' versions, read by one `git cat-file --batch` kept open: in a worker
+    process, for every share it works out (`_worker_versions`), so that the texts never pass
+    through the build's process."""
 
-    def ask(stdin: Any = process.stdin) -> None:  # while the answers are read, or both would wait
-        try:
-            stdin.write(request)
-            stdin.close()
-        except OSError:
-            pass
+    #: How many versions are asked for before their answers are read: few enough that the
+    #: questions fit in the pipe to git, which would otherwise wait for its answers to be read
+    #: while the rest of the questions wait for it.
+    ASKED_AT_ONCE = 1000
 
-    asking = threading.Thread(target=ask, daemon=True)
-    asking.start()
-    answers = process.stdout
-    try:
-        for _ in blobs:
-            header = answers.readline().split()
-            if len(header) < 3 or header[1] != b"blob":
-                yield None
-                continue
-            text = answers.read(int(header[2]))
-            answers.read(1)
-            yield text
-    finally:
-        answers.close()
-        asking.join()
-        process.wait()
+    def __init__(self, top: Path) -> None:
+        self._git = subprocess.Popen([*_GIT, "-C", str(top), "cat-file", "--batch"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        #: How many of the versions asked for are not yet read: left so by a share that failed,
+        #: the next share's answers would be out of step.
+        self.unread = 0
+
+    def texts(self, blobs: list[str]) -> Iterator[bytes | None]:
+        """The text of each blob in turn (None for one git lacks, as in a partial clone), as
+        they are needed: a share's versions are never all held at once."""
+        assert self._git.stdin is not None and self._git.stdout is not None
+        questions, answers = self._git.stdin, self._git.stdout
+        self.unread = len(blobs)
+        for start in range(0, len(blobs), self.ASKED_AT_ONCE):
+            asked = blobs[start:start + self.ASKED_AT_ONCE]
+            questions.write("".join(f"{blob}\n" for blob in asked).encode("ascii"))
+            questions.flush()
+            for _ in asked:
+                header = answers.readline().split()
+                text = answers.read(int(header[2]) + 1)[:-1] if len(header) == 3 and header[1] == b"blob" else None
+                self.unread -= 1
+                yield text
+
+    def close(self) -> None:
+        for pipe in (self._git.stdin, self._git.stdout):
+            if pipe is not None:
+                pipe.close()
+        self._git.wait()
+
+
+#: The worker process's own `_Versions`, by the top of the repository.
+_in_this_worker: dict[Path, _Versions] = {}
+
+
+def _worker_versions(top: Path) -> _Versions:
+    """This worker process's reader of the versions under `top`, opened by its first share (and
+    anew after a share that failed); git ends with the process, which closes the pipe."""
+    versions = _in_this_worker.get(top)
+    if versions is None or versions.unread:
+        versions = _in_this_worker[top] = _Versions(top)
+    return versions
 
 
 def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
@@ -926,40 +945,33 @@ def _work_out(plan: _Plan, current: dict[str, Any], loaded: dict[str, _Loaded], 
                                             for version in plan.versions], as_of))
 
 
-def _work(plans: list[tuple[_Plan, list[bytes | None]]], as_of: date | None) -> list[_Worked]:
-    """Parse and compare the versions of `plans` (each with its versions' texts): a worker's share."""
+def _work(top: Path, plans: list[_Plan], as_of: date | None) -> list[_Worked]:
+    """A worker's share: `_work_with` this process's reader of the versions."""
+    return _work_with(_worker_versions(top), plans, as_of)
+
+
+def _work_with(versions: _Versions, plans: list[_Plan], as_of: date | None) -> list[_Worked]:
+    """Read, parse and compare the versions of `plans`."""
+    texts = versions.texts([version.blob for plan in plans for version in plan.versions])
     worked = []
-    for plan, texts in plans:
+    for plan in plans:
         current = marshal.loads(plan.checked)
-        worked.append(_work_out(plan, current, _parse_versions(plan, current, iter(texts)), as_of))
+        worked.append(_work_out(plan, current, _parse_versions(plan, current, texts), as_of))
     return worked
 
 
 def _work_everywhere(top: Path, plans: list[_Plan], as_of: date | None) -> list[_Worked]:
-    """`_work` on every plan, their versions read here by one `git cat-file` (a worker's own
-    would undo the deltas of the versions that others read): for a large caseload, in worker
-    processes on every core, given shares as they are read, so that the versions read are never
-    all held at once."""
-    texts = _blob_texts(top, [version.blob for plan in plans for version in plan.versions])
-    try:
-        shares = ([(plan, [next(texts) for _ in plan.versions]) for plan in plans[start:start + BATCH]]
-                  for start in range(0, len(plans), BATCH))
-        worked: list[_Worked] = []
-        if not in_workers(len(plans)):
-            for share in shares:
-                worked += _work(share, as_of)
-            return worked
-        with ProcessPoolExecutor(max_workers=cores(), mp_context=worker_context()) as pool:
-            running: deque[Future[list[_Worked]]] = deque()
-            for share in shares:
-                if len(running) == 2 * cores():
-                    worked += running.popleft().result()
-                running.append(pool.submit(_work, share, as_of))
-            for job in running:
-                worked += job.result()
-        return worked
-    finally:
-        texts.close()
+    """The history of every plan: for a large caseload, in worker processes on every core, a
+    share of `BATCH` plans at a time, each reading its versions from git itself."""
+    if not in_workers(len(plans)):
+        versions = _Versions(top)
+        try:
+            return _work_with(versions, plans, as_of)
+        finally:
+            versions.close()
+    shares = [plans[start:start + BATCH] for start in range(0, len(plans), BATCH)]
+    with ProcessPoolExecutor(max_workers=cores(), mp_context=worker_context()) as pool:
+        return [worked for share in pool.map(_work, repeat(top), shares, repeat(as_of)) for worked in share]
 
 
 class HistoryReading:
