@@ -913,16 +913,20 @@ class _Worked:
 
 def _parse_versions(plan: _Plan, current: dict[str, Any], texts: Iterator[bytes | None]) -> dict[str, _Loaded]:
     """One plan's versions parsed, by blob; `texts` gives each version's text in turn. The
-    newest, when its bytes are those checked, is not parsed again: the checks' values are taken."""
+    newest, when its bytes are those checked, is not parsed again: it is the plan as checked."""
     seen = _Seen()  # the texts of this plan's fields and issues parsed so far
     loaded: dict[str, _Loaded] = {}
     for version in plan.versions:
         text = next(texts)
-        if text is not None and version.blob not in loaded:
-            if not loaded:
-                _seed(text, seen, current if version is plan.versions[0] and plan.fingerprint
-                      and fingerprint(text) == plan.fingerprint else None)
-            loaded[version.blob] = _load(text, seen)
+        if text is None or version.blob in loaded:
+            continue
+        if not loaded:
+            checked = version is plan.versions[0] and plan.fingerprint and fingerprint(text) == plan.fingerprint
+            _seed(text, seen, current if checked else None)
+            if checked:
+                loaded[version.blob] = _Loaded(current, holds_ssn(text.decode("utf-8-sig")))
+                continue
+        loaded[version.blob] = _load(text, seen)
     return loaded
 
 
