@@ -184,9 +184,11 @@ def in_workers(count: int) -> bool:
 
 def worker_context() -> multiprocessing.context.BaseContext:
     """How worker processes start: forked from a server process that has imported the checks
-    once, never from a process that may run `mkdocs serve`'s threads or hold every plan."""
+    and the history's comparisons once, never from a process that may run `mkdocs serve`'s
+    threads or hold every plan."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__, f"{__package__}.check"])  # only before the server starts
+    preloaded = [__name__, f"{__package__}.check", f"{__package__}.history"]
+    context.set_forkserver_preload(preloaded)  # only before the server starts
     return context
 
 
