@@ -10,6 +10,7 @@ import copy
 import os
 import re
 import subprocess
+import threading
 from datetime import date
 from html import unescape
 from pathlib import Path
@@ -378,28 +379,36 @@ def test_the_newest_version_is_the_plan_as_checked_when_its_bytes_are_the_same()
         assert (loaded[newest.blob].data["issues"][0] is checked["issues"][0]) is taken
 
 
-def test_a_reader_of_versions_asks_in_rounds_and_is_replaced_after_a_share_that_failed(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A worker keeps one `git cat-file` for all its shares. It asks for a few versions at a time
-    (here two), so the questions never fill the pipe while git waits; and a share that stopped
-    halfway leaves answers unread, so the next share gets a reader of its own, in step."""
+def test_versions_are_asked_for_in_rounds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker reads its share's versions from a `git cat-file` of its own, asking for a few at a
+    time (here two), so that the questions never fill the pipe while git waits for its answers
+    to be read. A version git lacks (as in a partial clone) reads as None."""
     project = tmp_path / "project"
-    (project / "plans").mkdir(parents=True)
-    git(project, "init", "-q")
+    git(tmp_path, "init", "-q", str(project))
     texts = [f"version: {number}\n".encode() for number in range(5)]
     blobs = [subprocess.run(["git", "-C", str(project), "hash-object", "-w", "--stdin"], input=text, check=True,
                             capture_output=True, env=GIT_ENVIRONMENT).stdout.decode().strip() for text in texts]
     monkeypatch.setattr(history._Versions, "ASKED_AT_ONCE", 2)
-    versions = history._worker_versions(project)
-    try:
-        assert list(versions.texts([*blobs, "0" * 40])) == [*texts, None]  # a version git lacks is None
-        halfway = versions.texts(blobs)
-        assert next(halfway) == texts[0]
-        halfway.close()
-        assert history._worker_versions(project) is not versions
-        assert list(history._worker_versions(project).texts(blobs[::-1])) == texts[::-1]
-    finally:
-        for reader in history._in_this_worker.values():
-            reader.close()
-        history._in_this_worker.clear()
-        versions.close()
+    with history._Versions(project) as versions:
+        assert list(versions.texts([*blobs, "0" * 40, blobs[0]])) == [*texts, None, texts[0]]
+        assert list(versions.texts(blobs[::-1])) == texts[::-1]
+
+
+def test_asking_for_more_versions_than_the_pipe_holds_never_waits_for_ever(tmp_path: Path) -> None:
+    """2,000 questions fill more than a pipe (82 KB); each answer (70 KB) fills git's. Asked all
+    at once, the questions would wait for git while git waits for its answers to be read."""
+    project = tmp_path / "project"
+    git(tmp_path, "init", "-q", str(project))
+    text = b"note: " + b"x" * 70_000 + b"\n"
+    blob = subprocess.run(["git", "-C", str(project), "hash-object", "-w", "--stdin"], input=text, check=True,
+                          capture_output=True, env=GIT_ENVIRONMENT).stdout.decode().strip()
+    read: list[int] = []
+
+    def read_all() -> None:
+        with history._Versions(project) as versions:
+            read.extend(len(version or b"") for version in versions.texts([blob] * 2000))
+
+    reading = threading.Thread(target=read_all, daemon=True)
+    reading.start()
+    reading.join(timeout=120)
+    assert read == [len(text)] * 2000
