@@ -3,8 +3,8 @@ the rules that need it (`ChangedSinceSigned`, `NumberInHistory` in `findings`).
 
 Git is asked for the whole plan folder, never once a file: one `git log --raw` pass names
 every commit that touched a plan and the blob of each version (following a plan moved or
-renamed within the folder), and a `git cat-file --batch` reads those blobs (one kept open by
-each worker process, for a large caseload). Once the plans are checked, the versions are
+renamed within the folder), and a `git cat-file --batch` reads those blobs (one in each worker
+process, for a large caseload). Once the plans are checked, the versions are
 parsed and compared (for a large caseload, in worker processes);
 the plan as checked stands for its newest version when their bytes are the same. Without
 git, outside a repository or in a shallow clone there is no history: the build goes on, and
