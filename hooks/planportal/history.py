@@ -939,14 +939,19 @@ def _work(top: Path, plans: list[_Plan], as_of: date | None) -> list[_Worked]:
         return worked
 
 
+#: The most plans in one worker's share: each share starts a `git cat-file` (11 ms of git's
+#: CPU), and is sent and sent back whole.
+SHARE_MOST = 1000
+
+
 def _work_everywhere(top: Path, plans: list[_Plan], as_of: date | None) -> list[_Worked]:
-    """The history of every plan: for a large caseload, in a worker process on each core, each
-    with one share and one `git cat-file` (each started costs git 11 ms of CPU). The plans are
-    dealt out in turn, so that each share holds as much work as the others."""
+    """The history of every plan: for a large caseload, in worker processes on every core, as
+    few shares as there are cores, or more of at most `SHARE_MOST` plans. The plans are dealt
+    out in turn, so that each share holds as much work as the others."""
     if not in_workers(len(plans)):
         return _work(top, plans, as_of)
-    count = cores()
-    with ProcessPoolExecutor(max_workers=count, mp_context=worker_context()) as pool:
+    count = max(cores(), -(-len(plans) // SHARE_MOST))
+    with ProcessPoolExecutor(max_workers=cores(), mp_context=worker_context()) as pool:
         shares = list(pool.map(_work, repeat(top), [plans[first::count] for first in range(count)], repeat(as_of)))
     return [shares[at % count][at // count] for at in range(len(plans))]
 
