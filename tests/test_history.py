@@ -297,9 +297,9 @@ def test_workers_give_the_history_one_process_gives(tmp_path: Path, monkeypatch:
     """From PARALLEL_FROM plans on, worker processes read and compare the versions, each taking
     the newest committed version for the plan as checked. A plan that differs from it where git
     status cannot see (here, marked assume-unchanged, then edited after the signature) has its
-    history worked out from the plan as checked: PP106 is raised for it. The plans are dealt
-    out in shares of at most seven here, more shares than workers, and come back in order."""
-    monkeypatch.setattr(history, "SHARE_MOST", 7)
+    history worked out from the plan as checked: PP106 is raised for it. The workers take
+    shares of seven plans here, in turn, and the histories come back in the plans' order."""
+    monkeypatch.setattr(history, "SHARE", 7)
     count = PARALLEL_FROM + 10
     project = history_project(tmp_path / "project", count, commits=3)
     plans = project / "plans"

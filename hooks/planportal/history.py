@@ -29,7 +29,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from difflib import SequenceMatcher
-from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -927,33 +926,66 @@ def _work_out(plan: _Plan, current: dict[str, Any], loaded: dict[str, _Loaded], 
                                             for version in plan.versions], as_of))
 
 
-def _work(top: Path, plans: list[_Plan], as_of: date | None) -> list[_Worked]:
-    """Read, parse and compare the versions of `plans`: a worker's share, read by a `git
-    cat-file` of its own."""
+def _work(versions: _Versions, plans: list[_Plan], as_of: date | None) -> list[_Worked]:
+    """Read, parse and compare the versions of `plans`."""
+    texts = versions.texts([version.blob for plan in plans for version in plan.versions])
+    worked = []
+    for plan in plans:
+        current = marshal.loads(plan.checked)
+        worked.append(_work_out(plan, current, _parse_versions(plan, current, texts), as_of))
+    return worked
+
+
+#: Plans in a share: few enough that the shares spread evenly over the workers.
+SHARE = 100
+
+
+@dataclass
+class _Queued:
+    """The shares a worker process takes in turn (`_work_shares`), from the queue its build
+    fills: one job a worker, so one `git cat-file` a worker (each reads the deltas its versions
+    share with other plans' again: ten instead of two cost git 1 s more at 10,000 plans)."""
+
+    shares: Any = None
+
+
+_queued = _Queued()
+
+
+def _take_shares_from(queue: Any) -> None:
+    _queued.shares = queue
+
+
+def _work_shares(top: Path, as_of: date | None) -> list[tuple[int, list[_Worked]]]:
+    """A worker's part: each share taken from the queue, by where it starts, until a None."""
+    done = []
     with _Versions(top) as versions:
-        texts = versions.texts([version.blob for plan in plans for version in plan.versions])
-        worked = []
-        for plan in plans:
-            current = marshal.loads(plan.checked)
-            worked.append(_work_out(plan, current, _parse_versions(plan, current, texts), as_of))
-        return worked
-
-
-#: The most plans in one worker's share: each share starts a `git cat-file` (11 ms of git's
-#: CPU), and is sent and sent back whole.
-SHARE_MOST = 1000
+        while (share := _queued.shares.get()) is not None:
+            first, plans = share
+            done.append((first, _work(versions, plans, as_of)))
+    return done
 
 
 def _work_everywhere(top: Path, plans: list[_Plan], as_of: date | None) -> list[_Worked]:
-    """The history of every plan: for a large caseload, in worker processes on every core, as
-    few shares as there are cores, or more of at most `SHARE_MOST` plans. The plans are dealt
-    out in turn, so that each share holds as much work as the others."""
+    """The history of every plan: for a large caseload, in worker processes on every core, each
+    taking the next share of `SHARE` plans as it is done with one."""
     if not in_workers(len(plans)):
-        return _work(top, plans, as_of)
-    count = max(cores(), -(-len(plans) // SHARE_MOST))
-    with ProcessPoolExecutor(max_workers=cores(), mp_context=worker_context()) as pool:
-        shares = list(pool.map(_work, repeat(top), [plans[first::count] for first in range(count)], repeat(as_of)))
-    return [shares[at % count][at // count] for at in range(len(plans))]
+        with _Versions(top) as versions:
+            return _work(versions, plans, as_of)
+    shares = worker_context().Queue()
+    for first in range(0, len(plans), SHARE):
+        shares.put((first, plans[first:first + SHARE]))
+    for _ in range(cores()):
+        shares.put(None)
+    try:
+        with ProcessPoolExecutor(max_workers=cores(), mp_context=worker_context(), initializer=_take_shares_from,
+                                 initargs=(shares,)) as pool:
+            parts = [pool.submit(_work_shares, top, as_of) for _ in range(cores())]
+            done = sorted((share for part in parts for share in part.result()), key=lambda share: share[0])
+    finally:
+        shares.cancel_join_thread()  # what a failed worker left in the queue is not waited for
+        shares.close()
+    return [worked for _, share in done for worked in share]
 
 
 class HistoryReading:
