@@ -384,15 +384,20 @@ def test_the_newest_version_is_the_plan_as_checked_when_its_bytes_are_the_same()
 def test_versions_are_asked_for_in_rounds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker reads its share's versions from a `git cat-file` of its own, asking for a few at a
     time (here two), so that the questions never fill the pipe while git waits for its answers
-    to be read. A version git lacks (as in a partial clone) reads as None."""
+    to be read. A version git lacks (as in a partial clone) reads as None, and so does a commit
+    (a submodule where a plan was), whose text is read past, so the next is read in step."""
     project = tmp_path / "project"
     git(tmp_path, "init", "-q", str(project))
     texts = [f"version: {number}\n".encode() for number in range(5)]
     blobs = [subprocess.run(["git", "-C", str(project), "hash-object", "-w", "--stdin"], input=text, check=True,
                             capture_output=True, env=GIT_ENVIRONMENT).stdout.decode().strip() for text in texts]
+    git(project, "add", "-A")
+    git(project, "-c", "user.name=Ann Lee", "-c", "user.email=ann@example.org", "commit", "-q", "--allow-empty",
+        "-m", "A commit, as a submodule's entry names one")
+    commit_id = git(project, "rev-parse", "HEAD").strip()
     monkeypatch.setattr(history._Versions, "ASKED_AT_ONCE", 2)
     with history._Versions(project) as versions:
-        assert list(versions.texts([*blobs, "0" * 40, blobs[0]])) == [*texts, None, texts[0]]
+        assert list(versions.texts([*blobs, "0" * 40, commit_id, blobs[0]])) == [*texts, None, None, texts[0]]
         assert list(versions.texts(blobs[::-1])) == texts[::-1]
 
 

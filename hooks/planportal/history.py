@@ -237,8 +237,9 @@ class _Versions:
             questions.write("".join(f"{blob}\n" for blob in asked).encode("ascii"))
             questions.flush()
             for _ in asked:
-                header = answers.readline().split()
-                yield answers.read(int(header[2]) + 1)[:-1] if len(header) == 3 and header[1] == b"blob" else None
+                header = answers.readline().split()  # id, type and size, or id and "missing"
+                content = answers.read(int(header[2]) + 1)[:-1] if len(header) == 3 else None
+                yield content if header[1:2] == [b"blob"] else None  # a commit (a submodule's) is no version
 
     def __enter__(self) -> _Versions:
         return self
