@@ -24,8 +24,6 @@ from .loader import Document, Loaded, Mark, Path_, line_starts
 from .plan import SCHEMA_PATH
 from .rules import field_name
 
-#: A link to schema/plan.schema.json, so that a wheel (as pre-commit installs it) carries the schema.
-
 
 @cache
 def _schema() -> dict[str, Any]:

@@ -17,7 +17,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-#: The plan format's JSON Schema, as the package holds it.
+#: The plan format's JSON Schema: a link to schema/plan.schema.json, so that a wheel (as
+#: pre-commit installs it) carries the schema.
 SCHEMA_PATH = Path(__file__).parent / "plan.schema.json"
 
 #: Who may be named as responsible without being defined under `people`.
