@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -158,3 +160,53 @@ def test_no_worker_thread_outlives_the_checks(tmp_path: Path) -> None:
     assert len(threading.enumerate()) > len(before), "no worker pool was started: the check proves nothing"
     assert len(check.result().files) == PARALLEL_FROM
     assert {thread for thread in threading.enumerate() if thread.is_alive()} == before
+
+
+BUILD_THAT_WAITS = """
+import sys, time
+from planportal import caseload
+if __name__ == "__main__":
+    context = caseload.worker_context()
+    sent = context.Queue()
+    for item in ("first", None):
+        sent.put(item)
+    never = context.Queue()
+    worker = context.Process(target=caseload.from_build, args=(sent,))  # takes "first", and ends
+    waiting = context.Process(target=caseload.from_build, args=(never,))  # nothing ever comes
+    worker.start()
+    waiting.start()
+    worker.join()
+    time.sleep(2)
+    print(worker.exitcode, waiting.is_alive(), waiting.pid, flush=True)
+    time.sleep(600)
+"""
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` runs (a zombie, ended but not yet reaped, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def test_a_worker_waiting_for_its_build_ends_itself_when_the_build_is_killed(tmp_path: Path) -> None:
+    """The history's workers wait for shares and the page workers for the stand-ins, sent by the
+    build (`caseload.from_build`). A build killed meanwhile sends nothing more and cannot end
+    them: each notices its build is gone and ends, instead of waiting for ever."""
+    script = tmp_path / "build.py"
+    script.write_text(BUILD_THAT_WAITS, encoding="utf-8")
+    build = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                             env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert build.stdout is not None
+    exitcode, alive, waiting = build.stdout.readline().split()
+    assert (exitcode, alive) == ("0", "True") and _running(int(waiting))  # one took what it was sent; one waits
+    build.kill()
+    build.wait()
+    deadline = time.monotonic() + 30
+    while _running(int(waiting)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    still_running = _running(int(waiting))
+    if still_running:
+        os.kill(int(waiting), signal.SIGKILL)  # not left behind by a failing test
+    assert not still_running

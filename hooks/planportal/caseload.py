@@ -11,6 +11,7 @@ import atexit
 import gc
 import multiprocessing
 import os
+import queue
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -180,6 +181,18 @@ def in_workers(count: int) -> bool:
     """Whether `count` plans are worth worker processes: from PARALLEL_FROM on, with more than
     one core. The checks, the history and the pages decide alike."""
     return count >= PARALLEL_FROM and cores() > 1
+
+
+def from_build(sent: Any) -> Any:
+    """In a worker: the next thing its build sends through the queue `sent`, waited for. Should
+    the build's process be gone (killed), no one is left to end the worker: it ends itself."""
+    build = multiprocessing.parent_process()
+    while True:
+        try:
+            return sent.get(timeout=1)
+        except queue.Empty:
+            if build is not None and not build.is_alive():
+                os._exit(1)
 
 
 def worker_context() -> multiprocessing.context.BaseContext:

@@ -32,7 +32,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .caseload import PlanFile, cores, in_workers, worker_context
+from .caseload import PlanFile, cores, from_build, in_workers, worker_context
 from .findings import ChangedSinceSigned, Finding, NumberInHistory, quote
 from .loader import MAX_BYTES, fingerprint, load_values
 from .plan import add_one_year
@@ -961,7 +961,7 @@ def _work_shares(top: Path, as_of: date | None) -> list[tuple[int, list[_Worked]
     """A worker's part: each share taken from the queue, by where it starts, until a None."""
     done = []
     with _Versions(top) as versions:
-        while (share := _queued.shares.get()) is not None:
+        while (share := from_build(_queued.shares)) is not None:
             first, plans = share
             done.append((first, _work(versions, plans, as_of)))
     return done

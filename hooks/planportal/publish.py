@@ -19,9 +19,6 @@ from __future__ import annotations
 
 import html
 import json
-import multiprocessing
-import os
-import queue
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -30,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from . import layout, render, spreadsheet
-from .caseload import PlanFile, cores, in_workers, worker_context
+from .caseload import PlanFile, cores, from_build, in_workers, worker_context
 from .findings import Finding
 from .safefiles import read_file, remove_tree, write_file, write_files
 from .plan import Plan
@@ -195,17 +192,10 @@ def _await_shells_from(arriving: Any) -> None:
 
 
 def _shells_arrived() -> _Shells:
-    """The stand-ins, waited for. None sent instead means the build failed: the job ends with
-    an error, and the worker with the pool. Should the build's process be gone (killed), no
-    one is left to end the worker: it ends itself."""
-    build = multiprocessing.parent_process()
-    while _arrival.shells is None:
-        try:
-            sent = _arrival.queue.get(timeout=1)
-        except queue.Empty:
-            if build is not None and not build.is_alive():
-                os._exit(1)
-            continue
+    """The stand-ins, waited for (`from_build`). None sent instead means the build failed: the
+    job ends with an error, and the worker with the pool."""
+    if _arrival.shells is None:
+        sent = from_build(_arrival.queue)
         if sent is None:
             raise RuntimeError("The build stopped before the stand-in pages were rendered.")
         _arrival.shells = sent
