@@ -18,6 +18,7 @@ from ... to ...". A version holding something shaped like an SSN is never quoted
 from __future__ import annotations
 
 import functools
+import gc
 import marshal
 import os
 import re
@@ -958,12 +959,18 @@ def _take_shares_from(queue: Any) -> None:
 
 
 def _work_shares(top: Path, as_of: date | None) -> list[tuple[int, list[_Worked]]]:
-    """A worker's part: each share taken from the queue, by where it starts, until a None."""
+    """A worker's part: each share taken from the queue, by where it starts, until a None.
+    The collector is off meanwhile: the versions' values hold no cycles, and its collections
+    walked every value parsed so far again and again (7% of a worker's time)."""
     done = []
-    with _Versions(top) as versions:
-        while (share := from_build(_queued.shares)) is not None:
-            first, plans = share
-            done.append((first, _work(versions, plans, as_of)))
+    gc.disable()
+    try:
+        with _Versions(top) as versions:
+            while (share := from_build(_queued.shares)) is not None:
+                first, plans = share
+                done.append((first, _work(versions, plans, as_of)))
+    finally:
+        gc.enable()
     return done
 
 
