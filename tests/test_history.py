@@ -240,6 +240,26 @@ def test_outside_a_repository_the_build_says_history_is_missing(tmp_path: Path) 
     assert ": unavailable" in build.page("clients/H-1/")
 
 
+def test_each_file_is_found_in_the_history_where_it_lies_and_a_link_where_it_leads(tmp_path: Path) -> None:
+    """The repository reached through a link, a plan in a sub-folder, and a plan file that is a
+    link to it: each is looked up below the top of the repository, the link as its target."""
+    project = make_project(tmp_path / "project")
+    git(project, "init", "-q", "-b", "main")
+    write(project, "north/H-1.yaml", base_plan("H-1"))
+    commit(project, "2007-04-12", "Marie Dubois", "Plan for H-1")
+    write(project, "north/H-1.yaml", {**base_plan("H-1"), "program": "Older Americans Act"})
+    (project / "plans" / "H-2.yaml").symlink_to(Path("north") / "H-1.yaml")
+    commit(project, "2007-04-20", "Marie Dubois", "Program, and a link")
+    (tmp_path / "through").symlink_to(project, target_is_directory=True)
+    plans = tmp_path / "through" / "plans"
+    read = history.read_repository(plans, [plans / "north" / "H-1.yaml", plans / "H-2.yaml"])
+    assert not isinstance(read, str), read
+    assert read.keys == {plans / "north" / "H-1.yaml": "plans/north/H-1.yaml",
+                         plans / "H-2.yaml": "plans/north/H-1.yaml"}
+    assert [version.commit.subject for version in read.versions["plans/north/H-1.yaml"]] == [
+        "Program, and a link", "Plan for H-1"]
+
+
 def test_meaning_ignores_order_and_matches_by_text() -> None:
     plan = base_plan("H-9")
     reordered = copy.deepcopy(plan)

@@ -258,12 +258,13 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
     if top is None:
         return why
     try:
-        pathspec = plans.resolve().relative_to(top).as_posix() or "."
+        folder = plans.resolve().relative_to(top)
+        pathspec = folder.as_posix()
         wanted: dict[str, str] = {}  # a path in the history -> the plan file it became
         keys: dict[Path, str] = {}
         for path in files:
             try:
-                key = keys[path] = path.resolve().relative_to(top).as_posix()
+                key = keys[path] = _below_top(path, plans, folder, top)
             except ValueError:
                 continue
             wanted[key] = key
@@ -290,6 +291,16 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
         return repository
     except (subprocess.CalledProcessError, OSError, ValueError) as error:
         return f"git could not read the history ({_reason(error)})"
+
+
+def _below_top(path: Path, plans: Path, folder: Path, top: Path) -> str:
+    """Where a file found under the plan folder `plans` (at `folder` below `top`) lies below
+    the top of the repository: a link, where it leads (the plans' own folders are never links,
+    as the search for plan files does not follow them). Resolving every file's path instead
+    asks the system about each folder on the way (0.03 s at 2,000 plans)."""
+    if path.is_symlink():
+        return path.resolve().relative_to(top).as_posix()
+    return (folder / path.relative_to(plans)).as_posix()
 
 
 def _reason(error: Exception) -> str:
