@@ -275,6 +275,34 @@ def test_meaning_ignores_order_and_matches_by_text() -> None:
         'Step changed from "Buy a microwave" to "Buy a small microwave"']
 
 
+@pytest.mark.parametrize(("edit", "differs"), [
+    (lambda p: p["issues"][0]["strategies"][0].update(status="done", completed="2007-04-18"), False),
+    (lambda p: p["issues"][0].update(status="achieved"), False),
+    (lambda p: p["issues"].reverse(), False),  # another order, the same meaning
+    (lambda p: p["issues"].append("not an issue"), False),  # not an issue: nothing agreed
+    (lambda p: p["issues"][0]["strategies"][0].update(action="Refer to the food bank"), True),
+    (lambda p: p["issues"][0]["strategies"][1].update(responsible="mow"), True),
+    (lambda p: p["issues"][1]["strategies"][0].update(target_date="2007-04-30"), True),
+    (lambda p: p["issues"][0].update(measure="One meal a day."), True),
+    (lambda p: p["issues"][1]["strategies"].append({"action": "Join the choir", "responsible": "client",
+                                                    "target_date": "2007-06-01"}), True),
+    (lambda p: p.update(declined=[{"concern": "Moving to a care home"}]), True),
+    (lambda p: p.update(sharing=["mow"]), True),
+])
+def test_what_was_agreed_is_compared_as_written_before_by_meaning(edit: Any, differs: bool) -> None:
+    """`_agreed_alike` finds what `agreed` copies the same exactly when the copies are equal;
+    an issue both versions share is not looked into."""
+    plan = base_plan("H-9")
+    edited = copy.deepcopy(plan)
+    edit(edited)
+    sharing = {**edited, "issues": [plan["issues"][0], *edited["issues"][1:]]} if len(edited["issues"]) > 1 else edited
+    for other in (edited, sharing):
+        copies = [{key: history.agreed(version)[key] for key in ("issues", "declined", "sharing")}
+                  for version in (plan, other)]
+        assert history._agreed_alike(plan, other) == (copies[0] == copies[1])
+    assert history._agreed_differs(plan, edited) == differs
+
+
 def test_the_staff_summary_says_what_changed_since_the_last_review(history_site: Build) -> None:
     page = history_site.page("clients/H-4/")
     since = page[page.index("<dt>Since the last review</dt>"):]

@@ -575,8 +575,10 @@ _DESCRIBED = {"plan", "issues", "declined", "sharing", "strengths", "people", "s
 
 
 def _other_fields(old: dict[str, Any], new: dict[str, Any]) -> Iterator[str]:
-    """The other fields whose meaning changed, by name ("client phone", "program")."""
-    for key in sorted((set(old) | set(new)) - _DESCRIBED):
+    """The other fields whose meaning changed, by name ("client phone", "program"). A field
+    whose value is the very same object in both (as `describe` says) is left out at once."""
+    touched = [key for key in new if old.get(key) is not new[key]] + [key for key in old if key not in new]
+    for key in sorted(set(touched) - _DESCRIBED):
         if old.get(key) == new.get(key) or _meaning(old.get(key)) == _meaning(new.get(key)):
             continue
         before, after = old.get(key), new.get(key)
@@ -614,10 +616,34 @@ def agreed(data: dict[str, Any]) -> dict[str, Any]:
 
 def _agreed_differs(old: dict[str, Any], new: dict[str, Any]) -> bool:
     """Whether what was agreed differs in meaning (the same words in the same order, the
-    usual case, are found the same without working out their meaning)."""
+    usual case, are found the same without copying it or working out its meaning)."""
+    if _agreed_alike(old, new):
+        return False
     before, after = ({key: kept[key] for key in ("issues", "declined", "sharing")}
                      for kept in (agreed(old), agreed(new)))
-    return before != after and _meaning(before) != _meaning(after)
+    return _meaning(before) != _meaning(after)
+
+
+def _agreed_alike(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether the issues, declined concerns and sharing of `agreed` read the same, word for
+    word and in the same order, compared where they stand (an issue or a step that is the very
+    same object in both, as versions share them, is the same)."""
+    if old.get("sharing") != new.get("sharing") or [d.get("concern") for d in _items(old.get("declined"))] != [
+            d.get("concern") for d in _items(new.get("declined"))]:
+        return False
+    issues_before, issues_after = _items(old.get("issues")), _items(new.get("issues"))
+    if len(issues_before) != len(issues_after):
+        return False
+    for before, after in zip(issues_before, issues_after):
+        if before is after:
+            continue
+        steps_before, steps_after = _items(before.get("strategies")), _items(after.get("strategies"))
+        if any(before.get(key) != after.get(key) for key in _AGREED_ISSUE) or len(steps_before) != len(steps_after):
+            return False
+        if any(step is not other and any(step.get(key) != other.get(key) for key in _AGREED_STEP)
+               for step, other in zip(steps_before, steps_after)):
+            return False
+    return True
 
 
 # --- one build's history -----------------------------------------------------------------------
