@@ -657,9 +657,8 @@ class _Loaded:
 
 
 #: The line break before a top-level key: before a line that starts with neither a space, a
-#: comment nor a list; and before a document marker (`---`, `...`), which the same search
-#: thus finds (`_plain_fields`).
-_TOP_LEVEL = re.compile(rb"\n(?=[^\s#-]|---)")
+#: comment nor a list (a version with a document marker is never split: `_plain_fields`).
+_TOP_LEVEL = re.compile(rb"\n(?=[^\s#-])")
 #: A line that starts a list's item, and how far it is indented.
 _ITEM = re.compile(rb"^( *)- ", re.M)
 #: How an issue's item starts: its fields begin after it.
@@ -789,8 +788,8 @@ def _parse(text: bytes, seen: _Seen) -> tuple[dict[str, Any] | None, bool]:
     most of their text, so each top-level field, and each issue, is parsed once per plan and
     reused while its text stays the same; anything but plain top-level fields is parsed whole,
     as the checks parse it."""
-    parts = _split_after(_TOP_LEVEL, text)
-    if _plain_fields(parts):
+    if _plain_fields(text):
+        parts = _split_after(_TOP_LEVEL, text)
         data: dict[str, Any] = {}
         ssn = False
         blocks = seen.blocks
@@ -814,11 +813,10 @@ def _parse(text: bytes, seen: _Seen) -> tuple[dict[str, Any] | None, bool]:
     return whole if isinstance(whole, dict) else None, seen.ssn
 
 
-def _plain_fields(parts: list[bytes]) -> bool:
-    """Whether a version, split at `_TOP_LEVEL`, holds no document markers (`---`, `...`),
-    which splitting it into fields would cut through: else it is parsed whole. A marker after
-    a line break starts a part."""
-    return not parts[0].startswith(b"---") and not any(part.startswith((b"---", b"...")) for part in parts[1:])
+def _plain_fields(text: bytes) -> bool:
+    """Whether a version holds no document marker (`---` or `...` opening a line), which
+    splitting it into fields would cut through: else it is parsed whole."""
+    return not text.startswith(b"---") and b"\n---" not in text and b"\n..." not in text
 
 
 def _load(text: bytes, seen: _Seen) -> _Loaded:
@@ -841,9 +839,9 @@ def _seed(text: bytes, seen: _Seen, checked: Any = None) -> None:
     that the splits look for, so a part more than the whole has means a split fell elsewhere):
     each part then reads, alone, as it does in the whole. A part holds something shaped like an
     SSN only if the whole does, which is searched first."""
-    parts = _split_after(_TOP_LEVEL, text)
-    if not _plain_fields(parts):
+    if not _plain_fields(text):
         return
+    parts = _split_after(_TOP_LEVEL, text)
     if checked is None:
         whole, decoded = load_values(text)
     else:
