@@ -335,9 +335,12 @@ def _pair(old: list[dict[str, Any]], new: list[dict[str, Any]], key: str
           ) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], list[dict[str, Any]], list[dict[str, Any]]]:
     """Match items of two versions by the text under `key`: the same words first, then the
     most alike of the rest (a rewording). Returns the pairs, the removed and the added."""
-    if len(old) == len(new) and all(before is after or _text(before.get(key)) == _text(after.get(key))
-                                    for before, after in zip(old, new)):
-        return list(zip(old, new)), [], []  # the same words in the same order: the usual case
+    if len(old) == len(new):
+        for before, after in zip(old, new):
+            if before is not after and _text(before.get(key)) != _text(after.get(key)):
+                break
+        else:
+            return list(zip(old, new)), [], []  # the same words in the same order: the usual case
     by_text: dict[str, list[dict[str, Any]]] = {}
     for item in old:
         by_text.setdefault(_text(item.get(key)), []).append(item)
@@ -459,7 +462,7 @@ def _issue_changes(old: dict[str, Any], new: dict[str, Any], old_names: dict[str
     for item in removed:
         yield f'Removed the step "{quote(_text(item.get("action")))}"'
     for before, after in pairs:
-        if before != after:
+        if before is not after and before != after:  # most steps are the very same object in both
             yield from _step_changes(before, after, old_names, new_names, committed)
 
 
@@ -534,7 +537,7 @@ def describe(old: dict[str, Any], new: dict[str, Any], committed: date) -> list[
             changes.append(f'Removed the issue "{quote(_text(item.get("issue")))}" '
                            f'and its goal "{quote(_text(item.get("goal")))}"')
         for before, after in pairs:
-            if before != after:  # most issues are the very same from one version to the next
+            if before is not after and before != after:  # most issues are the very same object in both
                 changes.extend(_issue_changes(before, after, old_names, new_names, committed))
     if "declined" in compared:
         declined_pairs, declined_removed, declined_added = _pair(_items(old.get("declined")),
