@@ -242,7 +242,9 @@ def test_outside_a_repository_the_build_says_history_is_missing(tmp_path: Path) 
 
 def test_each_file_is_found_in_the_history_where_it_lies_and_a_link_where_it_leads(tmp_path: Path) -> None:
     """The repository reached through a link, a plan in a sub-folder, and a plan file that is a
-    link to it: each is looked up below the top of the repository, the link as its target."""
+    link to it: each is looked up below the top of the repository, the link as its target. A
+    link out of the repository and a loop of links (the checks report both) are left out, and
+    the others keep their history."""
     project = make_project(tmp_path / "project")
     git(project, "init", "-q", "-b", "main")
     write(project, "north/H-1.yaml", base_plan("H-1"))
@@ -250,9 +252,13 @@ def test_each_file_is_found_in_the_history_where_it_lies_and_a_link_where_it_lea
     write(project, "north/H-1.yaml", {**base_plan("H-1"), "program": "Older Americans Act"})
     (project / "plans" / "H-2.yaml").symlink_to(Path("north") / "H-1.yaml")
     commit(project, "2007-04-20", "Marie Dubois", "Program, and a link")
+    (project / "plans" / "H-3.yaml").symlink_to("H-3.yaml")
+    (tmp_path / "elsewhere.yaml").write_text("client: {}\n", encoding="utf-8")
+    (project / "plans" / "H-4.yaml").symlink_to(tmp_path / "elsewhere.yaml")
     (tmp_path / "through").symlink_to(project, target_is_directory=True)
     plans = tmp_path / "through" / "plans"
-    read = history.read_repository(plans, [plans / "north" / "H-1.yaml", plans / "H-2.yaml"])
+    read = history.read_repository(plans, [plans / name for name in ("north/H-1.yaml", "H-2.yaml", "H-3.yaml",
+                                                                      "H-4.yaml")])
     assert not isinstance(read, str), read
     assert read.keys == {plans / "north" / "H-1.yaml": "plans/north/H-1.yaml",
                          plans / "H-2.yaml": "plans/north/H-1.yaml"}

@@ -265,8 +265,8 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
         for path in files:
             try:
                 key = keys[path] = _below_top(path, plans, folder, top)
-            except ValueError:
-                continue
+            except (ValueError, OSError, RuntimeError):  # a link out of the repository, or a loop of
+                continue  # links (RuntimeError before Python 3.13): the checks report it, never a plan
             wanted[key] = key
         repository = _Repository(top, {key: [] for key in wanted}, keys=keys)
         for commit, changes in _log(top, pathspec):
@@ -1085,7 +1085,7 @@ class HistoryReading:
         if path not in self._keys:
             try:
                 self._keys[path] = path.resolve().relative_to(self._read.top).as_posix()
-            except ValueError:
+            except (ValueError, OSError, RuntimeError):  # as in `read_repository`
                 self._keys[path] = None
         return self._keys[path]
 
