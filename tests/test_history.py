@@ -301,8 +301,9 @@ def test_what_was_agreed_is_compared_as_written_before_by_meaning(edit: Any, dif
     plan = base_plan("H-9")
     edited = copy.deepcopy(plan)
     edit(edited)
-    sharing = {**edited, "issues": [plan["issues"][0], *edited["issues"][1:]]} if len(edited["issues"]) > 1 else edited
-    for other in (edited, sharing):
+    with_first_issue_shared = ({**edited, "issues": [plan["issues"][0], *edited["issues"][1:]]}
+                               if len(edited["issues"]) > 1 else edited)
+    for other in (edited, with_first_issue_shared):
         copies = [{key: history.agreed(version)[key] for key in ("issues", "declined", "sharing")}
                   for version in (plan, other)]
         assert history._agreed_alike(plan, other) == (copies[0] == copies[1])
