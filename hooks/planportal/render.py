@@ -225,9 +225,15 @@ def who(plan: Plan, strategy: Strategy, words: dict[str, Any] = STAFF_WORDS) -> 
     return "; ".join(responsible_words(plan, key, words) for key in strategy.responsible)
 
 
+def time_tag(day: date, words: dict[str, Any] | None = None) -> Markup:
+    """A day as every page shows one: spelt out (`long_date`) in a `<time>` element whose
+    `datetime` gives it to browsers and assistive technology in ISO form."""
+    return Markup(f'<time datetime="{day.isoformat()}">{escape(long_date(day, words))}</time>')
+
+
 # What the templates may use, beyond Jinja's own.
-ENVIRONMENT.filters.update(long_date=long_date, fill=_fill, css_string=css_string, page_counter=page_counter,
-                           counted=counted, noun=noun)
+ENVIRONMENT.filters.update(long_date=long_date, time_tag=time_tag, fill=_fill, css_string=css_string,
+                           page_counter=page_counter, counted=counted, noun=noun)
 ENVIRONMENT.globals.update(STATE_WORDS=STATE_WORDS, URGENCY_WORDS=URGENCY_WORDS, PLAN_TYPE_WORDS=PLAN_TYPE_WORDS,
                            State=State, Urgency=Urgency, urgency_badge=urgency_badge, caseload_chart=caseload_chart,
                            weekly_overdue=weekly_overdue, responsible_words=responsible_words, who=who,
