@@ -834,9 +834,9 @@ def _comments_only(block: bytes) -> bool:
     return _NOT_A_COMMENT.search(block) is None
 
 
-def _seed(text: bytes, seen: _Seen, checked: Any = None) -> None:
-    """Parse a plan's first version whole, once (or take `checked`, the values the checks read
-    from these very bytes), and note in `seen` the values of its fields, issues and steps as
+def _seed(text: bytes, seen: _Seen, checked: _Loaded | None = None) -> None:
+    """Parse a plan's first version whole, once (or take `checked`, what the checks read from
+    these very bytes), and note in `seen` the values of its fields, issues and steps as
     `_parse` splits them, taken from the whole: one parse instead of one a part. Only where
     every split is sure to fall where a field, an issue or a step begins (each begins a line
     that the splits look for, so a part more than the whole has means a split fell elsewhere):
@@ -846,10 +846,10 @@ def _seed(text: bytes, seen: _Seen, checked: Any = None) -> None:
         return
     parts = _split_after(_TOP_LEVEL, text)
     if checked is None:
-        whole, decoded = load_values(text)
-    else:
-        whole, decoded = checked, text.decode("utf-8-sig")
-    if not isinstance(whole, dict):
+        values, decoded = load_values(text)
+        checked = _Loaded(values if isinstance(values, dict) else None, holds_ssn(decoded))
+    whole = checked.data
+    if whole is None:
         return
     keys = iter(whole)
     named: list[tuple[bytes, str | None]] = []  # each part and its field (None for comments alone)
@@ -863,7 +863,7 @@ def _seed(text: bytes, seen: _Seen, checked: Any = None) -> None:
         named.append((block, key))
     if next(keys, None) is not None:
         return
-    part_holds_ssn = _holds_ssn if holds_ssn(decoded) else _holds_none
+    part_holds_ssn = _holds_ssn if checked.has_ssn else _holds_none
     for block, key in named:
         seen[block] = (None if key is None else {key: whole[key]}, part_holds_ssn(block))
         if key == "issues" and isinstance(whole[key], list):
@@ -939,10 +939,11 @@ def _parse_versions(plan: _Plan, current: dict[str, Any], texts: Iterator[bytes 
             continue
         if not loaded:
             checked = version is plan.versions[0] and plan.fingerprint and fingerprint(text) == plan.fingerprint
-            _seed(text, seen, current if checked else None)
             if checked:
                 loaded[version.blob] = _Loaded(current, holds_ssn(text.decode("utf-8-sig")))
+                _seed(text, seen, loaded[version.blob])
                 continue
+            _seed(text, seen)
         loaded[version.blob] = _load(text, seen)
     return loaded
 
