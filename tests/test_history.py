@@ -348,6 +348,202 @@ def test_overdue_steps_week_by_week_from_the_versions_in_effect(history_site: Bu
             "5", "4", "0", "0")
 
 
+@pytest.mark.parametrize(("edit", "differs"), [
+    (lambda p: p["issues"][0]["strategies"][0].update(responsible=["mow"]), False),  # one key, written as a list
+    (lambda p: p["issues"][0].update(goal="Eat two hot\n meals a day.\n"), False),  # wrapped otherwise
+    (lambda p: p.update(people={"meals": {"name": "Meals on Wheels", "role": "provider"}}) or
+     p["issues"][0]["strategies"][0].update(responsible="meals"), False),  # the same people, another key
+    (lambda p: p["people"]["mow"].update(name="County Food Bank"), True),  # another provider under the same key
+    (lambda p: p["people"]["mow"].update(phone="802-555-0100"), False),  # how to reach them is not agreed
+])
+def test_who_is_responsible_is_agreed_by_name_and_texts_by_their_words(edit: Any, differs: bool) -> None:
+    """PP106 compares the people responsible by name, not by the word that stands for them,
+    and texts by their words, not their spacing or line breaks."""
+    signed = base_plan("H-9")
+    signed["issues"][0]["strategies"][0]["responsible"] = "mow"
+    later = copy.deepcopy(signed)
+    edit(later)
+    assert history._agreed_differs(signed, later) is differs
+
+
+def test_the_details_of_people_in_both_versions_are_said_to_change() -> None:
+    plan = base_plan("H-9")
+    renamed = copy.deepcopy(plan)
+    renamed["people"]["mow"].update(name="County Food Bank", phone="802-555-0100")
+    assert describe(plan, renamed, date(2007, 5, 1)) == [
+        'Changed the name, phone of "Meals on Wheels" (now "County Food Bank")']
+
+
+#: Numbers shaped like SSNs from an area never issued, written as YAML's escapes would spell
+#: them, split over two issues, and saved as UTF-16.
+ESCAPED_NUMBER, SPLIT_NUMBER, WIDE_NUMBER, GONE_NUMBER = "987-65-4320", "987654321", "987-65-4322", "987-65-4323"
+
+
+def yaml_text(plan: dict[str, Any]) -> str:
+    return yaml.safe_dump(plan, sort_keys=False, allow_unicode=True)
+
+
+@pytest.fixture(scope="module")
+def git_attacks(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """A repository whose history tries to show what it must not, or to mislead: SSNs that only
+    YAML's escapes, two issues together, UTF-16 or a deleted file hold; a commit that pairs one
+    client's deleted plan with another's; an author and a subject full of controls; a commit
+    whose date git cannot write; a merge whose conflict was resolved by hand; and the build run
+    with GIT_DIR pointing at another repository, as a git hook leaves it."""
+    root = tmp_path_factory.mktemp("attacks")
+    project = make_project(root / "project")
+    git(project, "init", "-q", "-b", "main")
+    plans = project / "plans"
+    escaped, split, wide, gone, paired, merged = (base_plan(f"A-{n}") for n in range(1, 7))
+    (plans / "A-1.yaml").write_text(yaml_text(escaped).replace(
+        "goal: Eat two hot meals a day.", 'goal: "Eat two hot meals a day. SSN \\x39\\x38\\x37-65-4320"'),
+        encoding="utf-8")
+    split["issues"][0]["strategies"][1]["progress"] = [{"date": "2007-04-13", "note": "Asked for the SSN card"}]
+    split["issues"][1]["issue"] = f"Form {SPLIT_NUMBER} is overdue."
+    write(project, "A-2.yaml", split)
+    wide_noted = copy.deepcopy(wide)
+    wide_noted["issues"][0]["strategies"][0]["progress"] = [{"date": "2007-04-13", "note": f"SSN {WIDE_NUMBER}"}]
+    (plans / "A-3.yaml").write_bytes(yaml_text(wide_noted).encode("utf-16"))
+    gone_noted = copy.deepcopy(gone)
+    gone_noted["issues"][0]["strategies"][0]["progress"] = [{"date": "2007-04-13", "note": f"SSN {GONE_NUMBER}"}]
+    write(project, "A-4.yaml", gone_noted)
+    write(project, "A-5.yaml", paired)
+    write(project, "A-6.yaml", merged)
+    commit(project, "2007-04-12", "Marie Dubois", "Plans signed at the home visits")
+
+    write(project, "A-1.yaml", escaped)  # the number gone, and the goal with it: PP106
+    split["issues"][1]["issue"] = "Form 4 is overdue."
+    write(project, "A-2.yaml", split)
+    write(project, "A-3.yaml", wide)
+    (plans / "A-4.yaml").unlink()
+    (plans / "A-5.yaml").unlink()
+    write(project, "B-5.yaml", {**paired, "client": {"id": "B-5", "name": {"first": "Michael", "last": "Cornelly"}}})
+    commit(project, "2007-04-13", "Ann \u202eeeL\x07 ann@example.org", "x" * 300)
+
+    write(project, "A-4.yaml", gone)  # the same client's plan again
+    git(project, "checkout", "-q", "-b", "side")
+    merged["issues"][0]["goal"] = "Eat two meals a day."
+    write(project, "A-6.yaml", merged)
+    commit(project, "2007-04-14", "Sam Side", "Side: two meals")
+    git(project, "checkout", "-q", "main")
+    merged["issues"][0]["goal"] = "Eat three meals a day."
+    write(project, "A-6.yaml", merged)
+    commit(project, "2007-04-15", "Bo Main", "Main: three meals")
+    subprocess.run(["git", "-C", str(project), "-c", "user.name=Di Merge", "-c", "user.email=di@example.org",
+                    "merge", "-q", "side"], capture_output=True, env=GIT_ENVIRONMENT)  # a conflict, resolved:
+    merged["issues"][0]["goal"] = "Eat four meals a day."
+    write(project, "A-6.yaml", merged)
+    commit(project, "2007-04-16", "Di Merge", "Merge the side line: four meals")
+
+    write(project, "A-2.yaml", {**split, "program": "Older Americans Act"})
+    git(project, "add", "-A", "plans")
+    tree, parent = git(project, "write-tree").strip(), git(project, "rev-parse", "HEAD").strip()
+    odd = subprocess.run(["git", "-C", str(project), "hash-object", "-t", "commit", "-w", "--stdin"], check=True,
+                         capture_output=True, env=GIT_ENVIRONMENT,
+                         input=f"tree {tree}\nparent {parent}\nauthor Old Import <old@example.org> -100000 +0000\n"
+                               f"committer Old Import <old@example.org> 1176800000 +0000\n\nImported\n".encode()
+                         ).stdout.decode().strip()
+    git(project, "update-ref", "refs/heads/main", odd)
+    (plans / "A-3.yaml").chmod(0o755)  # a change git sees, of the mode alone
+    other = root / "other"
+    git(root, "init", "-q", str(other))
+    os.environ["GIT_DIR"] = str(other / ".git")
+    try:
+        build = build_site(project, as_of="2007-05-01")
+    finally:
+        del os.environ["GIT_DIR"]
+    assert build.returncode == 0, build.output
+    return build
+
+
+def test_an_ssn_in_any_earlier_version_is_found_and_never_shown(git_attacks: Build) -> None:
+    """PP107 for a number made by YAML's escapes, one whose label ends one issue and whose
+    digits begin the next, one in a version saved as UTF-16, one in a file deleted and added
+    again. PP106 for A-1, whose signed version held the number, says so without quoting it;
+    no page, no file and no line of the build shows any of the numbers."""
+    flagged = {line.split(":", 1)[0] for line in git_attacks.output.splitlines() if "warning PP107" in line}
+    assert {"plans/A-1.yaml", "plans/A-2.yaml", "plans/A-3.yaml", "plans/A-4.yaml"} <= {
+        name.split()[-1] for name in flagged}, git_attacks.output
+    signed = [line for line in git_attacks.output.splitlines() if "warning PP106" in line and "A-1.yaml" in line]
+    assert len(signed) == 1 and history.WITHHELD_SIGNED in signed[0], git_attacks.output
+    numbers = [form for number in (ESCAPED_NUMBER, SPLIT_NUMBER, WIDE_NUMBER, GONE_NUMBER)
+               for form in (number, number.replace("-", ""))]
+    for path in git_attacks.site.rglob("*"):
+        if path.is_file():
+            text = path.read_bytes().decode("utf-8", "replace")
+            assert not [number for number in numbers if number in text], path
+    assert not [number for number in numbers if number in git_attacks.output]
+
+
+def test_another_clients_deleted_plan_is_never_taken_for_an_earlier_version(git_attacks: Build) -> None:
+    """A commit removed A-5's plan and added B-5's, so alike that git pairs them as a rename:
+    B-5's history begins with its own first version, and says nothing of A-5's."""
+    text = history_text(git_attacks, "B-5")
+    assert "Plan started" in text and "Plans signed at the home visits" not in text and "Cornell5" not in text
+
+
+def test_authors_and_subjects_show_no_controls_addresses_or_walls_of_text(git_attacks: Build) -> None:
+    page = git_attacks.page("clients/A-1/history/")
+    assert "\u202e" not in page and "\x07" not in page and "example.org" not in page
+    assert "Ann eeL" in history_text(git_attacks, "A-1")
+    subject = "x" * (history.LONGEST_SUBJECT - 1) + "\u2026"
+    assert subject in page and "x" * history.LONGEST_SUBJECT not in page
+
+
+def test_a_commit_dated_where_git_cannot_write_it_keeps_every_history(git_attacks: Build) -> None:
+    """A version imported with a date before 1970 shows as git shows it, on January 1, 1970;
+    no plan loses its history over it."""
+    assert "unavailable" not in git_attacks.page("clients/A-3/history/")
+    assert re.search(r"January 1, 1970, Old Import Imported", history_text(git_attacks, "A-2"))
+
+
+def test_a_merge_is_one_version_of_the_main_line_with_its_resolution(git_attacks: Build) -> None:
+    text = history_text(git_attacks, "A-6")
+    assert 'Goal changed from "Eat three meals a day." to "Eat four meals a day."' in text
+    assert "Side: two meals" not in text and "Eat two meals a day" not in text
+    assert text.index("Merge the side line") < text.index("Main: three meals")
+
+
+def test_a_git_dir_left_in_the_environment_is_not_the_plans_repository(git_attacks: Build) -> None:
+    assert "unavailable" not in git_attacks.page("clients/A-6/history/")
+    assert "Not yet committed" not in history_text(git_attacks, "A-6")
+
+
+def test_a_file_whose_mode_alone_changed_has_no_version_not_yet_committed(git_attacks: Build) -> None:
+    text = history_text(git_attacks, "A-3")
+    assert "Not yet committed" not in text and "Plans signed at the home visits" in text
+
+
+def test_a_plan_folder_named_like_a_pathspec_is_read_as_written(tmp_path: Path) -> None:
+    """Git reads `:x` at the start of a path as pathspec magic: the plan folder is named literally."""
+    project = tmp_path / "project"
+    git(tmp_path, "init", "-q", str(project))
+    folder = project / ":(glob)plans"
+    folder.mkdir()
+    (folder / "H-1.yaml").write_text(yaml_text(base_plan("H-1")), encoding="utf-8")
+    git(project, "add", "-A", ":(literal):(glob)plans")
+    git(project, "-c", "user.name=Ann Lee", "-c", "user.email=ann@example.org", "commit", "-q", "-m", "H-1")
+    read = history.read_repository(folder, [folder / "H-1.yaml"])
+    assert not isinstance(read, str), read
+    assert [version.commit.subject for version in read.versions[":(glob)plans/H-1.yaml"]] == ["H-1"]
+
+
+def test_a_repository_another_user_owns_is_named_as_untrusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Git refuses a repository that another user owns (as in many CI containers): the build
+    says so and how to trust it, not that there is no repository."""
+    if os.geteuid() != 0:
+        pytest.skip("giving a folder to another user takes root, as CI runs")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    project = tmp_path / "project"
+    git(tmp_path, "init", "-q", str(project))
+    (project / "plans").mkdir()
+    for folder in (project, project / ".git"):
+        os.chown(folder, 65534, 65534)
+    read = history.read_repository(project / "plans", [])
+    assert isinstance(read, str) and "does not trust the repository" in read and "safe.directory" in read
+
+
 def test_workers_give_the_history_one_process_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """From PARALLEL_FROM plans on, worker processes read and compare the versions, each taking
     the newest committed version for the plan as checked. A plan that differs from it where git
@@ -417,7 +613,7 @@ def test_versions_read_the_same_when_the_first_is_parsed_whole(first: bytes, lat
 
     seeded, from_checks, alone = _Seen(), _Seen(), _Seen()
     _seed(first, seeded)
-    _seed(first, from_checks, _Loaded(values(first), any(True for _ in pp010_no_ssn(first.decode()))))
+    _seed(first, from_checks, values(first))
     assert len(seeded.steps) == len(from_checks.steps) == noted
     for text in (first, later):
         whole = _Loaded(values(text), any(True for _ in pp010_no_ssn(text.decode())))

@@ -17,10 +17,12 @@ from ... to ...". A version holding something shaped like an SSN is never quoted
 
 from __future__ import annotations
 
+import codecs
 import functools
 import gc
 import marshal
 import os
+import posixpath
 import re
 import subprocess
 import threading
@@ -37,7 +39,7 @@ from .caseload import PlanFile, cores, from_build, in_workers, worker_context
 from .findings import ChangedSinceSigned, Finding, NumberInHistory, quote
 from .loader import MAX_BYTES, fingerprint, load_values
 from .plan import add_one_year
-from .rules import holds_ssn
+from .rules import REFUSED_IN_KEY, holds_ssn, ssn_or_nine_digits
 
 #: How to get the whole history where a clone holds only the last commits.
 FETCH_ALL = ("fetch the whole history (in GitHub Actions, `fetch-depth: 0` on actions/checkout; "
@@ -47,6 +49,20 @@ FETCH_ALL = ("fetch the whole history (in GitHub Actions, `fetch-depth: 0` on ac
 #: monitor's command.
 _GIT = ("git", "-c", "core.quotepath=off", "-c", "log.showSignature=false", "-c", "color.ui=never",
         "-c", "diff.renameLimit=0", "-c", "core.fsmonitor=false")
+#: What git reads from the environment about which repository, index and objects to use, as
+#: `git rev-parse --local-env-vars` lists them: left by a git hook or a CI step that runs the
+#: build, they would point every call at another repository than the plans'.
+_REPOSITORY_VARIABLES = frozenset({
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
+    "GIT_OBJECT_DIRECTORY", "GIT_DIR", "GIT_WORK_TREE", "GIT_IMPLICIT_WORK_TREE", "GIT_GRAFT_FILE",
+    "GIT_INDEX_FILE", "GIT_NO_REPLACE_OBJECTS", "GIT_REPLACE_REF_BASE", "GIT_PREFIX", "GIT_INTERNAL_SUPER_PREFIX",
+    "GIT_SHALLOW_FILE", "GIT_COMMON_DIR"})
+#: The longest commit subject a page shows whole; a longer one is cut, with an ellipsis.
+LONGEST_SUBJECT = 200
+#: An e-mail address in an author's name: the history names people, never their addresses.
+_EMAIL = re.compile(r"<[^<>]*>|[^\s<>]+@[^\s<>]+")
+#: The day git shows for a date it cannot write (before 1970, after 9999, an offset of a day or more).
+_EPOCH = date(1970, 1, 1)
 #: The month names the sentences use, whatever the machine's language.
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
@@ -171,7 +187,12 @@ class _Repository:
 
 def _git(folder: Path, *arguments: str, data: bytes | None = None) -> bytes:
     return subprocess.run([*_GIT, "-C", str(folder), *arguments], input=data, capture_output=True,
-                          check=True).stdout
+                          check=True, env=_environment()).stdout
+
+
+def _environment() -> dict[str, str]:
+    """The build's environment without what would point git at another repository."""
+    return {name: value for name, value in os.environ.items() if name not in _REPOSITORY_VARIABLES}
 
 
 def _locate(folder: Path) -> tuple[Path | None, str]:
@@ -181,7 +202,11 @@ def _locate(folder: Path) -> tuple[Path | None, str]:
             "utf-8", "surrogateescape").splitlines()
     except FileNotFoundError:
         return None, "git is not installed where the site is built; install git to show each plan's history"
-    except subprocess.CalledProcessError:
+    except subprocess.CalledProcessError as error:
+        if b"dubious ownership" in (error.stderr or b""):
+            return None, ("git does not trust the repository, as another user owns its folder; run "
+                          "`git config --global --add safe.directory` with the repository's folder, as the "
+                          "user who builds the site, to show each plan's history")
         return None, ("the site is not built from a git repository; build it from a clone of the "
                       "repository to show each plan's history")
     if len(answer) < 2 or answer[1] != "false":
@@ -192,17 +217,21 @@ def _locate(folder: Path) -> tuple[Path | None, str]:
 def _log(top: Path, pathspec: str) -> Iterator[tuple[_Commit, list[tuple[str, str, list[str]]]]]:
     """Every commit that touched the plan folder, newest first, with its raw changes: (status
     letter, new blob, paths). Messages hold no NUL, so with `-z` a token that starts with ':'
-    after a commit's fields is a change, and a commit id starts the next commit."""
-    raw = _git(top, "log", "-z", "--raw", "-M", "--no-abbrev", "--no-color", "--no-show-signature",
-               "--format=%H%x00%aI%x00%aN%x00%B", "--", pathspec)
+    after a commit's fields is a change, and a commit id starts the next commit.
+    The first parent's line only: a branch merged into it is one version, the merge, compared
+    with the version before it there (its own commits, by date among the others, would each be
+    compared with a version of another line, and a conflict's resolution would never show)."""
+    raw = _git(top, "log", "-z", "--raw", "-M", "-m", "--first-parent", "--no-abbrev", "--no-color",
+               "--no-show-signature", "--format=%H%x00%aI%x00%aN%x00%B", "--", pathspec)
     tokens = raw.split(b"\0")
     at = 0
     while at + 3 < len(tokens):
         commit_id = tokens[at].lstrip(b"\n").decode("ascii", "replace")
-        when = datetime.fromisoformat(tokens[at + 1].decode("ascii", "replace"))
-        author = tokens[at + 2].decode("utf-8", "replace")
-        message = tokens[at + 3].decode("utf-8", "replace").strip()
-        commit = _Commit(commit_id, when.date(), author, message.splitlines()[0] if message else "")
+        author = " ".join(_EMAIL.sub(" ", _shown(tokens[at + 2])).split()) or "an author with no name"
+        message = _shown(tokens[at + 3].strip().split(b"\n", 1)[0])
+        if len(message) > LONGEST_SUBJECT:
+            message = message[:LONGEST_SUBJECT - 1].rstrip() + "\u2026"
+        commit = _Commit(commit_id, _day(tokens[at + 1]), author, message)
         at += 4
         changes = []
         while at < len(tokens) and tokens[at].lstrip(b"\n").startswith(b":"):
@@ -213,6 +242,21 @@ def _log(top: Path, pathspec: str) -> Iterator[tuple[_Commit, list[tuple[str, st
             changes.append((status, fields[3], paths))
             at += 1 + count
         yield commit, changes
+
+
+def _day(written: bytes) -> date:
+    """The author's day of a commit, in the author's time zone, from git's strict ISO form."""
+    try:
+        return datetime.fromisoformat(written.decode("ascii")).date()
+    except (UnicodeDecodeError, ValueError):
+        return _EPOCH
+
+
+def _shown(written: bytes) -> str:
+    """An author's name or a commit's subject as a page may show it: without the characters a
+    plan's keys may not hold (controls, bidirectional overrides), spaces and line separators
+    collapsed."""
+    return " ".join(REFUSED_IN_KEY.sub(" ", written.decode("utf-8", "replace")).split())
 
 
 class _Versions:
@@ -226,7 +270,7 @@ class _Versions:
 
     def __init__(self, top: Path) -> None:
         self._git = subprocess.Popen([*_GIT, "-C", str(top), "cat-file", "--batch"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_environment())
 
     def texts(self, blobs: list[str]) -> Iterator[bytes | None]:
         """The text of each blob in turn (None for one git lacks, as in a partial clone), as
@@ -259,7 +303,7 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
         return why
     try:
         folder = plans.resolve().relative_to(top)
-        pathspec = folder.as_posix()
+        pathspec = f":(literal){folder.as_posix()}"  # a folder named `:(glob)x` is no pathspec magic
         wanted: dict[str, str] = {}  # a path in the history -> the plan file it became
         keys: dict[Path, str] = {}
         for path in files:
@@ -275,11 +319,12 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
                 if key is None or status == "D":
                     continue
                 repository.versions[key].append(_Blob(commit, blob))
-                del wanted[paths[-1]]
-                if status in "RC":  # before this commit the plan lived at its old path
+                if status in "RC" and posixpath.basename(paths[0]) == posixpath.basename(paths[-1]):
+                    del wanted[paths[-1]]  # moved: before this commit the plan lived at its old path
                     wanted[paths[0]] = key
-                elif status != "A":
-                    wanted[paths[-1]] = key
+                # Else its earlier versions lie at the same path: a file deleted and added again
+                # is the same client's (each file is named after its client), and a file git
+                # pairs with another's of another name (their texts alike) is not.
         status = _git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", pathspec)
         entries = status.split(b"\0")
         at = 0
@@ -560,6 +605,7 @@ def describe(old: dict[str, Any], new: dict[str, Any], committed: date) -> list[
                     if k not in before_people]
         changes += [f"Removed {quote(old_names[k])} from the people in the plan" for k in before_people
                     if k not in after_people]
+        changes += _people_changes(before_people, after_people, old_names, new_names)
     if old.get("case_manager") != new.get("case_manager") and old_names["case_manager"] != new_names["case_manager"]:
         changes.append(f"Case manager changed from {quote(old_names['case_manager'])} "
                        f"to {quote(new_names['case_manager'])}")
@@ -593,8 +639,24 @@ def _other_fields(old: dict[str, Any], new: dict[str, Any]) -> Iterator[str]:
             yield key.replace("_", " ")
 
 
+def _people_changes(before: dict[str, Any], after: dict[str, Any], old_names: dict[str, str],
+                    new_names: dict[str, str]) -> Iterator[str]:
+    """What changed of the people in both versions: which of their details, by the name they had."""
+    for key in after:
+        if key not in before or _meaning(before[key]) == _meaning(after[key]):
+            continue
+        old, new = _mapping(before[key]), _mapping(after[key])
+        details = [detail.replace("_", " ") for detail in sorted(set(old) | set(new))
+                   if _meaning(old.get(detail)) != _meaning(new.get(detail))]
+        renamed = f' (now "{quote(new_names[key])}")' if old_names[key] != new_names[key] else ""
+        yield f'Changed the {", ".join(details) or "details"} of "{quote(old_names[key])}"{renamed}'
+
+
 def _meaning(data: Any) -> Any:
-    """A version with every list's order ignored, to tell a reordering from a change."""
+    """A version with every list's order and every text's spacing ignored, to tell a
+    reordering or a line wrapped otherwise from a change."""
+    if isinstance(data, str):
+        return " ".join(data.split())
     if isinstance(data, dict):
         return frozenset((key, _meaning(value)) for key, value in data.items())
     if isinstance(data, list):
@@ -604,16 +666,25 @@ def _meaning(data: Any) -> Any:
 
 def agreed(data: dict[str, Any]) -> dict[str, Any]:
     """What the person agreed to, alone (`ChangedSinceSigned`): issues, goals and measures; steps' actions,
-    who is responsible and their target dates; declined concerns; sharing. With the people
-    and names, so that what changed can be said by name."""
+    who is responsible and their target dates; declined concerns; sharing. Each of the people
+    who are responsible or may receive a copy by name: the person agreed to who they are, not
+    to the word that stands for them (the client, the case manager and the representative stay
+    roles: their names are no part of the agreement). With the names, so that what changed can
+    be said by name."""
+    people = _mapping(data.get("people"))
+
+    def who(keys: Any) -> list[str]:
+        return [_text(_mapping(people[key]).get("name")) or key if key in people else key for key in _keys(keys)]
+
     return {
         "client": data.get("client"), "case_manager": data.get("case_manager"), "people": data.get("people"),
         "issues": [{**{key: issue.get(key) for key in _AGREED_ISSUE},
-                    "strategies": [{key: step.get(key) for key in _AGREED_STEP}
+                    "strategies": [{"action": step.get("action"), "responsible": who(step.get("responsible")),
+                                    "target_date": step.get("target_date")}
                                    for step in _items(issue.get("strategies"))]}
                    for issue in _items(data.get("issues"))],
         "declined": [{"concern": d.get("concern")} for d in _items(data.get("declined"))],
-        "sharing": data.get("sharing"),
+        "sharing": who(data.get("sharing")),
     }
 
 
@@ -630,9 +701,9 @@ def _agreed_differs(old: dict[str, Any], new: dict[str, Any]) -> bool:
 def _agreed_alike(old: dict[str, Any], new: dict[str, Any]) -> bool:
     """Whether the issues, declined concerns and sharing of `agreed` read the same, word for
     word and in the same order, compared where they stand (an issue or a step that is the very
-    same object in both, as versions share them, is the same)."""
+    same object in both, as versions share them, is the same), with the same people."""
     if old.get("sharing") != new.get("sharing") or [d.get("concern") for d in _items(old.get("declined"))] != [
-            d.get("concern") for d in _items(new.get("declined"))]:
+            d.get("concern") for d in _items(new.get("declined"))] or old.get("people") != new.get("people"):
         return False
     issues_before, issues_after = _items(old.get("issues")), _items(new.get("issues"))
     if len(issues_before) != len(issues_after):
@@ -683,18 +754,23 @@ def _split_after(breaks: re.Pattern[bytes], text: bytes) -> list[bytes]:
     return [part + b"\n" for part in parts] + [last]
 
 
-class _Seen(dict[bytes, tuple[Any, bool]]):
-    """A plan's texts parsed so far: each text's values and whether it holds an SSN. `ssn`
-    says whether any text asked for since it was last cleared held one."""
+#: What a part of a version holds of an SSN (`_part_ssn`), in order: none; nine digits in a
+#: row and no label near them in the part (one may stand in the next part); one.
+_NO_SSN, _NINE_DIGITS, _SSN = 0, 1, 2
 
-    ssn = False
+
+class _Seen(dict[bytes, tuple[Any, int]]):
+    """A plan's texts parsed so far: each text's values and what it holds of an SSN. `ssn` is
+    the most any text asked for since it was last cleared held."""
+
+    ssn = _NO_SSN
 
     def __init__(self) -> None:
         super().__init__()
-        #: The values of each step's text parsed so far (an issue's is searched for an SSN whole).
+        #: The values of each step's text parsed so far (an issue's are searched for an SSN whole).
         self.steps: dict[bytes, Any] = {}
         #: What each top-level block read as in `_parse` (`_block`), by its text.
-        self.blocks: dict[bytes, tuple[str | None, Any, bool] | None] = {}
+        self.blocks: dict[bytes, tuple[str | None, Any, int] | None] = {}
 
 
 def _value(text: bytes, seen: _Seen) -> Any:
@@ -702,9 +778,9 @@ def _value(text: bytes, seen: _Seen) -> Any:
     known = seen.get(text)
     if known is None:
         values, decoded = load_values(text)
-        known = seen[text] = (values, holds_ssn(decoded))
-    if known[1]:
-        seen.ssn = True
+        known = seen[text] = (values, _part_ssn(text, values, decoded))
+    if known[1] > seen.ssn:
+        seen.ssn = known[1]
     return known[0]
 
 
@@ -731,7 +807,8 @@ def _issue(part: bytes, seen: _Seen) -> list[Any] | None:
             assert first is not None
             steps = [_step(text, seen) for text in _split_after(_items_at(first.group(1)), body)]
             if all(isinstance(step, list) and len(step) == 1 for step in steps):
-                seen[part] = ([{**fields[0], "strategies": [step[0] for step in steps]}], _holds_ssn(part))
+                issue = [{**fields[0], "strategies": [step[0] for step in steps]}]
+                seen[part] = (issue, _part_ssn(part, issue))
     return _value(part, seen)  # parsed whole unless parsed by step
 
 
@@ -742,9 +819,54 @@ def _fields_and_steps(issue: bytes, column: bytes) -> tuple[bytes, bytes, bytes]
     return (head + b"\n", split, steps) if split else (head, split, steps)
 
 
-def _holds_ssn(text: bytes) -> bool:
-    """Whether a part of a version, UTF-8 as the whole, holds something shaped like an SSN."""
-    return holds_ssn(text.decode("utf-8-sig"))
+#: The byte-order marks of UTF-32 and UTF-16 (UTF-32's first, as little-endian UTF-32's begins
+#: with UTF-16's): no plan is written so, but an editor may have saved an earlier version so.
+_BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                     (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_BYTE_ORDER_MARK_STARTS = {mark[:1] for mark, _ in _BYTE_ORDER_MARKS}
+
+
+def _decoded(text: bytes) -> str:
+    """A version's text, or a part of it, read in the encoding its byte-order mark names, else
+    as UTF-8 (a byte that is not UTF-8 reads as U+FFFD)."""
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if text.startswith(mark):
+            return text.decode(encoding, "replace")
+    return text.decode("utf-8-sig", "replace")
+
+
+def _part_ssn(text: bytes, values: Any, decoded: str | None = None) -> int:
+    """What a part of a version (or a whole one) holds of an SSN, as written (comments too) or
+    as YAML's escapes make it (`_escapes_hold_ssn`). A label in one field and nine digits in
+    the next are one: a part with nine digits in a row and no label near them is `_NINE_DIGITS`,
+    and the version is then searched whole (`_load`). `decoded` is the text as `load_values` read
+    it, when it did: as UTF-8, which a text with a byte-order mark of UTF-16 or 32 is not."""
+    if decoded is None or text[:1] in _BYTE_ORDER_MARK_STARTS:
+        decoded = _decoded(text)
+    found, digits = ssn_or_nine_digits(decoded)
+    if found or _escapes_hold_ssn(text, values):
+        return _SSN
+    return _NINE_DIGITS if digits else _NO_SSN
+
+
+def _escapes_hold_ssn(text: bytes, values: Any) -> bool:
+    """Whether YAML's escapes make an SSN that `text` does not show as written: `"\\x39..."`, or
+    a line break escaped inside a number. Only a double-quoted text has escapes, and a backslash
+    starts each; then every key and text of `values` is searched, as the checks search them."""
+    return b"\\" in text and holds_ssn("\n".join(_texts_in(values)))
+
+
+def _texts_in(value: Any) -> Iterator[str]:
+    """Every key and text in `value`, however deep."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts_in(key)
+            yield from _texts_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts_in(item)
 
 
 def _issues(block: bytes, seen: _Seen) -> list[Any] | None:
@@ -767,11 +889,11 @@ def _issues(block: bytes, seen: _Seen) -> list[Any] | None:
     return issues
 
 
-def _block(block: bytes, seen: _Seen) -> tuple[str | None, Any, bool] | None:
+def _block(block: bytes, seen: _Seen) -> tuple[str | None, Any, int] | None:
     """What a top-level block of a version reads as: its field (None for comments alone) and
-    its value, with whether it holds an SSN; None if it is no plain field, when the version is
+    its value, with what it holds of an SSN; None if it is no plain field, when the version is
     parsed whole. An `issues:` block is read one issue at a time."""
-    seen.ssn = False
+    seen.ssn = _NO_SSN
     issues = _issues(block, seen) if block.startswith(b"issues:") else None
     value = {"issues": issues} if issues is not None else _value(block, seen)
     if value is None and _comments_only(block):
@@ -786,15 +908,16 @@ def _block(block: bytes, seen: _Seen) -> tuple[str | None, Any, bool] | None:
 _UNREAD: Any = object()
 
 
-def _parse(text: bytes, seen: _Seen) -> tuple[dict[str, Any] | None, bool]:
-    """A version of a plan as values, and whether it holds an SSN. Consecutive versions share
+def _parse(text: bytes, seen: _Seen) -> tuple[dict[str, Any] | None, int]:
+    """A version of a plan as values, and the most any of its parts holds of an SSN (`_load`
+    tells what that means for the whole). Consecutive versions share
     most of their text, so each top-level field, and each issue, is parsed once per plan and
     reused while its text stays the same; anything but plain top-level fields is parsed whole,
     as the checks parse it."""
     if _plain_fields(text):
         parts = _split_after(_TOP_LEVEL, text)
         data: dict[str, Any] = {}
-        ssn = False
+        ssn = _NO_SSN
         blocks = seen.blocks
         for block in parts:
             read = blocks.get(block, _UNREAD)
@@ -803,7 +926,8 @@ def _parse(text: bytes, seen: _Seen) -> tuple[dict[str, Any] | None, bool]:
             if read is None:
                 break
             key, value, holds = read
-            ssn = ssn or holds
+            if holds > ssn:
+                ssn = holds
             if key is None:
                 continue  # comments alone
             if key in data:
@@ -811,7 +935,7 @@ def _parse(text: bytes, seen: _Seen) -> tuple[dict[str, Any] | None, bool]:
             data[key] = value
         else:
             return data, ssn
-    seen.ssn = False
+    seen.ssn = _NO_SSN
     whole = _value(text, seen)
     return whole if isinstance(whole, dict) else None, seen.ssn
 
@@ -823,7 +947,8 @@ def _plain_fields(text: bytes) -> bool:
 
 
 def _load(text: bytes, seen: _Seen) -> _Loaded:
-    return _Loaded(*_parse(text, seen))
+    data, ssn = _parse(text, seen)
+    return _Loaded(data, ssn == _SSN or (ssn == _NINE_DIGITS and holds_ssn(_decoded(text))))
 
 
 #: A line with something besides spaces and a comment.
@@ -834,26 +959,33 @@ def _comments_only(block: bytes) -> bool:
     return _NOT_A_COMMENT.search(block) is None
 
 
-def _seed(text: bytes, seen: _Seen, checked: _Loaded | None = None) -> None:
-    """Parse a plan's first version whole, once (or take `checked`, what the checks read from
-    these very bytes), and note in `seen` the values of its fields, issues and steps as
+def _seed(text: bytes, seen: _Seen, checked: dict[str, Any] | None = None) -> bool:
+    """Parse a plan's first version whole, once (or take `checked`, the values the checks read
+    from these very bytes), and note in `seen` the values of its fields, issues and steps as
     `_parse` splits them, taken from the whole: one parse instead of one a part. Only where
     every split is sure to fall where a field, an issue or a step begins (each begins a line
     that the splits look for, so a part more than the whole has means a split fell elsewhere):
-    each part then reads, alone, as it does in the whole. A part holds something shaped like an
-    SSN only if the whole does, which is searched first."""
-    if not _plain_fields(text):
-        return
-    parts = _split_after(_TOP_LEVEL, text)
-    if checked is None:
-        values, decoded = load_values(text)
-        checked = _Loaded(values if isinstance(values, dict) else None, holds_ssn(decoded))
-    whole = checked.data
-    if whole is None:
-        return
+    each part then reads, alone, as it does in the whole. Returns whether the version holds
+    something shaped like an SSN, searched whole first: a part of a version with none holds
+    none (its lines and its texts are some of the whole's, and no number spans two lines)."""
+    whole = load_values(text)[0] if checked is None else checked
+    ssn = _part_ssn(text, whole)
+    seen[text] = (whole, ssn)
+    if _plain_fields(text) and isinstance(whole, dict):
+        _seed_fields(text, whole, seen, _no_ssn if ssn == _NO_SSN else _part_ssn)
+    return ssn == _SSN
+
+
+def _no_ssn(text: bytes, values: Any) -> int:
+    return _NO_SSN
+
+
+def _seed_fields(text: bytes, whole: dict[str, Any], seen: _Seen, ssn: Callable[[bytes, Any], int]) -> None:
+    """`_seed`'s notes of each top-level field of a version parsed whole, with what `ssn` says
+    each holds of an SSN."""
     keys = iter(whole)
     named: list[tuple[bytes, str | None]] = []  # each part and its field (None for comments alone)
-    for block in parts:
+    for block in _split_after(_TOP_LEVEL, text):
         if _comments_only(block):
             named.append((block, None))
             continue
@@ -863,18 +995,14 @@ def _seed(text: bytes, seen: _Seen, checked: _Loaded | None = None) -> None:
         named.append((block, key))
     if next(keys, None) is not None:
         return
-    part_holds_ssn = _holds_ssn if checked.has_ssn else _holds_none
     for block, key in named:
-        seen[block] = (None if key is None else {key: whole[key]}, part_holds_ssn(block))
+        value = None if key is None else {key: whole[key]}
+        seen[block] = (value, ssn(block, value))
         if key == "issues" and isinstance(whole[key], list):
-            _seed_issues(block, whole[key], seen, part_holds_ssn)
+            _seed_issues(block, whole[key], seen, ssn)
 
 
-def _holds_none(text: bytes) -> bool:
-    return False
-
-
-def _seed_issues(block: bytes, issues: list[Any], seen: _Seen, holds_ssn: Callable[[bytes], bool]) -> None:
+def _seed_issues(block: bytes, issues: list[Any], seen: _Seen, ssn: Callable[[bytes, Any], int]) -> None:
     """Note the values of each issue of an `issues:` block, split as `_issues` and `_issue` split
     them, taken from the whole plan's `issues`."""
     body = block.split(b"\n", 1)[-1]
@@ -886,7 +1014,7 @@ def _seed_issues(block: bytes, issues: list[Any], seen: _Seen, holds_ssn: Callab
     if len(parts) != len(issues) or items.count(b"\n" + indent + b"-") != len(parts) - 1:
         return  # each item begins a part only when every '-' there begins one: an item split elsewhere adds one
     for part, issue in zip(parts, issues, strict=True):
-        seen[part] = ([issue], holds_ssn(part))
+        seen[part] = ([issue], ssn(part, [issue]))
         item = _ISSUE_ITEM.match(part)
         if item is None or not isinstance(issue, dict) or list(issue)[-1:] != ["strategies"] \
                 or not isinstance(issue["strategies"], list):
@@ -939,11 +1067,10 @@ def _parse_versions(plan: _Plan, current: dict[str, Any], texts: Iterator[bytes 
             continue
         if not loaded:
             checked = version is plan.versions[0] and plan.fingerprint and fingerprint(text) == plan.fingerprint
+            has_ssn = _seed(text, seen, current if checked else None)
             if checked:
-                loaded[version.blob] = _Loaded(current, holds_ssn(text.decode("utf-8-sig")))
-                _seed(text, seen, loaded[version.blob])
+                loaded[version.blob] = _Loaded(current, has_ssn)
                 continue
-            _seed(text, seen)
         loaded[version.blob] = _load(text, seen)
     return loaded
 
@@ -954,7 +1081,10 @@ def _work_out(plan: _Plan, current: dict[str, Any], loaded: dict[str, _Loaded], 
     at all; with `as_of`, the weekly overdue figures up to that day."""
     unread = _Loaded(None, False)
     entries = [(version.commit, loaded.get(version.blob, unread)) for version in reversed(plan.versions)]
-    if plan.changed is not None:
+    # The last commit's bytes are the file's (`_parse_versions` took the plan as checked) when
+    # what git sees changed is only the file's mode: no version of its own.
+    as_committed = bool(entries) and entries[-1][1].data is current
+    if plan.changed is not None and not as_committed:
         entries.append((_Commit("", plan.changed, "", "Not yet committed"), _Loaded(current, False)))
     history, found = _plan_history(entries, current)
     if as_of is None:
@@ -1266,6 +1396,10 @@ class _Changed:
     changes: list[str]
 
 
+#: What PP106 says changed when the version the person signed held something shaped like an SSN.
+WITHHELD_SIGNED = "the version the person signed is not quoted, as it held something shaped like an SSN"
+
+
 def _changed_since_signed(entries: list[tuple[_Commit, _Loaded]], current: dict[str, Any]) -> _Changed | None:
     """`ChangedSinceSigned`: the person's current signature, the version that recorded it (the oldest of the
     newest run of versions holding it), and whether what was agreed changed after it."""
@@ -1286,7 +1420,8 @@ def _changed_since_signed(entries: list[tuple[_Commit, _Loaded]], current: dict[
         return None
     first = next((commit for commit, loaded in entries[recorded + 1:]
                   if loaded.data is not None and _agreed_differs(signed_data, loaded.data)), entries[-1][0])
-    changes = describe(agreed(signed_data), agreed(current), first.day)
+    changes = [WITHHELD_SIGNED] if entries[recorded][1].has_ssn else describe(agreed(signed_data), agreed(current),
+                                                                             first.day)
     return _Changed(_day_or_word(_mapping(signature).get("date")), entries[recorded][0], first, changes)
 
 

@@ -42,8 +42,9 @@ def field_name(path: Path_) -> str:
 #: (U+200E, U+200F, U+061C) only settle the direction of the text next to them, which names in
 #: Arabic or Hebrew script need; they stay, but are no visible text.
 _REFUSED_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-#: A key is one line of its own: no control character at all.
-_REFUSED_IN_KEY = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: A key is one line of its own: no control character at all. Nor does what a page shows of
+#: git's (a commit's author and subject).
+REFUSED_IN_KEY = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 #: Letters and symbols that show as blank: the Hangul fillers and the empty Braille pattern.
 _FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
@@ -58,7 +59,7 @@ def is_one_line(text: str) -> bool:
     """Whether `text` could be a plan's one-line text: something visible, no control, no
     bidirectional override, and no line or paragraph separator (which YAML reads as breaks).
     Format characters that names need (ZWNJ, ZWJ, RLM) and any space may stay."""
-    return (not _REFUSED_IN_KEY.search(text) and "\u2028" not in text and "\u2029" not in text
+    return (not REFUSED_IN_KEY.search(text) and "\u2028" not in text and "\u2029" not in text
             and any(map(is_visible, text)))
 
 
@@ -74,10 +75,10 @@ def text_violations(texts: list[Text]) -> Iterator[Violation]:
     Almost every plan has neither: searched first all at once (what a key refuses includes
     what a text refuses, and the space joining them is refused by neither), only the values
     that do not start with an ASCII letter or digit are then looked at one by one."""
-    if not _REFUSED_IN_KEY.search(" ".join(text for _, _, text in texts)):
+    if not REFUSED_IN_KEY.search(" ".join(text for _, _, text in texts)):
         texts = [text for text in texts if not text[1] and not (text[2][:1].isascii() and text[2][:1].isalnum())]
     for path, is_key, text in texts:
-        refused = (_REFUSED_IN_KEY if is_key else _REFUSED_IN_TEXT).search(text)
+        refused = (REFUSED_IN_KEY if is_key else _REFUSED_IN_TEXT).search(text)
         if refused:
             what = f"The key '{quote(text)}' of {field_name(path[:-1])}" if is_key else field_name(path)
             yield Schema.refused_character.at(path, what=what, character=_character(refused.group()),
@@ -169,14 +170,23 @@ _ASCII_SHAPES = bytes(ord("0") if chr(c).isdigit() else ord("-") if re.fullmatch
 
 
 def holds_ssn(text: str) -> bool:
-    """Whether `pp010_no_ssn` finds anything in `text`. ASCII text (almost every plan) is first
-    written as its shape, in C, and searched only if the shape holds 3-2-4 or nine digits: the
-    patterns cost time on every character."""
+    """Whether `pp010_no_ssn` finds anything in `text`."""
+    return ssn_or_nine_digits(text)[0]
+
+
+def ssn_or_nine_digits(text: str) -> tuple[bool, bool]:
+    """Whether `pp010_no_ssn` finds anything in `text`, and, when it finds nothing, whether
+    `text` holds nine digits in a row: an SSN when a label stands near them, which for a part
+    of a text may lie beyond the part. ASCII text (almost every plan) is first written as its
+    shape, in C, and searched only if the shape holds 3-2-4 or nine digits: the patterns cost
+    time on every character."""
     if text.isascii():
         shape = text.encode("ascii").translate(_ASCII_SHAPES)
         if b"000-00-0000" not in shape and b"000000000" not in shape:
-            return False
-    return any(True for _ in pp010_no_ssn(text))
+            return False, False
+    if any(True for _ in pp010_no_ssn(text)):
+        return True, False
+    return False, _NINE_DIGITS.search(text) is not None
 
 
 def ssn_digits(found: str) -> str:
