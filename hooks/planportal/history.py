@@ -214,15 +214,15 @@ def _locate(folder: Path) -> tuple[Path | None, str]:
     return Path(answer[0]).resolve(), ""
 
 
-def _log(top: Path, pathspec: str) -> Iterator[tuple[_Commit, list[tuple[str, str, list[str]]]]]:
-    """Every commit that touched the plan folder, newest first, with its raw changes: (status
+def _log(top: Path, pathspecs: list[str]) -> Iterator[tuple[_Commit, list[tuple[str, str, list[str]]]]]:
+    """Every commit that touched the plan files, newest first, with its raw changes: (status
     letter, new blob, paths). Messages hold no NUL, so with `-z` a token that starts with ':'
     after a commit's fields is a change, and a commit id starts the next commit.
     The first parent's line only: a branch merged into it is one version, the merge, compared
     with the version before it there (its own commits, by date among the others, would each be
     compared with a version of another line, and a conflict's resolution would never show)."""
     raw = _git(top, "log", "-z", "--raw", "-M", "-m", "--first-parent", "--no-abbrev", "--no-color",
-               "--no-show-signature", "--format=%H%x00%aI%x00%aN%x00%B", "--", pathspec)
+               "--no-show-signature", "--format=%H%x00%aI%x00%aN%x00%B", "--", *pathspecs)
     tokens = raw.split(b"\0")
     at = 0
     while at + 3 < len(tokens):
@@ -302,40 +302,55 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
     if top is None:
         return why
     try:
-        folder = plans.resolve().relative_to(top)
-        pathspec = f":(literal){folder.as_posix()}"  # a folder named `:(glob)x` is no pathspec magic
+        below = plans.resolve().relative_to(top)
+        folder = below.as_posix()
         wanted: dict[str, str] = {}  # a path in the history -> the plan file it became
         keys: dict[Path, str] = {}
         for path in files:
             try:
-                key = keys[path] = _below_top(path, plans, folder, top)
+                key = keys[path] = _below_top(path, plans, below, top)
             except (ValueError, OSError, RuntimeError):  # a link out of the repository, or a loop of
                 continue  # links (RuntimeError before Python 3.13): the checks report it, never a plan
             wanted[key] = key
+        # The plan folder, and where a link in it leads elsewhere in the repository; literal, so
+        # that a folder named `:(glob)x` is no pathspec magic.
+        pathspecs = [f":(literal){path}" for path in [folder, *(key for key in wanted if not _inside(key, folder))]]
         repository = _Repository(top, {key: [] for key in wanted}, keys=keys)
-        for commit, changes in _log(top, pathspec):
-            for status, blob, paths in changes:
-                key = wanted.get(paths[-1])
-                if key is None or status == "D":
-                    continue
-                repository.versions[key].append(_Blob(commit, blob))
-                if status in "RC" and posixpath.basename(paths[0]) == posixpath.basename(paths[-1]):
-                    del wanted[paths[-1]]  # moved: before this commit the plan lived at its old path
-                    wanted[paths[0]] = key
-                # Else its earlier versions lie at the same path: a file deleted and added again
-                # is the same client's (each file is named after its client), and a file git
-                # pairs with another's of another name (their texts alike) is not.
-        status = _git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", pathspec)
+        status = _git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *pathspecs)
         entries = status.split(b"\0")
         at = 0
         while at < len(entries):
             entry = entries[at]
             if len(entry) > 3:
-                repository.uncommitted.add(os.fsdecode(entry[3:]))
+                path = os.fsdecode(entry[3:])
+                repository.uncommitted.add(path)
+                if entry[:1] == b"R" and at + 1 < len(entries):  # moved, not yet committed: the old path
+                    _follow(wanted, path, os.fsdecode(entries[at + 1]))  # follows
             at += 2 if set(entry[:2]) & {ord("R"), ord("C")} else 1  # a rename names its old path next
+        for commit, changes in _log(top, pathspecs):
+            for status_letter, blob, paths in changes:
+                key = wanted.get(paths[-1])
+                if key is None or status_letter == "D":
+                    continue
+                repository.versions[key].append(_Blob(commit, blob))
+                if status_letter in "RC":
+                    _follow(wanted, paths[-1], paths[0])
         return repository
     except (subprocess.CalledProcessError, OSError, ValueError) as error:
         return f"git could not read the history ({_reason(error)})"
+
+
+def _inside(path: str, folder: str) -> bool:
+    return folder == "." or path.startswith(folder + "/")
+
+
+def _follow(wanted: dict[str, str], new: str, old: str) -> None:
+    """A plan moved from `old` to `new`: before, it lived at its old path. Only a move keeps the
+    file's name: a file deleted and added again is the same client's (each file is named after
+    its client), and its earlier versions lie at the same path, while a file git pairs with
+    another's of another name (their texts alike) is another client's."""
+    if posixpath.basename(old) == posixpath.basename(new) and new in wanted and old not in wanted:
+        wanted[old] = wanted.pop(new)
 
 
 def _below_top(path: Path, plans: Path, folder: Path, top: Path) -> str:
