@@ -374,9 +374,11 @@ def test_the_details_of_people_in_both_versions_are_said_to_change() -> None:
         'Changed the name, phone of "Meals on Wheels" (now "County Food Bank")']
 
 
-#: Numbers shaped like SSNs from an area never issued, written as YAML's escapes would spell
-#: them, split over two issues, and saved as UTF-16.
-ESCAPED_NUMBER, SPLIT_NUMBER, WIDE_NUMBER, GONE_NUMBER = "987-65-4320", "987654321", "987-65-4322", "987-65-4323"
+#: Numbers shaped like SSNs from an area never issued: written as YAML's escapes would spell
+#: it, split over two issues, saved as UTF-16, in a file deleted since, on a merged branch.
+ESCAPED_NUMBER, SPLIT_NUMBER, WIDE_NUMBER, GONE_NUMBER, SIDE_NUMBER = (
+    "987-65-4320", "987654321", "987-65-4322", "987-65-4323", "987-65-4324")
+NUMBERS = (ESCAPED_NUMBER, SPLIT_NUMBER, WIDE_NUMBER, GONE_NUMBER, SIDE_NUMBER)
 
 
 def yaml_text(plan: dict[str, Any]) -> str:
@@ -394,7 +396,7 @@ def git_attacks(tmp_path_factory: pytest.TempPathFactory) -> Build:
     project = make_project(root / "project")
     git(project, "init", "-q", "-b", "main")
     plans = project / "plans"
-    escaped, split, wide, gone, paired, merged = (base_plan(f"A-{n}") for n in range(1, 7))
+    escaped, split, wide, gone, paired, merged, side = (base_plan(f"A-{n}") for n in range(1, 8))
     (plans / "A-1.yaml").write_text(yaml_text(escaped).replace(
         "goal: Eat two hot meals a day.", 'goal: "Eat two hot meals a day. SSN \\x39\\x38\\x37-65-4320"'),
         encoding="utf-8")
@@ -409,6 +411,7 @@ def git_attacks(tmp_path_factory: pytest.TempPathFactory) -> Build:
     write(project, "A-4.yaml", gone_noted)
     write(project, "A-5.yaml", paired)
     write(project, "A-6.yaml", merged)
+    write(project, "A-7.yaml", side)
     commit(project, "2007-04-12", "Marie Dubois", "Plans signed at the home visits")
 
     write(project, "A-1.yaml", escaped)  # the number gone, and the goal with it: PP106
@@ -425,6 +428,12 @@ def git_attacks(tmp_path_factory: pytest.TempPathFactory) -> Build:
     merged["issues"][0]["goal"] = "Eat two meals a day."
     write(project, "A-6.yaml", merged)
     commit(project, "2007-04-14", "Sam Side", "Side: two meals")
+    side_noted = copy.deepcopy(side)
+    side_noted["issues"][0]["strategies"][0]["progress"] = [{"date": "2007-04-14", "note": f"SSN {SIDE_NUMBER}"}]
+    write(project, "A-7.yaml", side_noted)
+    commit(project, "2007-04-14", "Sam Side", "Side: a note")
+    write(project, "A-7.yaml", side)
+    commit(project, "2007-04-14", "Sam Side", "Side: the number out again")
     git(project, "checkout", "-q", "main")
     merged["issues"][0]["goal"] = "Eat three meals a day."
     write(project, "A-6.yaml", merged)
@@ -459,15 +468,14 @@ def git_attacks(tmp_path_factory: pytest.TempPathFactory) -> Build:
 def test_an_ssn_in_any_earlier_version_is_found_and_never_shown(git_attacks: Build) -> None:
     """PP107 for a number made by YAML's escapes, one whose label ends one issue and whose
     digits begin the next, one in a version saved as UTF-16, one in a file deleted and added
-    again. PP106 for A-1, whose signed version held the number, says so without quoting it;
-    no page, no file and no line of the build shows any of the numbers."""
+    again, one on a branch merged since. PP106 for A-1, whose signed version held the number,
+    says so without quoting it; no page, no file and no line of the build shows any number."""
     flagged = {line.split(":", 1)[0] for line in git_attacks.output.splitlines() if "warning PP107" in line}
-    assert {"plans/A-1.yaml", "plans/A-2.yaml", "plans/A-3.yaml", "plans/A-4.yaml"} <= {
+    assert {"plans/A-1.yaml", "plans/A-2.yaml", "plans/A-3.yaml", "plans/A-4.yaml", "plans/A-7.yaml"} <= {
         name.split()[-1] for name in flagged}, git_attacks.output
     signed = [line for line in git_attacks.output.splitlines() if "warning PP106" in line and "A-1.yaml" in line]
     assert len(signed) == 1 and history.WITHHELD_SIGNED in signed[0], git_attacks.output
-    numbers = [form for number in (ESCAPED_NUMBER, SPLIT_NUMBER, WIDE_NUMBER, GONE_NUMBER)
-               for form in (number, number.replace("-", ""))]
+    numbers = [form for number in NUMBERS for form in (number, number.replace("-", ""))]
     for path in git_attacks.site.rglob("*"):
         if path.is_file():
             text = path.read_bytes().decode("utf-8", "replace")
@@ -650,7 +658,7 @@ def test_the_newest_version_is_the_plan_as_checked_when_its_bytes_are_the_same()
     checked = load_bytes(text, "plan").document.data
     newest = history._Blob(history._Commit("c" * 40, date(2007, 4, 12), "Ann Lee", "Plan"), "b" * 40)
     for print_, taken in ((fingerprint(text), True), (fingerprint(text + b"\n"), False)):
-        loaded = history._parse_versions(history._Plan([newest], b"", print_, None), checked, iter([text]))
+        loaded = history._parse_versions(history._Plan([newest], b"", print_, None, []), checked, iter([text]))
         assert loaded[newest.blob] == _Loaded(checked, False)
         assert (loaded[newest.blob].data["issues"][0] is checked["issues"][0]) is taken
 

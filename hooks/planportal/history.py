@@ -163,6 +163,8 @@ class _Commit:
     day: date
     author: str
     subject: str
+    #: Whether the commit merges others into its first parent's line.
+    merges: bool = False
 
 
 @dataclass
@@ -180,6 +182,8 @@ class _Repository:
 
     top: Path
     versions: dict[str, list[_Blob]] = field(default_factory=dict)
+    #: The versions only on lines merged into the first parent's, searched for an SSN alone.
+    merged: dict[str, list[_Blob]] = field(default_factory=dict)
     uncommitted: set[str] = field(default_factory=set)
     #: The path below the top of each plan file asked about, by its path as given.
     keys: dict[Path, str] = field(default_factory=dict)
@@ -214,25 +218,32 @@ def _locate(folder: Path) -> tuple[Path | None, str]:
     return Path(answer[0]).resolve(), ""
 
 
-def _log(top: Path, pathspecs: list[str]) -> Iterator[tuple[_Commit, list[tuple[str, str, list[str]]]]]:
+#: The line that `_log` reads: the first parent's, or the commits merged into it.
+_FIRST_PARENTS = ("-m", "--first-parent")
+_MERGED = ("--no-merges", "--full-history")
+
+
+def _log(top: Path, pathspecs: list[str], line: tuple[str, ...] = _FIRST_PARENTS
+         ) -> Iterator[tuple[_Commit, list[tuple[str, str, list[str]]]]]:
     """Every commit that touched the plan files, newest first, with its raw changes: (status
     letter, new blob, paths). Messages hold no NUL, so with `-z` a token that starts with ':'
     after a commit's fields is a change, and a commit id starts the next commit.
-    The first parent's line only: a branch merged into it is one version, the merge, compared
-    with the version before it there (its own commits, by date among the others, would each be
-    compared with a version of another line, and a conflict's resolution would never show)."""
-    raw = _git(top, "log", "-z", "--raw", "-M", "-m", "--first-parent", "--no-abbrev", "--no-color",
-               "--no-show-signature", "--format=%H%x00%aI%x00%aN%x00%B", "--", *pathspecs)
+    The first parent's line: a branch merged into it is one version, the merge, compared with
+    the version before it there (its own commits, by date among the others, would each be
+    compared with a version of another line, and a conflict's resolution would never show).
+    With `_MERGED`, every other commit: their versions are searched for an SSN alone."""
+    raw = _git(top, "log", "-z", "--raw", "-M", *line, "--no-abbrev", "--no-color", "--no-show-signature",
+               "--format=%H%x00%P%x00%aI%x00%aN%x00%B", "--", *pathspecs)
     tokens = raw.split(b"\0")
     at = 0
-    while at + 3 < len(tokens):
+    while at + 4 < len(tokens):
         commit_id = tokens[at].lstrip(b"\n").decode("ascii", "replace")
-        author = " ".join(_EMAIL.sub(" ", _shown(tokens[at + 2])).split()) or "an author with no name"
-        message = _shown(tokens[at + 3].strip().split(b"\n", 1)[0])
+        author = " ".join(_EMAIL.sub(" ", _shown(tokens[at + 3])).split()) or "an author with no name"
+        message = _shown(tokens[at + 4].strip().split(b"\n", 1)[0])
         if len(message) > LONGEST_SUBJECT:
             message = message[:LONGEST_SUBJECT - 1].rstrip() + "\u2026"
-        commit = _Commit(commit_id, _day(tokens[at + 1]), author, message)
-        at += 4
+        commit = _Commit(commit_id, _day(tokens[at + 2]), author, message, merges=b" " in tokens[at + 1])
+        at += 5
         changes = []
         while at < len(tokens) and tokens[at].lstrip(b"\n").startswith(b":"):
             fields = tokens[at].lstrip(b"\n").decode("ascii", "replace").split()
@@ -315,7 +326,7 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
         # The plan folder, and where a link in it leads elsewhere in the repository; literal, so
         # that a folder named `:(glob)x` is no pathspec magic.
         pathspecs = [f":(literal){path}" for path in [folder, *(key for key in wanted if not _inside(key, folder))]]
-        repository = _Repository(top, {key: [] for key in wanted}, keys=keys)
+        repository = _Repository(top, {key: [] for key in wanted}, {key: [] for key in wanted}, keys=keys)
         status = _git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *pathspecs)
         entries = status.split(b"\0")
         at = 0
@@ -327,14 +338,25 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
                 if entry[:1] == b"R" and at + 1 < len(entries):  # moved, not yet committed: the old path
                     _follow(wanted, path, os.fsdecode(entries[at + 1]))  # follows
             at += 2 if set(entry[:2]) & {ord("R"), ord("C")} else 1  # a rename names its old path next
+        ever = dict(wanted)  # every path each plan had
+        first_parents: set[str] = set()
+        merges = False
         for commit, changes in _log(top, pathspecs):
+            first_parents.add(commit.commit)
+            merges = merges or commit.merges
             for status_letter, blob, paths in changes:
                 key = wanted.get(paths[-1])
                 if key is None or status_letter == "D":
                     continue
                 repository.versions[key].append(_Blob(commit, blob))
-                if status_letter in "RC":
-                    _follow(wanted, paths[-1], paths[0])
+                if status_letter in "RC" and _follow(wanted, paths[-1], paths[0]):
+                    ever[paths[0]] = key
+        if merges:
+            for commit, changes in _log(top, pathspecs, _MERGED):
+                for status_letter, blob, paths in changes:
+                    key = ever.get(paths[-1])
+                    if key is not None and status_letter != "D" and commit.commit not in first_parents:
+                        repository.merged[key].append(_Blob(commit, blob))
         return repository
     except (subprocess.CalledProcessError, OSError, ValueError) as error:
         return f"git could not read the history ({_reason(error)})"
@@ -344,13 +366,16 @@ def _inside(path: str, folder: str) -> bool:
     return folder == "." or path.startswith(folder + "/")
 
 
-def _follow(wanted: dict[str, str], new: str, old: str) -> None:
-    """A plan moved from `old` to `new`: before, it lived at its old path. Only a move keeps the
-    file's name: a file deleted and added again is the same client's (each file is named after
-    its client), and its earlier versions lie at the same path, while a file git pairs with
-    another's of another name (their texts alike) is another client's."""
+def _follow(wanted: dict[str, str], new: str, old: str) -> bool:
+    """A plan moved from `old` to `new`: before, it lived at its old path (whether it did).
+    Only a move keeps the file's name: a file deleted and added again is the same client's
+    (each file is named after its client), and its earlier versions lie at the same path,
+    while a file git pairs with another's of another name (their texts alike) is another
+    client's."""
     if posixpath.basename(old) == posixpath.basename(new) and new in wanted and old not in wanted:
         wanted[old] = wanted.pop(new)
+        return True
+    return False
 
 
 def _below_top(path: Path, plans: Path, folder: Path, top: Path) -> str:
@@ -1049,8 +1074,9 @@ def _seed_issues(block: bytes, issues: list[Any], seen: _Seen, ssn: Callable[[by
 
 class _Plan(NamedTuple):
     """What working out one plan's history takes: its committed versions, newest first (their
-    texts come beside it), the plan as checked and the `fingerprint` of its bytes, and the day
-    of its changes not yet committed (None when it has none and a commit)."""
+    texts come beside it), the plan as checked and the `fingerprint` of its bytes, the day
+    of its changes not yet committed (None when it has none and a commit), and its versions
+    on lines merged into the first parent's (`_Repository.merged`), after the others."""
 
     versions: list[_Blob]
     #: The plan as checked, marshalled: plain values, which marshal writes five times faster
@@ -1058,6 +1084,7 @@ class _Plan(NamedTuple):
     checked: bytes
     fingerprint: bytes
     changed: date | None
+    merged: list[_Blob]
 
 
 @dataclass(frozen=True)
@@ -1090,10 +1117,23 @@ def _parse_versions(plan: _Plan, current: dict[str, Any], texts: Iterator[bytes 
     return loaded
 
 
-def _work_out(plan: _Plan, current: dict[str, Any], loaded: dict[str, _Loaded], as_of: date | None) -> _Worked:
+def _merged_with_ssn(plan: _Plan, texts: Iterator[bytes | None]) -> list[_Commit]:
+    """The commits of the plan's versions on merged lines that hold something shaped like an
+    SSN; `texts` gives each version's text in turn."""
+    found = []
+    for version in plan.merged:
+        text = next(texts)
+        if text is not None and _part_ssn(text, *load_values(text)) == _SSN:
+            found.append(version.commit)
+    return found
+
+
+def _work_out(plan: _Plan, current: dict[str, Any], loaded: dict[str, _Loaded], as_of: date | None,
+              merged_with_ssn: list[_Commit]) -> _Worked:
     """A plan's history from its committed versions (newest first) and the plan as it is now,
     with that plan as its newest version when it has changes not yet committed or no commit
-    at all; with `as_of`, the weekly overdue figures up to that day."""
+    at all; with `as_of`, the weekly overdue figures up to that day. `merged_with_ssn` are the
+    commits on merged lines whose versions held an SSN, for PP107."""
     unread = _Loaded(None, False)
     entries = [(version.commit, loaded.get(version.blob, unread)) for version in reversed(plan.versions)]
     # The last commit's bytes are the file's (`_parse_versions` took the plan as checked) when
@@ -1101,7 +1141,7 @@ def _work_out(plan: _Plan, current: dict[str, Any], loaded: dict[str, _Loaded], 
     as_committed = bool(entries) and entries[-1][1].data is current
     if plan.changed is not None and not as_committed:
         entries.append((_Commit("", plan.changed, "", "Not yet committed"), _Loaded(current, False)))
-    history, found = _plan_history(entries, current)
+    history, found = _plan_history(entries, current, merged_with_ssn)
     if as_of is None:
         return _Worked(history, found, ())
     dues: dict[str, list[date]] = {}  # each version's open steps' due dates, in order
@@ -1114,11 +1154,12 @@ def _work_out(plan: _Plan, current: dict[str, Any], loaded: dict[str, _Loaded], 
 
 def _work(versions: _Versions, plans: list[_Plan], as_of: date | None) -> list[_Worked]:
     """Read, parse and compare the versions of `plans`."""
-    texts = versions.texts([version.blob for plan in plans for version in plan.versions])
+    texts = versions.texts([version.blob for plan in plans for version in [*plan.versions, *plan.merged]])
     worked = []
     for plan in plans:
         current = marshal.loads(plan.checked)
-        worked.append(_work_out(plan, current, _parse_versions(plan, current, texts), as_of))
+        loaded = _parse_versions(plan, current, texts)
+        worked.append(_work_out(plan, current, loaded, as_of, _merged_with_ssn(plan, texts)))
     return worked
 
 
@@ -1252,7 +1293,7 @@ class HistoryReading:
             versions = repository.versions.get(key, [])
             changed = _changed_on(plan_file.path) if key in repository.uncommitted or not versions else None
             plans.append((len(worked) - 1, _Plan(versions, marshal.dumps(plan_file.plan), plan_file.fingerprint,
-                                                 changed)))
+                                                 changed, repository.merged.get(key, []))))
         try:
             for (at, _), plan_worked in zip(plans, _work_everywhere(repository.top, [plan for _, plan in plans], as_of),
                                             strict=True):
@@ -1290,10 +1331,10 @@ def _weekly(dues: list[tuple[date, list[date]]], as_of: date) -> tuple[int, ...]
     return tuple(reversed(counts))
 
 
-def _plan_history(entries: list[tuple[_Commit, _Loaded]], current: dict[str, Any]
-                  ) -> tuple[PlanHistory, list[tuple[str, Any]]]:
+def _plan_history(entries: list[tuple[_Commit, _Loaded]], current: dict[str, Any],
+                  merged_with_ssn: list[_Commit]) -> tuple[PlanHistory, list[tuple[str, Any]]]:
     """One plan's history from its versions, oldest first, and what its rules found: (kind,
-    what) for `findings`."""
+    what) for `findings`; `merged_with_ssn` are commits of merged lines that held an SSN."""
     versions: list[Version] = []
     shown: dict[str, Any] | None = None  # the last version whose text may be quoted
     for commit, loaded in entries:
@@ -1311,7 +1352,8 @@ def _plan_history(entries: list[tuple[_Commit, _Loaded]], current: dict[str, Any
             shown = loaded.data
         versions.append(Version(commit.commit[:10], commit.day, commit.author, commit.subject, tuple(changes)))
     found: list[tuple[str, Any]] = []
-    with_ssn = [commit for commit, loaded in entries if loaded.has_ssn]
+    with_ssn = sorted([*(commit for commit, loaded in entries if loaded.has_ssn), *merged_with_ssn],
+                      key=lambda commit: commit.day)
     if with_ssn:
         found.append(("ssn", with_ssn))
     changed = _changed_since_signed(entries, current)
