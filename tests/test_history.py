@@ -355,6 +355,8 @@ def test_overdue_steps_week_by_week_from_the_versions_in_effect(history_site: Bu
      p["issues"][0]["strategies"][0].update(responsible="meals"), False),  # the same people, another key
     (lambda p: p["people"]["mow"].update(name="County Food Bank"), True),  # another provider under the same key
     (lambda p: p["people"]["mow"].update(phone="802-555-0100"), False),  # how to reach them is not agreed
+    (lambda p: p["people"].update(acme={"name": "Meals on Wheels", "role": "provider", "organization": "Acme"})
+     or p["issues"][0]["strategies"][0].update(responsible="acme"), True),  # another of the same name
 ])
 def test_who_is_responsible_is_agreed_by_name_and_texts_by_their_words(edit: Any, differs: bool) -> None:
     """PP106 compares the people responsible by name, not by the word that stands for them,
@@ -371,7 +373,19 @@ def test_the_details_of_people_in_both_versions_are_said_to_change() -> None:
     renamed = copy.deepcopy(plan)
     renamed["people"]["mow"].update(name="County Food Bank", phone="802-555-0100")
     assert describe(plan, renamed, date(2007, 5, 1)) == [
-        'Changed the name, phone of "Meals on Wheels" (now "County Food Bank")']
+        'Changed the name and phone of "Meals on Wheels" (now "County Food Bank")']
+
+
+def test_pp106_names_only_what_was_agreed() -> None:
+    """What PP106 lists is what the person agreed to: not a phone number, theirs or a helper's."""
+    signed = base_plan("H-9")
+    later = copy.deepcopy(signed)
+    later["issues"][0]["goal"] = "Eat one hot meal a day."
+    later["client"]["phone"] = "802-555-0101"
+    later["people"]["mow"].update(phone="802-555-0100", organization="County")
+    later["case_manager"]["name"] = "Ann Lee"
+    assert describe(history.agreed(signed), history.agreed(later), date(2007, 5, 1)) == [
+        'Goal changed from "Eat two hot meals a day." to "Eat one hot meal a day."']
 
 
 #: Numbers shaped like SSNs from an area never issued: written as YAML's escapes would spell
@@ -515,6 +529,98 @@ def test_a_merge_is_one_version_of_the_main_line_with_its_resolution(git_attacks
 def test_a_git_dir_left_in_the_environment_is_not_the_plans_repository(git_attacks: Build) -> None:
     assert "unavailable" not in git_attacks.page("clients/A-6/history/")
     assert "Not yet committed" not in history_text(git_attacks, "A-6")
+
+
+#: More numbers of that area: folded over two lines, escaped in the issue after their label,
+#: in a plan renamed in case only, moved with many changes, replaced by a link, and in a
+#: commit's subject.
+FOLDED_NUMBER, ESCAPED_AFTER_LABEL, CASE_NUMBER, MOVED_NUMBER, LINKED_NUMBER, SUBJECT_NUMBER = (
+    "987-65-4325", "987654326", "987-65-4327", "987-65-4328", "987-65-4329", "987-65-4330")
+MORE_NUMBERS = (FOLDED_NUMBER, ESCAPED_AFTER_LABEL, CASE_NUMBER, MOVED_NUMBER, LINKED_NUMBER, SUBJECT_NUMBER)
+
+
+def noted(plan: dict[str, Any], note: str) -> dict[str, Any]:
+    """`plan` with a progress note on its first step."""
+    plan = copy.deepcopy(plan)
+    plan["issues"][0]["strategies"][0]["progress"] = [{"date": "2007-04-13", "note": note}]
+    return plan
+
+
+@pytest.fixture(scope="module")
+def more_git_attacks(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """Earlier versions that hide an SSN from a search of each part as written: a number YAML
+    folds together from two lines (C-1), a label that ends one issue and escaped digits that
+    begin the next (C-2); plans whose earlier versions lie at another path: renamed in case
+    only (C-3), moved with too many changes for git to pair (C-4), replaced by a link to
+    where it was moved (C-5); a commit subject with a number; and a version whose progress
+    note is a list (C-6), which no comparison may trip over."""
+    project = make_project(tmp_path_factory.mktemp("more-attacks") / "project")
+    git(project, "init", "-q", "-b", "main")
+    plans = project / "plans"
+    folded, label, moved, linked, listed = (base_plan(f"C-{n}") for n in (1, 2, 4, 5, 6))
+    text = yaml_text(noted(folded, f"Card {FOLDED_NUMBER} today"))
+    line = next(line for line in text.splitlines() if "note: Card" in line)
+    indent = " " * (len(line) - len(line.lstrip()) + 2)
+    (plans / "C-1.yaml").write_text(text.replace(f"{FOLDED_NUMBER} today", f"987-65\n{indent}4325 today"),
+                                    encoding="utf-8")
+    label["issues"][0]["strategies"][1]["progress"] = [{"date": "2007-04-13", "note": "Asked for the SSN"}]
+    (plans / "C-2.yaml").write_text(yaml_text(label).replace(
+        "- issue: I feel alone.", '- issue: "9876\\x354326 is on the form."'), encoding="utf-8")
+    write(project, "c-3.yaml", noted({**base_plan("c-3")}, f"SSN {CASE_NUMBER}"))
+    write(project, "C-4.yaml", noted(moved, f"SSN {MOVED_NUMBER}"))
+    write(project, "C-5.yaml", noted(linked, f"SSN {LINKED_NUMBER}"))
+    (plans / "C-6.yaml").write_text(yaml_text(listed).replace(
+        "target_date: '2007-04-19'", "target_date: '2007-04-19'\n    progress:\n    - date: '2007-04-13'\n"
+                                     "      note: [called, left a message]", 1), encoding="utf-8")
+    commit(project, "2007-04-12", "Marie Dubois", f"Plans, and SSN {SUBJECT_NUMBER} noted by mistake")
+
+    for plan, name in ((folded, "C-1"), (base_plan("C-2"), "C-2"), (listed, "C-6")):
+        write(project, f"{name}.yaml", plan)
+    (plans / "c-3.yaml").unlink()
+    write(project, "C-3.yaml", base_plan("C-3"))
+    (plans / "C-4.yaml").unlink()
+    moved["strengths"] = [f"A strength of many, number {n}" for n in range(40)]
+    write(project, "north/C-4.yaml", moved)
+    write(project, "C-5.yaml", linked)
+    commit(project, "2007-04-13", "Marie Dubois", "The numbers out; C-3 in capitals; C-4 moved north")
+
+    (project / "shared").mkdir()
+    git(project, "mv", "plans/C-5.yaml", "shared/C-5.yaml")
+    (plans / "C-5.yaml").symlink_to(Path("..") / "shared" / "C-5.yaml")
+    git(project, "add", "-A", "shared")
+    commit(project, "2007-04-14", "Marie Dubois", "C-5 kept in the shared folder")
+    build = build_site(project, as_of="2007-05-01")
+    assert build.returncode == 0, build.output
+    return build
+
+
+def test_an_ssn_yaml_reads_into_an_earlier_version_or_at_another_path_is_found(more_git_attacks: Build) -> None:
+    flagged = {line.split(":", 1)[0].split()[-1] for line in more_git_attacks.output.splitlines()
+               if "warning PP107" in line}
+    assert {"plans/C-1.yaml", "plans/C-2.yaml", "plans/C-3.yaml", "plans/north/C-4.yaml", "plans/C-5.yaml"} <= \
+        flagged, more_git_attacks.output
+    numbers = ["987-65", *(number.replace("-", "") for number in MORE_NUMBERS)]  # the area and group are enough
+    for path in more_git_attacks.site.rglob("*"):
+        if path.is_file():
+            text = path.read_bytes().decode("utf-8", "replace")
+            assert not [number for number in numbers if number in text], path
+    assert not [number for number in numbers if number in more_git_attacks.output]
+    assert history.WITHHELD in history_text(more_git_attacks, "C-1")
+
+
+def test_one_versions_odd_value_costs_no_other_plan_its_history(more_git_attacks: Build) -> None:
+    assert "could not be" not in more_git_attacks.output
+    assert "Plans, and SSN" not in history_text(more_git_attacks, "C-6") and "unavailable" not in \
+        more_git_attacks.page("clients/C-6/history/")
+
+
+def test_weighing_rewordings_is_bounded() -> None:
+    """A version whose thousand issues are all reworded is compared in time: past
+    MOST_REWORDINGS pairs, they are removed and added rather than weighed each against each."""
+    many = [{"issue": f"Issue number {n}"} for n in range(1000)]
+    reworded = [{"issue": f"Issue number {n} reworded"} for n in range(1000)]
+    pairs, removed, added = history._pair(many, reworded, "issue")
+    assert (pairs, len(removed), len(added)) == ([], 1000, 1000)
 
 
 def test_a_file_whose_mode_alone_changed_has_no_version_not_yet_committed(git_attacks: Build) -> None:

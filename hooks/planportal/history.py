@@ -61,6 +61,8 @@ _REPOSITORY_VARIABLES = frozenset({
 LONGEST_SUBJECT = 200
 #: An e-mail address in an author's name: the history names people, never their addresses.
 _EMAIL = re.compile(r"<[^<>]*>|[^\s<>]+@[^\s<>]+")
+#: What a page shows for an author's name or a commit's subject shaped like an SSN.
+WITHHELD = "(withheld: shaped like a Social Security number)"
 #: The day git shows for a date it cannot write (before 1970, after 9999, an offset of a day or more).
 _EPOCH = date(1970, 1, 1)
 #: The month names the sentences use, whatever the machine's language.
@@ -72,6 +74,9 @@ _AGREED_ISSUE = ("issue", "goal", "measure")
 _AGREED_STEP = ("action", "responsible", "target_date")
 #: How alike two texts must be to be one item reworded rather than one removed, one added.
 _REWORDED = 0.5
+#: The most pairs of removed and added items weighed as rewordings in one comparison: each
+#: costs tens of microseconds, and a plan of a thousand items all reworded would take minutes.
+MOST_REWORDINGS = 2500
 
 
 def long_date(day: date) -> str:
@@ -218,6 +223,8 @@ def _locate(folder: Path) -> tuple[Path | None, str]:
     return Path(answer[0]).resolve(), ""
 
 
+#: The mode git gives a symbolic link.
+_LINK_MODE = "120000"
 #: The line that `_log` reads: the first parent's, or the commits merged into it.
 _FIRST_PARENTS = ("-m", "--first-parent")
 _MERGED = ("--no-merges", "--full-history")
@@ -242,6 +249,7 @@ def _log(top: Path, pathspecs: list[str], line: tuple[str, ...] = _FIRST_PARENTS
         message = _shown(tokens[at + 4].strip().split(b"\n", 1)[0])
         if len(message) > LONGEST_SUBJECT:
             message = message[:LONGEST_SUBJECT - 1].rstrip() + "\u2026"
+        author, message = (WITHHELD if holds_ssn(text) else text for text in (author, message))
         commit = _Commit(commit_id, _day(tokens[at + 2]), author, message, merges=b" " in tokens[at + 1])
         at += 5
         changes = []
@@ -250,7 +258,8 @@ def _log(top: Path, pathspecs: list[str], line: tuple[str, ...] = _FIRST_PARENTS
             status = fields[4][:1]
             count = 2 if status in "RC" else 1
             paths = [os.fsdecode(token) for token in tokens[at + 1:at + 1 + count]]
-            changes.append((status, fields[3], paths))
+            if fields[1] != _LINK_MODE:  # a link's text is where it leads, no version of a plan
+                changes.append((status, fields[3], paths))
             at += 1 + count
         yield commit, changes
 
@@ -319,10 +328,11 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
         keys: dict[Path, str] = {}
         for path in files:
             try:
-                key = keys[path] = _below_top(path, plans, below, top)
+                own, key = _below_top(path, plans, below, top)
             except (ValueError, OSError, RuntimeError):  # a link out of the repository, or a loop of
                 continue  # links (RuntimeError before Python 3.13): the checks report it, never a plan
-            wanted[key] = key
+            keys[path] = wanted[key] = key
+            wanted.setdefault(own, key)  # a link's path: where the plan lay before the link replaced it
         # The plan folder, and where a link in it leads elsewhere in the repository; literal, so
         # that a folder named `:(glob)x` is no pathspec magic.
         pathspecs = [f":(literal){path}" for path in [folder, *(key for key in wanted if not _inside(key, folder))]]
@@ -344,13 +354,17 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
         for commit, changes in _log(top, pathspecs):
             first_parents.add(commit.commit)
             merges = merges or commit.merges
+            # A file deleted in the commit that adds one of the same name was moved, even with
+            # too many changes for git to pair them.
+            deleted = {_file_name(paths[0]): paths[0] for status_letter, _, paths in changes if status_letter == "D"}
             for status_letter, blob, paths in changes:
                 key = wanted.get(paths[-1])
                 if key is None or status_letter == "D":
                     continue
                 repository.versions[key].append(_Blob(commit, blob))
-                if status_letter in "RC" and _follow(wanted, paths[-1], paths[0]):
-                    ever[paths[0]] = key
+                old = paths[0] if status_letter in "RC" else deleted.get(_file_name(paths[-1]))
+                if old is not None and _follow(wanted, paths[-1], old):
+                    ever[old] = key
         if merges:
             for commit, changes in _log(top, pathspecs, _MERGED):
                 for status_letter, blob, paths in changes:
@@ -372,20 +386,25 @@ def _follow(wanted: dict[str, str], new: str, old: str) -> bool:
     (each file is named after its client), and its earlier versions lie at the same path,
     while a file git pairs with another's of another name (their texts alike) is another
     client's."""
-    if posixpath.basename(old) == posixpath.basename(new) and new in wanted and old not in wanted:
+    if _file_name(old) == _file_name(new) and new in wanted and old not in wanted:
         wanted[old] = wanted.pop(new)
         return True
     return False
 
 
-def _below_top(path: Path, plans: Path, folder: Path, top: Path) -> str:
+def _file_name(path: str) -> str:
+    """A plan file's name, whatever its case: the client ids of two files differ in more (PP004)."""
+    return posixpath.basename(path).casefold()
+
+
+def _below_top(path: Path, plans: Path, folder: Path, top: Path) -> tuple[str, str]:
     """Where a file found under the plan folder `plans` (at `folder` below `top`) lies below
-    the top of the repository: a link, where it leads (the plans' own folders are never links,
-    as the search for plan files does not follow them). Resolving every file's path instead
-    asks the system about each folder on the way (0.05 s at 2,000 plans)."""
-    if path.is_symlink():
-        return path.resolve().relative_to(top).as_posix()
-    return (folder / path.relative_to(plans)).as_posix()
+    the top of the repository, and where its plan does: a link's, where it leads (the plans'
+    own folders are never links, as the search for plan files does not follow them).
+    Resolving every file's path instead asks the system about each folder on the way (0.05 s
+    at 2,000 plans)."""
+    own = (folder / path.relative_to(plans)).as_posix()
+    return own, path.resolve().relative_to(top).as_posix() if path.is_symlink() else own
 
 
 def _reason(error: Exception) -> str:
@@ -438,6 +457,8 @@ def _pair(old: list[dict[str, Any]], new: list[dict[str, Any]], key: str
             added.append(item)
     paired = {id(before) for before, _ in pairs}
     left = [item for item in old if id(item) not in paired]
+    if len(left) * len(added) > MOST_REWORDINGS:
+        return pairs, left, added  # too many to weigh each against each: removed and added
     still_added = []
     for item in added:
         scored = [(SequenceMatcher(None, _text(o.get(key)), _text(item.get(key))).ratio(), n)
@@ -483,8 +504,15 @@ def _names(data: dict[str, Any]) -> dict[str, str]:
              "case_manager": _text(_mapping(data.get("case_manager")).get("name")) or "the case manager",
              "representative": _text(_mapping(client.get("representative")).get("name")) or "the representative"}
     for key, person in _mapping(data.get("people")).items():
-        names[key] = _text(_mapping(person).get("name")) or key
+        names[key] = _person_words(_mapping(person)) or key
     return names
+
+
+def _person_words(person: dict[str, Any]) -> str:
+    """One of the people as the pages name them: "John Smith (friend)", "John Smith (Acme Home
+    Care)", so that two people of one name are told apart."""
+    name, about = _text(person.get("name")), _text(person.get("relationship")) or _text(person.get("organization"))
+    return f"{name} ({about})" if name and about else name
 
 
 def _who(keys: list[str], names: dict[str, str]) -> str:
@@ -515,9 +543,9 @@ def _step_changes(old: dict[str, Any], new: dict[str, Any], old_names: dict[str,
             yield f'Step "{action}" started'
         else:
             yield f'Step "{action}" set back to {status}'
-    old_notes = {(n.get("date"), n.get("note")) for n in _items(old.get("progress"))}
+    old_notes = {(_meaning(n.get("date")), _meaning(n.get("note"))) for n in _items(old.get("progress"))}
     for note in _items(new.get("progress")):
-        if (note.get("date"), note.get("note")) not in old_notes:
+        if (_meaning(note.get("date")), _meaning(note.get("note"))) not in old_notes:
             yield f'Progress on "{action}" ({_day_or_word(note.get("date"))}): {quote(_text(note.get("note")))}'
 
 
@@ -688,8 +716,9 @@ def _people_changes(before: dict[str, Any], after: dict[str, Any], old_names: di
         old, new = _mapping(before[key]), _mapping(after[key])
         details = [detail.replace("_", " ") for detail in sorted(set(old) | set(new))
                    if _meaning(old.get(detail)) != _meaning(new.get(detail))]
+        listed = " and ".join([", ".join(details[:-1]), details[-1]] if len(details) > 1 else details)
         renamed = f' (now "{quote(new_names[key])}")' if old_names[key] != new_names[key] else ""
-        yield f'Changed the {", ".join(details) or "details"} of "{quote(old_names[key])}"{renamed}'
+        yield f'Changed the {listed or "details"} of "{quote(old_names[key])}"{renamed}'
 
 
 def _meaning(data: Any) -> Any:
@@ -707,17 +736,16 @@ def _meaning(data: Any) -> Any:
 def agreed(data: dict[str, Any]) -> dict[str, Any]:
     """What the person agreed to, alone (`ChangedSinceSigned`): issues, goals and measures; steps' actions,
     who is responsible and their target dates; declined concerns; sharing. Each of the people
-    who are responsible or may receive a copy by name: the person agreed to who they are, not
-    to the word that stands for them (the client, the case manager and the representative stay
-    roles: their names are no part of the agreement). With the names, so that what changed can
-    be said by name."""
+    who are responsible or may receive a copy by name, with their relationship or organization:
+    the person agreed to who they are, not to the word that stands for them. The client, the
+    case manager and the representative stay roles: who holds them is no part of the agreement,
+    nor is anything else about the people."""
     people = _mapping(data.get("people"))
 
     def who(keys: Any) -> list[str]:
-        return [_text(_mapping(people[key]).get("name")) or key if key in people else key for key in _keys(keys)]
+        return [_person_words(_mapping(people[key])) or key if key in people else key for key in _keys(keys)]
 
     return {
-        "client": data.get("client"), "case_manager": data.get("case_manager"), "people": data.get("people"),
         "issues": [{**{key: issue.get(key) for key in _AGREED_ISSUE},
                     "strategies": [{"action": step.get("action"), "responsible": who(step.get("responsible")),
                                     "target_date": step.get("target_date")}
@@ -877,23 +905,29 @@ def _decoded(text: bytes) -> str:
 
 def _part_ssn(text: bytes, values: Any, decoded: str | None = None) -> int:
     """What a part of a version (or a whole one) holds of an SSN, as written (comments too) or
-    as YAML's escapes make it (`_escapes_hold_ssn`). A label in one field and nine digits in
-    the next are one: a part with nine digits in a row and no label near them is `_NINE_DIGITS`,
-    and the version is then searched whole (`_load`). `decoded` is the text as `load_values` read
-    it, when it did: as UTF-8, which a text with a byte-order mark of UTF-16 or 32 is not."""
+    as YAML reads it (`_read_otherwise`). A label in one field and nine digits in the next are
+    one: a part with nine digits in a row and no label near them is `_NINE_DIGITS`, and the
+    version is then searched whole (`_load`). `decoded` is the text as `load_values` read it,
+    when it did: as UTF-8, which a text with a byte-order mark of UTF-16 or 32 is not."""
     if decoded is None or text[:1] in _BYTE_ORDER_MARK_STARTS:
         decoded = _decoded(text)
     found, digits = ssn_or_nine_digits(decoded)
-    if found or _escapes_hold_ssn(text, values):
-        return _SSN
-    return _NINE_DIGITS if digits else _NO_SSN
+    if not found and _read_otherwise(text):
+        found, digits_read = ssn_or_nine_digits("\n".join(_texts_in(values)))
+        digits = digits or digits_read
+    return _SSN if found else _NINE_DIGITS if digits else _NO_SSN
 
 
-def _escapes_hold_ssn(text: bytes, values: Any) -> bool:
-    """Whether YAML's escapes make an SSN that `text` does not show as written: `"\\x39..."`, or
-    a line break escaped inside a number. Only a double-quoted text has escapes, and a backslash
-    starts each; then every key and text of `values` is searched, as the checks search them."""
-    return b"\\" in text and holds_ssn("\n".join(_texts_in(values)))
+#: Digits on both sides of a line break, which YAML may fold into one number ("987-65" at the
+#: end of a line, "4320" on the next, read as "987-65 4320").
+_DIGITS_OVER_A_LINE = re.compile(rb"[0-9][-./ \t]*\r?\n[ \t]*[-./]*[0-9]")
+
+
+def _read_otherwise(text: bytes) -> bool:
+    """Whether YAML may read numbers into `text`'s values that it does not show as written: by
+    its escapes (`"\\x39"`, a line break escaped), each started by a backslash, or by folding
+    two lines into one. The values are then searched as the checks search them."""
+    return b"\\" in text or _DIGITS_OVER_A_LINE.search(text) is not None
 
 
 def _texts_in(value: Any) -> Iterator[str]:
@@ -988,7 +1022,8 @@ def _plain_fields(text: bytes) -> bool:
 
 def _load(text: bytes, seen: _Seen) -> _Loaded:
     data, ssn = _parse(text, seen)
-    return _Loaded(data, ssn == _SSN or (ssn == _NINE_DIGITS and holds_ssn(_decoded(text))))
+    return _Loaded(data, ssn == _SSN or (ssn == _NINE_DIGITS and (
+        holds_ssn(_decoded(text)) or holds_ssn("\n".join(_texts_in(data))))))
 
 
 #: A line with something besides spaces and a comment.
@@ -1007,7 +1042,7 @@ def _seed(text: bytes, seen: _Seen, checked: dict[str, Any] | None = None) -> bo
     that the splits look for, so a part more than the whole has means a split fell elsewhere):
     each part then reads, alone, as it does in the whole. Returns whether the version holds
     something shaped like an SSN, searched whole first: a part of a version with none holds
-    none (its lines and its texts are some of the whole's, and no number spans two lines)."""
+    none (its lines, and its texts as YAML reads them, are some of the whole's)."""
     whole = load_values(text)[0] if checked is None else checked
     ssn = _part_ssn(text, whole)
     seen[text] = (whole, ssn)
@@ -1157,9 +1192,15 @@ def _work(versions: _Versions, plans: list[_Plan], as_of: date | None) -> list[_
     texts = versions.texts([version.blob for plan in plans for version in [*plan.versions, *plan.merged]])
     worked = []
     for plan in plans:
-        current = marshal.loads(plan.checked)
-        loaded = _parse_versions(plan, current, texts)
-        worked.append(_work_out(plan, current, loaded, as_of, _merged_with_ssn(plan, texts)))
+        plan_texts = [next(texts) for _ in range(len(plan.versions) + len(plan.merged))]
+        try:
+            current = marshal.loads(plan.checked)
+            loaded = _parse_versions(plan, current, iter(plan_texts))
+            worked.append(_work_out(plan, current, loaded, as_of,
+                                    _merged_with_ssn(plan, iter(plan_texts[len(plan.versions):]))))
+        except Exception as error:  # the last resort for one plan: the others keep their history
+            worked.append(_Worked(PlanHistory(missing=f"its history could not be worked out ({error!r})"), [],
+                                  _weekly([], as_of) if as_of else ()))
     return worked
 
 
