@@ -69,6 +69,13 @@ def base_plan(client_id: str) -> dict[str, Any]:
     }
 
 
+def noted(plan: dict[str, Any], note: str) -> dict[str, Any]:
+    """`plan` with a progress note on its first step."""
+    plan = copy.deepcopy(plan)
+    plan["issues"][0]["strategies"][0]["progress"] = [{"date": "2007-04-13", "note": note}]
+    return plan
+
+
 def write(folder: Path, relative: str, plan: dict[str, Any], extra: str = "") -> None:
     path = folder / "plans" / relative
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -92,11 +99,9 @@ def history_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
     project = make_project(tmp_path_factory.mktemp("history") / "project")
     git(project, "init", "-q", "-b", "main")
     one, two, three, four = (base_plan(f"H-{n}") for n in (1, 2, 3, 4))
-    three_noted = copy.deepcopy(three)
-    three_noted["issues"][0]["strategies"][0]["progress"] = [{"date": "2007-04-13", "note": f"SSN {SSN} on file."}]
     write(project, "H-1.yaml", one)
     write(project, "H-2.yaml", two)
-    write(project, "H-3.yaml", three_noted)
+    write(project, "H-3.yaml", noted(three, f"SSN {SSN} on file."))
     write(project, "H-4.yaml", four)
     commit(project, "2007-04-12", "Marie Dubois", "Initial plans\n\nSigned at the home visit.")
 
@@ -417,12 +422,8 @@ def git_attacks(tmp_path_factory: pytest.TempPathFactory) -> Build:
     split["issues"][0]["strategies"][1]["progress"] = [{"date": "2007-04-13", "note": "Asked for the SSN card"}]
     split["issues"][1]["issue"] = f"Form {SPLIT_NUMBER} is overdue."
     write(project, "A-2.yaml", split)
-    wide_noted = copy.deepcopy(wide)
-    wide_noted["issues"][0]["strategies"][0]["progress"] = [{"date": "2007-04-13", "note": f"SSN {WIDE_NUMBER}"}]
-    (plans / "A-3.yaml").write_bytes(yaml_text(wide_noted).encode("utf-16"))
-    gone_noted = copy.deepcopy(gone)
-    gone_noted["issues"][0]["strategies"][0]["progress"] = [{"date": "2007-04-13", "note": f"SSN {GONE_NUMBER}"}]
-    write(project, "A-4.yaml", gone_noted)
+    (plans / "A-3.yaml").write_bytes(yaml_text(noted(wide, f"SSN {WIDE_NUMBER}")).encode("utf-16"))
+    write(project, "A-4.yaml", noted(gone, f"SSN {GONE_NUMBER}"))
     write(project, "A-5.yaml", paired)
     write(project, "A-6.yaml", merged)
     write(project, "A-7.yaml", side)
@@ -442,9 +443,7 @@ def git_attacks(tmp_path_factory: pytest.TempPathFactory) -> Build:
     merged["issues"][0]["goal"] = "Eat two meals a day."
     write(project, "A-6.yaml", merged)
     commit(project, "2007-04-14", "Sam Side", "Side: two meals")
-    side_noted = copy.deepcopy(side)
-    side_noted["issues"][0]["strategies"][0]["progress"] = [{"date": "2007-04-14", "note": f"SSN {SIDE_NUMBER}"}]
-    write(project, "A-7.yaml", side_noted)
+    write(project, "A-7.yaml", noted(side, f"SSN {SIDE_NUMBER}"))
     commit(project, "2007-04-14", "Sam Side", "Side: a note")
     write(project, "A-7.yaml", side)
     commit(project, "2007-04-14", "Sam Side", "Side: the number out again")
@@ -539,13 +538,6 @@ FOLDED_NUMBER, ESCAPED_AFTER_LABEL, CASE_NUMBER, MOVED_NUMBER, LINKED_NUMBER, SU
 MORE_NUMBERS = (FOLDED_NUMBER, ESCAPED_AFTER_LABEL, CASE_NUMBER, MOVED_NUMBER, LINKED_NUMBER, SUBJECT_NUMBER)
 
 
-def noted(plan: dict[str, Any], note: str) -> dict[str, Any]:
-    """`plan` with a progress note on its first step."""
-    plan = copy.deepcopy(plan)
-    plan["issues"][0]["strategies"][0]["progress"] = [{"date": "2007-04-13", "note": note}]
-    return plan
-
-
 @pytest.fixture(scope="module")
 def more_git_attacks(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """Earlier versions that hide an SSN from a search of each part as written: a number YAML
@@ -566,7 +558,7 @@ def more_git_attacks(tmp_path_factory: pytest.TempPathFactory) -> Build:
     label["issues"][0]["strategies"][1]["progress"] = [{"date": "2007-04-13", "note": "Asked for the SSN"}]
     (plans / "C-2.yaml").write_text(yaml_text(label).replace(
         "- issue: I feel alone.", '- issue: "9876\\x354326 is on the form."'), encoding="utf-8")
-    write(project, "c-3.yaml", noted({**base_plan("c-3")}, f"SSN {CASE_NUMBER}"))
+    write(project, "c-3.yaml", noted(base_plan("c-3"), f"SSN {CASE_NUMBER}"))
     write(project, "C-4.yaml", noted(moved, f"SSN {MOVED_NUMBER}"))
     write(project, "C-5.yaml", noted(linked, f"SSN {LINKED_NUMBER}"))
     (plans / "C-6.yaml").write_text(yaml_text(listed).replace(

@@ -336,7 +336,8 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
         # The plan folder, and where a link in it leads elsewhere in the repository; literal, so
         # that a folder named `:(glob)x` is no pathspec magic.
         pathspecs = [f":(literal){path}" for path in [folder, *(key for key in wanted if not _inside(key, folder))]]
-        repository = _Repository(top, {key: [] for key in wanted}, {key: [] for key in wanted}, keys=keys)
+        plan_keys = set(wanted.values())
+        repository = _Repository(top, {key: [] for key in plan_keys}, {key: [] for key in plan_keys}, keys=keys)
         status = _git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *pathspecs)
         entries = status.split(b"\0")
         at = 0
@@ -381,8 +382,8 @@ def _inside(path: str, folder: str) -> bool:
 
 
 def _follow(wanted: dict[str, str], new: str, old: str) -> bool:
-    """A plan moved from `old` to `new`: before, it lived at its old path (whether it did).
-    Only a move keeps the file's name: a file deleted and added again is the same client's
+    """Follow a plan moved from `old` to `new` (and say whether it was): before, it lived at its
+    old path. Only a move keeps the file's name: a file deleted and added again is the same client's
     (each file is named after its client), and its earlier versions lie at the same path,
     while a file git pairs with another's of another name (their texts alike) is another
     client's."""
@@ -393,7 +394,8 @@ def _follow(wanted: dict[str, str], new: str, old: str) -> bool:
 
 
 def _file_name(path: str) -> str:
-    """A plan file's name, whatever its case: the client ids of two files differ in more (PP004)."""
+    """A plan file's name, whatever its case: the client ids of two files differ in more
+    (`OneFilePerClient`)."""
     return posixpath.basename(path).casefold()
 
 
@@ -984,10 +986,9 @@ _UNREAD: Any = object()
 
 def _parse(text: bytes, seen: _Seen) -> tuple[dict[str, Any] | None, int]:
     """A version of a plan as values, and the most any of its parts holds of an SSN (`_load`
-    tells what that means for the whole). Consecutive versions share
-    most of their text, so each top-level field, and each issue, is parsed once per plan and
-    reused while its text stays the same; anything but plain top-level fields is parsed whole,
-    as the checks parse it."""
+    tells what that means for the whole). Consecutive versions share most of their text, so
+    each top-level field, and each issue, is parsed once per plan and reused while its text
+    stays the same; anything but plain top-level fields is parsed whole, as the checks parse it."""
     if _plain_fields(text):
         parts = _split_after(_TOP_LEVEL, text)
         data: dict[str, Any] = {}
@@ -1168,7 +1169,7 @@ def _work_out(plan: _Plan, current: dict[str, Any], loaded: dict[str, _Loaded], 
     """A plan's history from its committed versions (newest first) and the plan as it is now,
     with that plan as its newest version when it has changes not yet committed or no commit
     at all; with `as_of`, the weekly overdue figures up to that day. `merged_with_ssn` are the
-    commits on merged lines whose versions held an SSN, for PP107."""
+    commits on merged lines whose versions held an SSN, for `NumberInHistory`."""
     unread = _Loaded(None, False)
     entries = [(version.commit, loaded.get(version.blob, unread)) for version in reversed(plan.versions)]
     # The last commit's bytes are the file's (`_parse_versions` took the plan as checked) when
