@@ -545,10 +545,21 @@ def _step_changes(old: dict[str, Any], new: dict[str, Any], old_names: dict[str,
             yield f'Step "{action}" started'
         else:
             yield f'Step "{action}" set back to {status}'
-    old_notes = {(_meaning(n.get("date")), _meaning(n.get("note"))) for n in _items(old.get("progress"))}
+    old_notes = {_note_key(n) for n in _items(old.get("progress"))}
     for note in _items(new.get("progress")):
-        if (_meaning(note.get("date")), _meaning(note.get("note"))) not in old_notes:
+        if _note_key(note) not in old_notes:
             yield f'Progress on "{action}" ({_day_or_word(note.get("date"))}): {quote(_text(note.get("note")))}'
+
+
+#: The values YAML reads a scalar as (`load_values`): each can be hashed.
+_SCALARS = frozenset({str, int, bool, type(None)})
+
+
+def _note_key(note: dict[str, Any]) -> Any:
+    """A progress note's day and words, to find it in another version: as written, or as its
+    repr when a version not checked holds a list or a mapping there, which cannot be hashed."""
+    key = (note.get("date"), note.get("note"))
+    return key if type(key[0]) in _SCALARS and type(key[1]) in _SCALARS else repr(key)
 
 
 def _issue_changes(old: dict[str, Any], new: dict[str, Any], old_names: dict[str, str],
@@ -920,16 +931,18 @@ def _part_ssn(text: bytes, values: Any, decoded: str | None = None) -> int:
     return _SSN if found else _NINE_DIGITS if digits else _NO_SSN
 
 
-#: Digits on both sides of a line break, which YAML may fold into one number ("987-65" at the
-#: end of a line, "4320" on the next, read as "987-65 4320").
-_DIGITS_OVER_A_LINE = re.compile(rb"[0-9][-./ \t]*\r?\n[ \t]*[-./]*[0-9]")
+#: A line whose text begins with a digit, which YAML may fold into a number on the line before
+#: ("987-65" at the end of a line, "4320" on the next, read as "987-65 4320"). Looked for from
+#: the line break, which the search skips to, rather than from every digit of the text (YAML
+#: indents with spaces alone).
+_DIGIT_OPENS_A_LINE = re.compile(rb"\n *[-./]*[0-9]")
 
 
 def _read_otherwise(text: bytes) -> bool:
     """Whether YAML may read numbers into `text`'s values that it does not show as written: by
     its escapes (`"\\x39"`, a line break escaped), each started by a backslash, or by folding
     two lines into one. The values are then searched as the checks search them."""
-    return b"\\" in text or _DIGITS_OVER_A_LINE.search(text) is not None
+    return b"\\" in text or _DIGIT_OPENS_A_LINE.search(text) is not None
 
 
 def _texts_in(value: Any) -> Iterator[str]:
