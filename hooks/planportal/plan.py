@@ -43,6 +43,16 @@ def parse_date(value: str) -> date | None:
         return None
 
 
+def person_words(person: dict[str, Any]) -> str:
+    """One of a plan's people as the pages name them: "John Smith (friend)", "John Smith (Acme
+    Home Care)": the name with the relationship, or else the organization, which tell two people
+    of one name apart. A value that is no text (in an earlier version never checked) is left out."""
+    name, relationship, organization = (value if isinstance(value, str) else ""
+                                        for value in map(person.get, ("name", "relationship", "organization")))
+    about = relationship or organization
+    return f"{name} ({about})" if name and about else name
+
+
 def add_one_year(day: date) -> date:
     try:
         return day.replace(year=day.year + 1)

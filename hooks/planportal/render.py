@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from . import layout
 from .labels import labels, long_date
-from .plan import REPRESENTATIVE, Plan, Strategy
+from .plan import REPRESENTATIVE, Plan, Strategy, person_words
 from .status import CaseloadStatus, CaseManager, PlanStatus, State, Urgency
 
 ENVIRONMENT = Environment(
@@ -211,9 +211,7 @@ def responsible_words(plan: Plan, key: str, words: dict[str, Any]) -> str:
         return f"{plan.case_manager['name']} ({words['case_manager_role']})"
     if key == REPRESENTATIVE:
         return f"{plan.client[REPRESENTATIVE]['name']} ({words['representative_role']})"
-    person = plan.people.get(key, {"name": key})
-    about = person.get("relationship") or person.get("organization")
-    return f"{person['name']} ({about})" if about else person["name"]
+    return person_words(plan.people.get(key, {"name": key}))
 
 
 #: How staff pages name the built-in people.
