@@ -38,7 +38,7 @@ from typing import Any, NamedTuple
 from .caseload import PlanFile, cores, from_build, in_workers, worker_context
 from .findings import ChangedSinceSigned, Finding, NumberInHistory, quote
 from .loader import MAX_BYTES, fingerprint, load_values
-from .plan import add_one_year
+from .plan import add_one_year, person_words
 from .rules import REFUSED_IN_KEY, holds_ssn, ssn_or_nine_digits
 
 #: How to get the whole history where a clone holds only the last commits.
@@ -506,15 +506,8 @@ def _names(data: dict[str, Any]) -> dict[str, str]:
              "case_manager": _text(_mapping(data.get("case_manager")).get("name")) or "the case manager",
              "representative": _text(_mapping(client.get("representative")).get("name")) or "the representative"}
     for key, person in _mapping(data.get("people")).items():
-        names[key] = _person_words(_mapping(person)) or key
+        names[key] = person_words(_mapping(person)) or key
     return names
-
-
-def _person_words(person: dict[str, Any]) -> str:
-    """One of the people as the pages name them: "John Smith (friend)", "John Smith (Acme Home
-    Care)", so that two people of one name are told apart."""
-    name, about = _text(person.get("name")), _text(person.get("relationship")) or _text(person.get("organization"))
-    return f"{name} ({about})" if name and about else name
 
 
 def _who(keys: list[str], names: dict[str, str]) -> str:
@@ -756,7 +749,7 @@ def agreed(data: dict[str, Any]) -> dict[str, Any]:
     people = _mapping(data.get("people"))
 
     def who(keys: Any) -> list[str]:
-        return [_person_words(_mapping(people[key])) or key if key in people else key for key in _keys(keys)]
+        return [person_words(_mapping(people[key])) or key if key in people else key for key in _keys(keys)]
 
     return {
         "issues": [{**{key: issue.get(key) for key in _AGREED_ISSUE},
