@@ -24,7 +24,7 @@ from planportal import caseload, history
 from planportal.caseload import PARALLEL_FROM, load_caseload
 from planportal.history import HistoryReading, _Loaded, _meaning, _Seen, _seed, _load, describe
 from planportal.loader import fingerprint, load_bytes
-from planportal.rules import pp010_no_ssn
+from planportal.rules import pp010_no_ssn, ssn_findings
 from support import plans as synthetic
 from support.project import history_project
 
@@ -747,6 +747,20 @@ def test_versions_read_the_same_when_the_first_is_parsed_whole(first: bytes, lat
     for text in (first, later):
         whole = _Loaded(values(text), any(True for _ in pp010_no_ssn(text.decode())))
         assert _load(text, seeded) == _load(text, from_checks) == _load(text, alone) == whole
+
+
+def test_every_version_is_searched_whole_as_the_checks_search_a_plan() -> None:
+    """Nine digits with their label too far away as written, but near it among the texts as
+    YAML reads them, are an SSN to the checks: to the history too, in a version parsed whole
+    (the first, `_seed`), one parsed by its parts (`_load`) and one on a merged branch."""
+    text = (b"a:\n          note: SSN\n          x1: a\n          x2: b\n          x3: c\n"
+            b"          form: '987654321'\n")
+    document = load_bytes(text, "plan").document
+    assert ssn_findings(text.decode(), document, "plan"), "the checks find it"
+    assert history._seed(text, _Seen())
+    assert _load(text, _Seen()).has_ssn
+    merged = history._Blob(history._Commit("c" * 40, date(2007, 4, 12), "Ann Lee", "Side"), "b" * 40)
+    assert history._merged_with_ssn(history._Plan([], b"", b"", None, [merged]), iter([text])) == [merged.commit]
 
 
 def test_the_newest_version_is_the_plan_as_checked_when_its_bytes_are_the_same() -> None:

@@ -336,8 +336,7 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
         # The plan folder, and where a link in it leads elsewhere in the repository; literal, so
         # that a folder named `:(glob)x` is no pathspec magic.
         pathspecs = [f":(literal){path}" for path in [folder, *(key for key in wanted if not _inside(key, folder))]]
-        plan_keys = set(wanted.values())
-        repository = _Repository(top, {key: [] for key in plan_keys}, {key: [] for key in plan_keys}, keys=keys)
+        repository = _Repository(top, {key: [] for key in set(wanted.values())}, keys=keys)
         status = _git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *pathspecs)
         entries = status.split(b"\0")
         at = 0
@@ -371,7 +370,7 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
                 for status_letter, blob, paths in changes:
                     key = ever.get(paths[-1])
                     if key is not None and status_letter != "D" and commit.commit not in first_parents:
-                        repository.merged[key].append(_Blob(commit, blob))
+                        repository.merged.setdefault(key, []).append(_Blob(commit, blob))
         return repository
     except (subprocess.CalledProcessError, OSError, ValueError) as error:
         return f"git could not read the history ({_reason(error)})"
