@@ -1028,8 +1028,16 @@ def _plain_fields(text: bytes) -> bool:
 
 def _load(text: bytes, seen: _Seen) -> _Loaded:
     data, ssn = _parse(text, seen)
-    return _Loaded(data, ssn == _SSN or (ssn == _NINE_DIGITS and (
-        holds_ssn(_decoded(text)) or holds_ssn("\n".join(_texts_in(data))))))
+    return _Loaded(data, _version_holds_ssn(text, data, ssn))
+
+
+def _version_holds_ssn(text: bytes, values: Any, ssn: int) -> bool:
+    """Whether a version holds something shaped like an SSN, from the most its parts hold
+    (`_part_ssn`): one, or nine digits that a label elsewhere in it may make one, when the
+    version is searched whole, its text as written and its texts as YAML reads them, as the
+    checks search a plan."""
+    return ssn == _SSN or (ssn == _NINE_DIGITS and (holds_ssn(_decoded(text)) or
+                                                     holds_ssn("\n".join(_texts_in(values)))))
 
 
 #: A line with something besides spaces and a comment.
@@ -1054,7 +1062,7 @@ def _seed(text: bytes, seen: _Seen, checked: dict[str, Any] | None = None) -> bo
     seen[text] = (whole, ssn)
     if _plain_fields(text) and isinstance(whole, dict):
         _seed_fields(text, whole, seen, _no_ssn if ssn == _NO_SSN else _part_ssn)
-    return ssn == _SSN
+    return _version_holds_ssn(text, whole, ssn)
 
 
 def _no_ssn(text: bytes, values: Any) -> int:
@@ -1164,7 +1172,10 @@ def _merged_with_ssn(plan: _Plan, texts: Iterator[bytes | None]) -> list[_Commit
     found = []
     for version in plan.merged:
         text = next(texts)
-        if text is not None and _part_ssn(text, *load_values(text)) == _SSN:
+        if text is None:
+            continue
+        values, decoded = load_values(text)
+        if _version_holds_ssn(text, values, _part_ssn(text, values, decoded)):
             found.append(version.commit)
     return found
 
