@@ -804,7 +804,7 @@ class _Loaded:
 
 
 #: The line break before a top-level key: before a line that starts with neither a space, a
-#: comment nor a list (a version with a document marker is never split: `_plain_fields`).
+#: comment nor a list (a part with a document marker is never read alone: `_document_marker`).
 _TOP_LEVEL = re.compile(rb"\n(?=[^\s#-])")
 #: A line that starts a list's item, and how far it is indented.
 _ITEM = re.compile(rb"^( *)- ", re.M)
@@ -977,6 +977,8 @@ def _block(block: bytes, seen: _Seen) -> tuple[str | None, Any, int] | None:
     """What a top-level block of a version reads as: its field (None for comments alone) and
     its value, with what it holds of an SSN; None if it is no plain field, when the version is
     parsed whole. An `issues:` block is read one issue at a time."""
+    if _document_marker(block):
+        return None
     seen.ssn = _NO_SSN
     issues = _issues(block, seen) if block.startswith(b"issues:") else None
     value = {"issues": issues} if issues is not None else _value(block, seen)
@@ -997,36 +999,36 @@ def _parse(text: bytes, seen: _Seen) -> tuple[dict[str, Any] | None, int]:
     tells what that means for the whole). Consecutive versions share most of their text, so
     each top-level field, and each issue, is parsed once per plan and reused while its text
     stays the same; anything but plain top-level fields is parsed whole, as the checks parse it."""
-    if _plain_fields(text):
-        parts = _split_after(_TOP_LEVEL, text)
-        data: dict[str, Any] = {}
-        ssn = _NO_SSN
-        blocks = seen.blocks
-        for block in parts:
-            read = blocks.get(block, _UNREAD)
-            if read is _UNREAD:
-                read = blocks[block] = _block(block, seen)
-            if read is None:
-                break
-            key, value, holds = read
-            if holds > ssn:
-                ssn = holds
-            if key is None:
-                continue  # comments alone
-            if key in data:
-                break
-            data[key] = value
-        else:
-            return data, ssn
+    data: dict[str, Any] = {}
+    ssn = _NO_SSN
+    blocks = seen.blocks
+    for block in _split_after(_TOP_LEVEL, text):
+        read = blocks.get(block, _UNREAD)
+        if read is _UNREAD:
+            read = blocks[block] = _block(block, seen)
+        if read is None:
+            break
+        key, value, holds = read
+        if holds > ssn:
+            ssn = holds
+        if key is None:
+            continue  # comments alone
+        if key in data:
+            break
+        data[key] = value
+    else:
+        return data, ssn
     seen.ssn = _NO_SSN
     whole = _value(text, seen)
     return whole if isinstance(whole, dict) else None, seen.ssn
 
 
-def _plain_fields(text: bytes) -> bool:
-    """Whether a version holds no document marker (`---` or `...` opening a line), which
-    splitting it into fields would cut through: else it is parsed whole."""
-    return not text.startswith(b"---") and b"\n---" not in text and b"\n..." not in text
+def _document_marker(text: bytes) -> bool:
+    """Whether a version, or a part of one, holds a document marker (`---` or `...` opening a
+    line), which splitting it into fields cuts through: it is then parsed whole. Asked of each
+    part once per plan rather than of every version: a line, and so a marker, opens a part or
+    follows a line break inside one."""
+    return text.startswith((b"---", b"...")) or b"\n---" in text or b"\n..." in text
 
 
 def _load(text: bytes, seen: _Seen) -> _Loaded:
@@ -1063,7 +1065,7 @@ def _seed(text: bytes, seen: _Seen, checked: dict[str, Any] | None = None) -> bo
     whole = load_values(text)[0] if checked is None else checked
     ssn = _part_ssn(text, whole)
     seen[text] = (whole, ssn)
-    if _plain_fields(text) and isinstance(whole, dict):
+    if not _document_marker(text) and isinstance(whole, dict):
         _seed_fields(text, whole, seen, _no_ssn if ssn == _NO_SSN else _part_ssn)
     return _version_holds_ssn(text, whole, ssn)
 
