@@ -813,3 +813,33 @@ def test_asking_for_more_versions_than_the_pipe_holds_never_waits_for_ever(tmp_p
     reading.start()
     reading.join(timeout=120)
     assert read == [len(text)] * 2000
+
+
+def test_a_version_over_the_size_of_a_plan_is_searched_in_pieces_never_parsed(tmp_path: Path) -> None:
+    """A version over 1 MiB, which the checks would refuse, is never held whole nor parsed: its
+    fields are not listed as changes. It is searched for an SSN a piece at a time, so a number
+    across the border of two pieces, or in a version saved as UTF-16, is found (PP107); the
+    versions after it are read in step."""
+    project = make_project(tmp_path / "project")
+    git(project, "init", "-q", "-b", "main")
+    plan = base_plan("O-1")
+    write(project, "O-1.yaml", plan)
+    commit(project, "2007-04-12", "Marie Dubois", "First")
+    text = (project / "plans" / "O-1.yaml").read_text(encoding="utf-8")
+    fields = "".join(f"extra_{n}: {'word ' * 30_000}\n" for n in range(10))
+    across = f"# {'x' * (history.MAX_BYTES - len(text) - 12)} SSN {SSN}\n"  # the border cuts the number
+    (project / "plans" / "O-1.yaml").write_text(text + fields, encoding="utf-8")
+    commit(project, "2007-04-13", "Marie Dubois", "Many fields")
+    (project / "plans" / "O-1.yaml").write_text(text + across + fields, encoding="utf-8")
+    commit(project, "2007-04-14", "Marie Dubois", "A number at the border")
+    (project / "plans" / "O-1.yaml").write_bytes((text + fields + "# SSN 987-65-4329\n").encode("utf-16"))
+    commit(project, "2007-04-15", "Marie Dubois", "Saved as UTF-16")
+    write(project, "O-1.yaml", noted(plan, "Meals start Monday."))
+    commit(project, "2007-04-16", "Marie Dubois", "Noted")
+    build = build_site(project, as_of="2007-05-01")
+    assert build.returncode == 0, build.output
+    assert "warning PP107" in build.output and "in 2 earlier versions" in build.output, build.output
+    page = history_text(build, "O-1")
+    assert page.count("could not be read as a plan") == 1 and "extra" not in page, page
+    assert "Progress on" in page, page
+    assert not [path for path in build.site.rglob("*") if path.is_file() and b"4329" in path.read_bytes()]

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import IO, Any, NamedTuple
 
 from .caseload import PlanFile, cores, from_build, in_workers, worker_context
 from .findings import ChangedSinceSigned, Finding, NumberInHistory, quote
@@ -292,9 +292,10 @@ class _Versions:
         self._git = subprocess.Popen([*_GIT, "-C", str(top), "cat-file", "--batch"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_environment())
 
-    def texts(self, blobs: list[str]) -> Iterator[bytes | None]:
+    def texts(self, blobs: list[str]) -> Iterator[bytes | _Oversized | None]:
         """The text of each blob in turn (None for one git lacks, as in a partial clone), as
-        they are needed: a share's versions are never all held at once."""
+        they are needed: a share's versions are never all held at once, and one over
+        `MAX_BYTES` never at all (`_Oversized`)."""
         assert self._git.stdin is not None and self._git.stdout is not None
         questions, answers = self._git.stdin, self._git.stdout
         for start in range(0, len(blobs), self.ASKED_AT_ONCE):
@@ -303,8 +304,16 @@ class _Versions:
             questions.flush()
             for _ in asked:
                 header = answers.readline().split()  # id, type and size, or id and "missing"
-                content = answers.read(int(header[2]) + 1)[:-1] if len(header) == 3 else None
-                yield content if header[1:2] == [b"blob"] else None  # a commit (a submodule's) is no version
+                if len(header) != 3:
+                    yield None
+                    continue
+                size, is_blob = int(header[2]), header[1] == b"blob"  # a commit (a submodule's) is no version
+                if is_blob and size > MAX_BYTES:
+                    yield _Oversized(_holds_ssn_read_in_pieces(answers, size))
+                    answers.read(1)
+                    continue
+                content = answers.read(size + 1)[:-1]
+                yield content if is_blob else None
 
     def __enter__(self) -> _Versions:
         return self
@@ -314,6 +323,39 @@ class _Versions:
             if pipe is not None:
                 pipe.close()
         self._git.wait()
+
+
+@dataclass(frozen=True)
+class _Oversized:
+    """A version over `MAX_BYTES`, which the checks would refuse as a plan: never parsed nor
+    held whole, only searched for an SSN as written, a piece at a time."""
+
+    has_ssn: bool
+
+
+#: How much of an oversized version is searched at a time, and how much of the piece before
+#: is searched again with it: far more than a number and the label near it span.
+_PIECE = MAX_BYTES
+_PIECES_OVERLAP = 4096
+
+
+def _holds_ssn_read_in_pieces(stream: IO[bytes], size: int) -> bool:
+    """Whether the next `size` bytes of `stream` hold something shaped like an SSN as written,
+    read and searched a piece at a time (each with the end of the one before)."""
+    found, searched_end = False, ""
+    decoder: codecs.IncrementalDecoder | None = None
+    left = size
+    while left:
+        piece = stream.read(min(left, _PIECE))
+        if not piece:
+            raise OSError("git ended in the middle of a version")
+        left -= len(piece)
+        if decoder is None:
+            decoder = codecs.getincrementaldecoder(_encoding(piece))("replace")
+        text = searched_end + decoder.decode(piece, final=not left)
+        found = found or holds_ssn(text)
+        searched_end = text[-_PIECES_OVERLAP:]
+    return found
 
 
 def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
@@ -899,13 +941,18 @@ _BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf
 _BYTE_ORDER_MARK_STARTS = {mark[:1] for mark, _ in _BYTE_ORDER_MARKS}
 
 
+def _encoding(text: bytes) -> str:
+    """The encoding a version's byte-order mark names, else UTF-8."""
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if text.startswith(mark):
+            return encoding
+    return "utf-8-sig"
+
+
 def _decoded(text: bytes) -> str:
     """A version's text, or a part of it, read in the encoding its byte-order mark names, else
     as UTF-8 (a byte that is not UTF-8 reads as U+FFFD)."""
-    for mark, encoding in _BYTE_ORDER_MARKS:
-        if text.startswith(mark):
-            return text.decode(encoding, "replace")
-    return text.decode("utf-8-sig", "replace")
+    return text.decode(_encoding(text), "replace")
 
 
 def _part_ssn(text: bytes, values: Any, decoded: str | None = None) -> int:
@@ -1152,7 +1199,8 @@ class _Worked:
     weekly: tuple[int, ...]
 
 
-def _parse_versions(plan: _Plan, current: dict[str, Any], texts: Iterator[bytes | None]) -> dict[str, _Loaded]:
+def _parse_versions(plan: _Plan, current: dict[str, Any], texts: Iterator[bytes | _Oversized | None]
+                    ) -> dict[str, _Loaded]:
     """One plan's versions parsed, by blob; `texts` gives each version's text in turn. The
     newest, when its bytes are those checked, is not parsed again: it is the plan as checked."""
     seen = _Seen()  # the texts of this plan's fields and issues parsed so far
@@ -1160,6 +1208,9 @@ def _parse_versions(plan: _Plan, current: dict[str, Any], texts: Iterator[bytes 
     for version in plan.versions:
         text = next(texts)
         if text is None or version.blob in loaded:
+            continue
+        if isinstance(text, _Oversized):
+            loaded[version.blob] = _Loaded(None, text.has_ssn)
             continue
         if not loaded:
             checked = version is plan.versions[0] and plan.fingerprint and fingerprint(text) == plan.fingerprint
@@ -1171,13 +1222,17 @@ def _parse_versions(plan: _Plan, current: dict[str, Any], texts: Iterator[bytes 
     return loaded
 
 
-def _merged_with_ssn(plan: _Plan, texts: Iterator[bytes | None]) -> list[_Commit]:
+def _merged_with_ssn(plan: _Plan, texts: Iterator[bytes | _Oversized | None]) -> list[_Commit]:
     """The commits of the plan's versions on merged lines that hold something shaped like an
     SSN; `texts` gives each version's text in turn."""
     found = []
     for version in plan.merged:
         text = next(texts)
         if text is None:
+            continue
+        if isinstance(text, _Oversized):
+            if text.has_ssn:
+                found.append(version.commit)
             continue
         values, decoded = load_values(text)
         if _version_holds_ssn(text, values, _part_ssn(text, values, decoded)):
