@@ -393,6 +393,20 @@ def test_pp106_names_only_what_was_agreed() -> None:
         'Goal changed from "Eat two hot meals a day." to "Eat one hot meal a day."']
 
 
+def test_a_version_that_cannot_be_read_hides_no_change_since_the_signature() -> None:
+    """A version in between that is no readable plan (over 1 MiB, or not YAML) neither holds the
+    signature nor ends the versions that hold it: the change after the signature is found."""
+    signed = base_plan("H-9")
+    later = copy.deepcopy(signed)
+    later["issues"][0]["goal"] = "Move to assisted living."
+    entries = [(history._Commit(f"{n}" * 40, date(2007, 4, 10 + n), "Ann Lee", "A version"), loaded)
+               for n, loaded in enumerate([_Loaded(signed, False), _Loaded(None, False), _Loaded(later, False)],
+                                          start=1)]
+    changed = history._changed_since_signed(entries, later)
+    assert changed is not None and changed.recorded.commit == "1" * 40 and changed.first.commit == "3" * 40
+    assert changed.changes == ['Goal changed from "Eat two hot meals a day." to "Move to assisted living."']
+
+
 #: Numbers shaped like SSNs from an area never issued: written as YAML's escapes would spell
 #: it, split over two issues, saved as UTF-16, in a file deleted since, on a merged branch.
 ESCAPED_NUMBER, SPLIT_NUMBER, WIDE_NUMBER, GONE_NUMBER, SIDE_NUMBER = (

@@ -1577,14 +1577,17 @@ WITHHELD_SIGNED = "the version the person signed is not quoted, as it held somet
 
 def _changed_since_signed(entries: list[tuple[_Commit, _Loaded]], current: dict[str, Any]) -> _Changed | None:
     """`ChangedSinceSigned`: the person's current signature, the version that recorded it (the oldest of the
-    newest run of versions holding it), and whether what was agreed changed after it."""
+    newest run of versions holding it; a version that cannot be read as a plan neither holds it
+    nor ends the run), and whether what was agreed changed after it."""
     signature = _mapping(current.get("signatures")).get("client")
     if not signature:
         return None
     recorded = None
     for index in range(len(entries) - 1, -1, -1):
         data = entries[index][1].data
-        if data is None or _mapping(data.get("signatures")).get("client") != signature:
+        if data is None:
+            continue
+        if _mapping(data.get("signatures")).get("client") != signature:
             break
         recorded = index
     if recorded is None or not entries[recorded][0].commit:
