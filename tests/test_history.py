@@ -7,6 +7,7 @@ committed, and builds with no history (a shallow clone, no repository).
 from __future__ import annotations
 
 import copy
+import io
 import os
 import re
 import subprocess
@@ -857,3 +858,36 @@ def test_a_version_over_the_size_of_a_plan_is_searched_in_pieces_never_parsed(tm
     assert page.count("could not be read as a plan") == 1 and "extra" not in page, page
     assert "Progress on" in page, page
     assert not [path for path in build.site.rglob("*") if path.is_file() and b"4329" in path.read_bytes()]
+
+
+def _oversized(around: str, at: int) -> bytes:
+    """An ASCII text over 1 MiB of comment lines, with `around` beginning at byte `at`."""
+    filler = b"# " + b"x" * 77 + b"\n"
+    text = (filler * (2 * history.MAX_BYTES // len(filler)))[:history.MAX_BYTES + 5000]
+    return text[:at] + around.encode() + text[at + len(around):]
+
+
+@pytest.mark.parametrize(("around", "at", "holds"), [
+    ("987-65-4320", history.MAX_BYTES - 5, True),  # the border cuts the number
+    (" SSN 987654320 ", history.MAX_BYTES - 7, True),  # the label before the border, the digits across it
+    ("987-65-43201", history.MAX_BYTES - 11, False),  # the border falls before its last digit
+    ("1234-56-7890", history.MAX_BYTES - history._PIECES_OVERLAP - 1, False),  # the overlap begins after the 1
+])
+def test_a_version_searched_in_pieces_reads_as_it_does_whole(around: str, at: int, holds: bool) -> None:
+    text = _oversized(around, at)
+    assert bool(list(pp010_no_ssn(text.decode()))) == holds
+    assert history._holds_ssn_read_in_pieces(io.BytesIO(text), len(text)) == holds
+
+
+@pytest.mark.parametrize("saved", [
+    lambda text: b"\xff\xfe" + text.encode(),  # a mark of UTF-16 before text that is not
+    lambda text: text.encode("utf-16-le"),  # UTF-16 with no mark
+    lambda text: text.encode("utf-32-be"),
+])
+def test_an_ssn_is_found_however_a_version_was_saved(saved: Any) -> None:
+    """Which encoding an editor used is never sure: a version is searched as UTF-8, in the
+    encoding its byte-order mark names, and with its NUL bytes dropped; so is one over 1 MiB."""
+    text = yaml_text(noted(base_plan("E-1"), f"SSN {SSN} on file."))
+    assert _load(saved(text), _Seen()).has_ssn
+    big = saved(text + "# " + "x" * history.MAX_BYTES + "\n")
+    assert len(big) > history.MAX_BYTES and history._holds_ssn_read_in_pieces(io.BytesIO(big), len(big))

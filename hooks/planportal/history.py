@@ -39,7 +39,7 @@ from .caseload import PlanFile, cores, from_build, in_workers, worker_context
 from .findings import ChangedSinceSigned, Finding, NumberInHistory, quote
 from .loader import MAX_BYTES, fingerprint, load_values
 from .plan import add_one_year, person_words
-from .rules import REFUSED_IN_KEY, holds_ssn, ssn_or_nine_digits
+from .rules import REFUSED_IN_KEY, holds_ssn, pp010_no_ssn, ssn_or_nine_digits
 
 #: How to get the whole history where a clone holds only the last commits.
 FETCH_ALL = ("fetch the whole history (in GitHub Actions, `fetch-depth: 0` on actions/checkout; "
@@ -333,29 +333,52 @@ class _Oversized:
     has_ssn: bool
 
 
-#: How much of an oversized version is searched at a time, and how much of the piece before
-#: is searched again with it: far more than a number and the label near it span.
+#: How much of an oversized version is searched at a time; how much of each piece is searched
+#: again with the next; and how near a piece's ends a number is left to the search that sees
+#: what lies beyond (cut there, `987-65-4320` may be the end of `1987-65-4320`). The overlap
+#: holds both edges and far more than a number and the label near it span.
 _PIECE = MAX_BYTES
 _PIECES_OVERLAP = 4096
+_PIECE_EDGE = 1024
+
+
+class _ReadingInPieces:
+    """One way of reading an oversized version (`_readings`), searched for an SSN a piece at a
+    time, each after the end of the one before; a number counts only where all the text around
+    it is there."""
+
+    def __init__(self, encoding: str, without_nul: bool) -> None:
+        self._decoder = codecs.getincrementaldecoder(encoding)("replace")
+        self._without_nul = without_nul
+        self._carried = ""
+        self._first = True
+        self.found = False
+
+    def search(self, piece: bytes, last: bool) -> None:
+        text = self._carried + self._decoder.decode(piece.replace(b"\0", b"") if self._without_nul else piece,
+                                                    final=last)
+        if not self.found and holds_ssn(text):
+            low, high = 0 if self._first else _PIECE_EDGE, len(text) if last else len(text) - _PIECE_EDGE
+            self.found = any(low <= start and start + len(number) <= high for start, number in pp010_no_ssn(text))
+        self._carried, self._first = text[-_PIECES_OVERLAP:], False
 
 
 def _holds_ssn_read_in_pieces(stream: IO[bytes], size: int) -> bool:
     """Whether the next `size` bytes of `stream` hold something shaped like an SSN as written,
-    read and searched a piece at a time (each with the end of the one before)."""
-    found, searched_end = False, ""
-    decoder: codecs.IncrementalDecoder | None = None
+    in any of the ways `_readings` reads a version, read and searched a piece at a time."""
+    readings: list[_ReadingInPieces] = []
     left = size
     while left:
         piece = stream.read(min(left, _PIECE))
         if not piece:
             raise OSError("git ended in the middle of a version")
         left -= len(piece)
-        if decoder is None:
-            decoder = codecs.getincrementaldecoder(_encoding(piece))("replace")
-        text = searched_end + decoder.decode(piece, final=not left)
-        found = found or holds_ssn(text)
-        searched_end = text[-_PIECES_OVERLAP:]
-    return found
+        if not readings:  # a piece, and the NUL bytes that may come in any, read every way
+            readings = [*(_ReadingInPieces(encoding, False) for encoding in _encodings(piece)),
+                        _ReadingInPieces("utf-8", True)]
+        for reading in readings:
+            reading.search(piece, last=not left)
+    return any(reading.found for reading in readings)
 
 
 def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
@@ -941,29 +964,35 @@ _BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf
 _BYTE_ORDER_MARK_STARTS = {mark[:1] for mark, _ in _BYTE_ORDER_MARKS}
 
 
-def _encoding(text: bytes) -> str:
-    """The encoding a version's byte-order mark names, else UTF-8."""
-    for mark, encoding in _BYTE_ORDER_MARKS:
-        if text.startswith(mark):
-            return encoding
-    return "utf-8-sig"
+def _encodings(text: bytes) -> list[str]:
+    """The encodings a version may be in: UTF-8, and the one its byte-order mark names (which
+    may also begin a text that is not in it)."""
+    marked = [encoding for mark, encoding in _BYTE_ORDER_MARKS if text.startswith(mark)][:1]
+    return ["utf-8-sig", *marked]
 
 
-def _decoded(text: bytes) -> str:
-    """A version's text, or a part of it, read in the encoding its byte-order mark names, else
-    as UTF-8 (a byte that is not UTF-8 reads as U+FFFD)."""
-    return text.decode(_encoding(text), "replace")
+def _readings(text: bytes) -> list[str]:
+    """Every way a version, or a part of one, may read: as UTF-8 (a byte that is not reads as
+    U+FFFD), in the encoding its byte-order mark names, and with its NUL bytes dropped (ASCII
+    saved as UTF-16 or 32 without a mark). Which an editor wrote is never sure: a number in any
+    of them counts."""
+    readings = [text.decode(encoding, "replace") for encoding in _encodings(text)]
+    if b"\0" in text:
+        readings.append(text.replace(b"\0", b"").decode("utf-8", "replace"))
+    return readings
 
 
 def _part_ssn(text: bytes, values: Any, decoded: str | None = None) -> int:
-    """What a part of a version (or a whole one) holds of an SSN, as written (comments too) or
-    as YAML reads it (`_read_otherwise`). A label in one field and nine digits in the next are
-    one: a part with nine digits in a row and no label near them is `_NINE_DIGITS`, and the
-    version is then searched whole (`_load`). `decoded` is the text as `load_values` read it,
-    when it did: as UTF-8, which a text with a byte-order mark of UTF-16 or 32 is not."""
-    if decoded is None or text[:1] in _BYTE_ORDER_MARK_STARTS:
-        decoded = _decoded(text)
-    found, digits = ssn_or_nine_digits(decoded)
+    """What a part of a version (or a whole one) holds of an SSN, as written (comments too, in
+    each of its `_readings`) or as YAML reads it (`_read_otherwise`). A label in one field and
+    nine digits in the next are one: a part with nine digits in a row and no label near them is
+    `_NINE_DIGITS`, and the version is then searched whole (`_load`). `decoded` is the text as
+    `load_values` read it, when it did: as UTF-8, the reading of almost every version."""
+    plain = decoded is not None and text[:1] not in _BYTE_ORDER_MARK_STARTS and b"\0" not in text
+    found = digits = False
+    for reading in [decoded] if plain else _readings(text):
+        found_here, digits_here = ssn_or_nine_digits(reading)
+        found, digits = found or found_here, digits or digits_here
     if not found and _read_otherwise(text):
         found, digits_read = ssn_or_nine_digits("\n".join(_texts_in(values)))
         digits = digits or digits_read
@@ -1088,7 +1117,7 @@ def _version_holds_ssn(text: bytes, values: Any, ssn: int) -> bool:
     (`_part_ssn`): one, or nine digits that a label elsewhere in it may make one, when the
     version is searched whole, its text as written and its texts as YAML reads them, as the
     checks search a plan."""
-    return ssn == _SSN or (ssn == _NINE_DIGITS and (holds_ssn(_decoded(text)) or
+    return ssn == _SSN or (ssn == _NINE_DIGITS and (any(holds_ssn(reading) for reading in _readings(text)) or
                                                      holds_ssn("\n".join(_texts_in(values)))))
 
 
