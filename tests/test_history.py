@@ -891,3 +891,11 @@ def test_an_ssn_is_found_however_a_version_was_saved(saved: Any) -> None:
     assert _load(saved(text), _Seen()).has_ssn
     big = saved(text + "# " + "x" * history.MAX_BYTES + "\n")
     assert len(big) > history.MAX_BYTES and history._holds_ssn_read_in_pieces(io.BytesIO(big), len(big))
+
+
+def test_a_version_with_thousands_of_other_fields_names_a_few_and_counts_the_rest() -> None:
+    before = base_plan("F-1")
+    after = {**before, **{f"field_{n:04}": n for n in range(5000)}}
+    (sentence,) = describe(before, after, date(2007, 5, 1))
+    assert sentence == ("Also changed: " + ", ".join(f"field {n:04}" for n in range(history.NAMED_FIELDS))
+                        + f" and {5000 - history.NAMED_FIELDS:,} other fields")

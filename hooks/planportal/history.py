@@ -751,11 +751,17 @@ def describe(old: dict[str, Any], new: dict[str, Any], committed: date) -> list[
         changes += _signature_changes(old, new)
     others = list(_other_fields(old, new))
     if others:
-        changes.append("Also changed: " + ", ".join(others))
+        rest = len(others) - NAMED_FIELDS
+        changes.append("Also changed: " + ", ".join(others[:NAMED_FIELDS])
+                       + (f" and {rest:,} other field{'s' * (rest != 1)}" if rest > 0 else ""))
     if not changes and old != new:
         changes.append("No change in meaning (order or layout only)")
     return changes
 
+
+#: How many of the other fields that changed a version's entry names; the rest are counted (a
+#: version may hold thousands of fields no plan has).
+NAMED_FIELDS = 12
 
 #: The fields the sentences above describe; a change to any other is named by its field.
 _DESCRIBED = {"plan", "issues", "declined", "sharing", "strengths", "people", "signatures"}
