@@ -651,25 +651,30 @@ def test_a_plan_folder_named_like_a_pathspec_is_read_as_written(tmp_path: Path) 
 
 def test_a_link_to_a_plan_elsewhere_and_a_move_not_yet_committed_keep_their_history(tmp_path: Path) -> None:
     """A plan file that links to a file elsewhere in the repository has that file's history,
-    and a plan moved with `git mv` but not yet committed has its history at the old path."""
+    and a plan moved with `git mv`, or with a plain `mv` not yet staged, but not yet committed
+    has its history at the old path."""
     project = tmp_path / "project"
     git(tmp_path, "init", "-q", str(project))
     (project / "archive").mkdir()
     (project / "archive" / "H-5.yaml").write_text(yaml_text(base_plan("H-5")), encoding="utf-8")
     write(project, "H-6.yaml", base_plan("H-6"))
+    write(project, "H-7.yaml", base_plan("H-7"))
     git(project, "add", "-A", "archive")
     commit(project, "2007-04-12", "Marie Dubois", "Plans for H-5 and H-6")
     (project / "plans" / "H-5.yaml").symlink_to(Path("..") / "archive" / "H-5.yaml")
     commit(project, "2007-04-13", "Marie Dubois", "H-5 among the plans")
     (project / "plans" / "north").mkdir()
     git(project, "mv", "plans/H-6.yaml", "plans/north/H-6.yaml")
+    (project / "plans" / "H-7.yaml").rename(project / "plans" / "north" / "H-7.yaml")
     plans = project / "plans"
-    read = history.read_repository(plans, [plans / "H-5.yaml", plans / "north" / "H-6.yaml"])
+    read = history.read_repository(plans, [plans / "H-5.yaml", plans / "north" / "H-6.yaml",
+                                            plans / "north" / "H-7.yaml"])
     assert not isinstance(read, str), read
     assert [version.commit.subject for version in read.versions["archive/H-5.yaml"]] == ["Plans for H-5 and H-6"]
-    assert [version.commit.subject for version in read.versions["plans/north/H-6.yaml"]] == [
-        "Plans for H-5 and H-6"]
-    assert "plans/north/H-6.yaml" in read.uncommitted
+    for moved in ("H-6", "H-7"):
+        assert [version.commit.subject for version in read.versions[f"plans/north/{moved}.yaml"]] == [
+            "Plans for H-5 and H-6"]
+        assert f"plans/north/{moved}.yaml" in read.uncommitted
 
 
 def test_a_repository_another_user_owns_is_named_as_untrusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -404,6 +404,8 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
         repository = _Repository(top, {key: [] for key in set(wanted.values())}, keys=keys)
         status = _git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *pathspecs)
         entries = status.split(b"\0")
+        gone: dict[str, list[str]] = {}  # the files deleted and the files new, not yet staged, by name
+        new: dict[str, list[str]] = {}
         at = 0
         while at < len(entries):
             entry = entries[at]
@@ -412,7 +414,12 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
                 repository.uncommitted.add(path)
                 if entry[:1] == b"R" and at + 1 < len(entries):  # moved, not yet committed: the old path
                     _follow(wanted, path, os.fsdecode(entries[at + 1]))  # follows
+                elif entry[:2] in (b" D", b"??"):
+                    (gone if entry[:2] == b" D" else new).setdefault(_file_name(path), []).append(path)
             at += 2 if set(entry[:2]) & {ord("R"), ord("C")} else 1  # a rename names its old path next
+        for name, paths in new.items():  # moved with a plain `mv`: one file of that name gone, one new
+            if len(paths) == 1 and len(gone.get(name, [])) == 1:
+                _follow(wanted, paths[0], gone[name][0])
         ever = dict(wanted)  # every path each plan had
         first_parents: set[str] = set()
         merges = False
