@@ -403,7 +403,7 @@ def test_a_version_that_cannot_be_read_hides_no_change_since_the_signature() -> 
     entries = [(history._Commit(f"{n}" * 40, date(2007, 4, 10 + n), "Ann Lee", "A version"), loaded)
                for n, loaded in enumerate([_Loaded(signed, False), _Loaded(None, False), _Loaded(later, False)],
                                           start=1)]
-    changed = history._changed_since_signed(entries, later)
+    changed = history._changed_since_signed(entries, later, [])
     assert changed is not None and changed.recorded.commit == "1" * 40 and changed.first.commit == "3" * 40
     assert changed.changes == ['Goal changed from "Eat two hot meals a day." to "Move to assisted living."']
 
@@ -780,7 +780,8 @@ def test_every_version_is_searched_whole_as_the_checks_search_a_plan() -> None:
     assert history._seed(text, _Seen())
     assert _load(text, _Seen()).has_ssn
     merged = history._Blob(history._Commit("c" * 40, date(2007, 4, 12), "Ann Lee", "Side"), "b" * 40)
-    assert history._merged_with_ssn(history._Plan([], b"", b"", None, [merged]), iter([text])) == [merged.commit]
+    ((commit, loaded),) = history._merged_versions(history._Plan([], b"", b"", None, [merged]), iter([text]))
+    assert commit == merged.commit and loaded.has_ssn
 
 
 def test_the_newest_version_is_the_plan_as_checked_when_its_bytes_are_the_same() -> None:
@@ -904,3 +905,46 @@ def test_a_version_with_thousands_of_other_fields_names_a_few_and_counts_the_res
     (sentence,) = describe(before, after, date(2007, 5, 1))
     assert sentence == ("Also changed: " + ", ".join(f"field {n:04}" for n in range(history.NAMED_FIELDS))
                         + f" and {5000 - history.NAMED_FIELDS:,} other fields")
+
+
+def test_pp106_when_a_merge_brings_the_signature_from_another_line(tmp_path: Path) -> None:
+    """The person signs again on a branch while the goal changes on the main line; the merge
+    holds both, and the person never saw the goal they now seem to have signed (M-1). Signed on
+    a branch where the new goal was merged first, it is what they signed (M-2)."""
+    project = make_project(tmp_path / "project")
+    git(project, "init", "-q", "-b", "main")
+    plans = {name: base_plan(name) for name in ("M-1", "M-2")}
+    for name, plan in plans.items():
+        write(project, f"{name}.yaml", plan)
+    commit(project, "2007-04-12", "Marie Dubois", "Signed at the home visit")
+
+    def lowered(plan: dict[str, Any]) -> dict[str, Any]:
+        return {**plan, "issues": [{**plan["issues"][0], "goal": "Eat one hot meal a day."}, *plan["issues"][1:]]}
+
+    def signed_again(plan: dict[str, Any]) -> dict[str, Any]:
+        signatures = plan["signatures"]
+        return {**plan, "signatures": {**signatures, "client": {**signatures["client"], "date": "2007-05-01"}}}
+
+    def merge(branch: str, day: str) -> None:
+        git(project, "-c", "user.name=Di Merge", "-c", "user.email=di@example.org", "merge", "-q", "--no-edit",
+            branch, GIT_AUTHOR_DATE=f"{day}T10:00:00-05:00", GIT_COMMITTER_DATE=f"{day}T10:00:00-05:00")
+
+    git(project, "checkout", "-q", "-b", "review")
+    write(project, "M-1.yaml", signed_again(plans["M-1"]))
+    commit(project, "2007-05-01", "Marie Dubois", "M-1 signed again at the review")
+    git(project, "checkout", "-q", "main")
+    for name in plans:
+        write(project, f"{name}.yaml", lowered(plans[name]))
+    commit(project, "2007-05-02", "Bo Park", "Goals lowered")
+    git(project, "checkout", "-q", "-b", "second-review")
+    write(project, "M-2.yaml", signed_again(lowered(plans["M-2"])))
+    commit(project, "2007-05-03", "Marie Dubois", "M-2 signed again, with the lowered goal")
+    git(project, "checkout", "-q", "main")
+    merge("review", "2007-05-04")
+    merge("second-review", "2007-05-05")
+    build = build_site(project, as_of="2007-06-01")
+    assert build.returncode == 0, build.output
+    (finding,) = [line for line in build.output.splitlines() if "PP106" in line]
+    assert finding.split()[2].startswith("plans/M-1.yaml") and "signed on May 1, 2007" in finding, finding
+    assert 'Goal changed from "Eat two hot meals a day." to "Eat one hot meal a day."' in finding
+    assert "first on May 4, 2007, by Di Merge" in finding, finding

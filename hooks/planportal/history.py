@@ -1264,30 +1264,29 @@ def _parse_versions(plan: _Plan, current: dict[str, Any], texts: Iterator[bytes 
     return loaded
 
 
-def _merged_with_ssn(plan: _Plan, texts: Iterator[bytes | _Oversized | None]) -> list[_Commit]:
-    """The commits of the plan's versions on merged lines that hold something shaped like an
-    SSN; `texts` gives each version's text in turn."""
-    found = []
+def _merged_versions(plan: _Plan, texts: Iterator[bytes | _Oversized | None]) -> list[tuple[_Commit, _Loaded]]:
+    """The plan's versions on merged lines, each parsed whole and searched for an SSN; `texts`
+    gives each version's text in turn."""
+    merged = []
     for version in plan.merged:
         text = next(texts)
         if text is None:
             continue
         if isinstance(text, _Oversized):
-            if text.has_ssn:
-                found.append(version.commit)
+            merged.append((version.commit, _Loaded(None, text.has_ssn)))
             continue
         values, decoded = load_values(text)
-        if _version_holds_ssn(text, values, _part_ssn(text, values, decoded)):
-            found.append(version.commit)
-    return found
+        merged.append((version.commit, _Loaded(values if isinstance(values, dict) else None,
+                                               _version_holds_ssn(text, values, _part_ssn(text, values, decoded)))))
+    return merged
 
 
 def _work_out(plan: _Plan, current: dict[str, Any], loaded: dict[str, _Loaded], as_of: date | None,
-              merged_with_ssn: list[_Commit]) -> _Worked:
+              merged: list[tuple[_Commit, _Loaded]]) -> _Worked:
     """A plan's history from its committed versions (newest first) and the plan as it is now,
     with that plan as its newest version when it has changes not yet committed or no commit
-    at all; with `as_of`, the weekly overdue figures up to that day. `merged_with_ssn` are the
-    commits on merged lines whose versions held an SSN, for `NumberInHistory`."""
+    at all; with `as_of`, the weekly overdue figures up to that day. `merged` are its versions
+    on merged lines (`_merged_versions`)."""
     unread = _Loaded(None, False)
     entries = [(version.commit, loaded.get(version.blob, unread)) for version in reversed(plan.versions)]
     # The last commit's bytes are the file's (`_parse_versions` took the plan as checked) when
@@ -1295,7 +1294,7 @@ def _work_out(plan: _Plan, current: dict[str, Any], loaded: dict[str, _Loaded], 
     as_committed = bool(entries) and entries[-1][1].data is current
     if plan.changed is not None and not as_committed:
         entries.append((_Commit("", plan.changed, "", "Not yet committed"), _Loaded(current, False)))
-    history, found = _plan_history(entries, current, merged_with_ssn)
+    history, found = _plan_history(entries, current, merged)
     if as_of is None:
         return _Worked(history, found, ())
     dues: dict[str, list[date]] = {}  # each version's open steps' due dates, in order
@@ -1316,7 +1315,7 @@ def _work(versions: _Versions, plans: list[_Plan], as_of: date | None) -> list[_
             current = marshal.loads(plan.checked)
             loaded = _parse_versions(plan, current, iter(plan_texts))
             worked.append(_work_out(plan, current, loaded, as_of,
-                                    _merged_with_ssn(plan, iter(plan_texts[len(plan.versions):]))))
+                                    _merged_versions(plan, iter(plan_texts[len(plan.versions):]))))
         except Exception as error:  # the last resort for one plan: the others keep their history
             worked.append(_Worked(PlanHistory(missing=f"its history could not be worked out ({error!r})"), [],
                                   _weekly([], as_of) if as_of else ()))
@@ -1492,9 +1491,9 @@ def _weekly(dues: list[tuple[date, list[date]]], as_of: date) -> tuple[int, ...]
 
 
 def _plan_history(entries: list[tuple[_Commit, _Loaded]], current: dict[str, Any],
-                  merged_with_ssn: list[_Commit]) -> tuple[PlanHistory, list[tuple[str, Any]]]:
+                  merged: list[tuple[_Commit, _Loaded]]) -> tuple[PlanHistory, list[tuple[str, Any]]]:
     """One plan's history from its versions, oldest first, and what its rules found: (kind,
-    what) for `findings`; `merged_with_ssn` are commits of merged lines that held an SSN."""
+    what) for `findings`; `merged` are its versions on merged lines (`_merged_versions`)."""
     versions: list[Version] = []
     shown: dict[str, Any] | None = None  # the last version whose text may be quoted
     for commit, loaded in entries:
@@ -1512,11 +1511,11 @@ def _plan_history(entries: list[tuple[_Commit, _Loaded]], current: dict[str, Any
             shown = loaded.data
         versions.append(Version(commit.commit[:10], commit.day, commit.author, commit.subject, tuple(changes)))
     found: list[tuple[str, Any]] = []
-    with_ssn = sorted([*(commit for commit, loaded in entries if loaded.has_ssn), *merged_with_ssn],
+    with_ssn = sorted([commit for commit, loaded in [*entries, *merged] if loaded.has_ssn],
                       key=lambda commit: commit.day)
     if with_ssn:
         found.append(("ssn", with_ssn))
-    changed = _changed_since_signed(entries, current)
+    changed = _changed_since_signed(entries, current, merged)
     if changed:
         found.append(("changed", changed))
     last_review, since = _since_last_review(entries, current)
@@ -1617,10 +1616,13 @@ class _Changed:
 WITHHELD_SIGNED = "the version the person signed is not quoted, as it held something shaped like an SSN"
 
 
-def _changed_since_signed(entries: list[tuple[_Commit, _Loaded]], current: dict[str, Any]) -> _Changed | None:
+def _changed_since_signed(entries: list[tuple[_Commit, _Loaded]], current: dict[str, Any],
+                          merged: list[tuple[_Commit, _Loaded]]) -> _Changed | None:
     """`ChangedSinceSigned`: the person's current signature, the version that recorded it (the oldest of the
     newest run of versions holding it; a version that cannot be read as a plan neither holds it
-    nor ends the run), and whether what was agreed changed after it."""
+    nor ends the run), and whether what was agreed changed after it. When a merge recorded it,
+    the person signed on the merged line (`merged`): the oldest version there holding it is the
+    one they signed, and the merge itself may have changed what they agreed to."""
     signature = _mapping(current.get("signatures")).get("client")
     if not signature:
         return None
@@ -1634,15 +1636,20 @@ def _changed_since_signed(entries: list[tuple[_Commit, _Loaded]], current: dict[
         recorded = index
     if recorded is None or not entries[recorded][0].commit:
         return None  # recorded in changes not yet committed: nothing since
-    signed_data = entries[recorded][1].data
+    (signed_in, signed), after = entries[recorded], entries[recorded + 1:]
+    if signed_in.merges:
+        on_merged_lines = [(commit, loaded) for commit, loaded in reversed(merged) if loaded.data is not None
+                           and _mapping(loaded.data.get("signatures")).get("client") == signature]
+        if on_merged_lines:
+            (signed_in, signed), after = min(on_merged_lines, key=lambda version: version[0].day), entries[recorded:]
+    signed_data = signed.data
     assert signed_data is not None
     if not _agreed_differs(signed_data, current):
         return None
-    first = next((commit for commit, loaded in entries[recorded + 1:]
+    first = next((commit for commit, loaded in after
                   if loaded.data is not None and _agreed_differs(signed_data, loaded.data)), entries[-1][0])
-    changes = [WITHHELD_SIGNED] if entries[recorded][1].has_ssn else describe(agreed(signed_data), agreed(current),
-                                                                             first.day)
-    return _Changed(_day_or_word(_mapping(signature).get("date")), entries[recorded][0], first, changes)
+    changes = [WITHHELD_SIGNED] if signed.has_ssn else describe(agreed(signed_data), agreed(current), first.day)
+    return _Changed(_day_or_word(_mapping(signature).get("date")), signed_in, first, changes)
 
 
 def _since_signed_words(changed: _Changed) -> str:
