@@ -548,3 +548,20 @@ def test_json_stays_valid_for_a_file_name_that_is_not_utf8(tmp_path: Path, run_c
     assert "Traceback" not in result.stderr
     findings = json.loads(result.stdout.encode("utf-8"))
     assert findings and {f["path"] for f in findings} == {"plans/T-bad\\udcff.yaml"}
+
+
+def test_a_folder_name_that_is_not_utf8_is_written_out_on_every_page(tmp_path: Path) -> None:
+    """A sub-folder named in bytes that are not UTF-8: the warning that quotes a file in it
+    (PP104, two plans for one name) and the caseload's list of warnings write the bytes out,
+    and the build writes every page rather than stopping on them."""
+    project = make_project(tmp_path / "project")
+    team = project / "plans" / os.fsdecode(b"\xe9quipe\xff")
+    team.mkdir(parents=True)
+    for folder, client_id in ((team, "T-one"), (project / "plans", "T-two")):
+        text = valid_plan_text(client_id).replace(f"last: {client_id}", "last: Lovelace")
+        (folder / f"{client_id}.yaml").write_text(text, encoding="utf-8")
+    build = build_site(project)
+    assert build.returncode == 0 and "Traceback" not in build.output, build.output
+    for page in ("clients/T-two/index.html", "index.html"):
+        html = (build.site / page).read_text(encoding="utf-8")
+        assert "plans/\\udce9quipe\\udcff/T-one.yaml" in html and "&#5" not in html, page

@@ -59,6 +59,11 @@ class Finding:
         return self.is_error or not self.acknowledged
 
     @property
+    def shown_path(self) -> str:
+        """The file's path as a page shows it: a byte of its name that is not UTF-8 written out."""
+        return _encodable(self.path)
+
+    @property
     def sentence(self) -> str:
         """The message, its hint and any acknowledgement, as one text."""
         words = f"{self.message} {self.hint}" if self.hint else self.message
@@ -95,8 +100,9 @@ QUOTE_LENGTH = 80
 
 def quote(value: object) -> str:
     """`value` as a message quotes it: at most QUOTE_LENGTH characters, so one long paste or
-    file name cannot make the output of a check grow without bound."""
-    text = str(value)
+    file name cannot make the output of a check grow without bound, and a byte of a file name
+    that is not UTF-8 written out (`\\udcff`), so that every page and report can hold it."""
+    text = _encodable(str(value))
     return text if len(text) <= QUOTE_LENGTH else text[: QUOTE_LENGTH - 1] + "\u2026"
 
 
