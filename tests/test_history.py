@@ -948,3 +948,38 @@ def test_pp106_when_a_merge_brings_the_signature_from_another_line(tmp_path: Pat
     assert finding.split()[2].startswith("plans/M-1.yaml") and "signed on May 1, 2007" in finding, finding
     assert 'Goal changed from "Eat two hot meals a day." to "Eat one hot meal a day."' in finding
     assert "first on May 4, 2007, by Di Merge" in finding, finding
+
+
+def test_the_repositorys_own_settings_replacements_and_grafts_change_nothing_read(tmp_path: Path) -> None:
+    """Settings in the repository's configuration that change what `git log` prints (the root
+    commit's changes left out, a merge's shown against every parent, messages in Latin-1), a
+    replacement of the version that held an SSN, and a graft that cuts the history before it:
+    the history reads as committed, and PP107 is raised."""
+    project = make_project(tmp_path / "project")
+    git(project, "init", "-q", "-b", "main")
+    write(project, "R-1.yaml", noted(base_plan("R-1"), f"SSN {SSN} on file."))
+    write(project, "R-2.yaml", base_plan("R-2"))
+    commit(project, "2007-04-12", "Ann Lee", "Plans")
+    with_number = git(project, "rev-parse", "HEAD:plans/R-1.yaml").strip()
+    write(project, "R-1.yaml", base_plan("R-1"))
+    commit(project, "2007-04-13", "Ren\u00e9 L\u00e9vesque", "Repas r\u00e9duits")
+    clean, cut_at = git(project, "rev-parse", "HEAD:plans/R-1.yaml").strip(), git(project, "rev-parse", "HEAD").strip()
+    git(project, "checkout", "-q", "-b", "side")
+    side = base_plan("R-2")
+    side["issues"][0]["goal"] = "Eat one hot meal a day."
+    write(project, "R-2.yaml", side)
+    commit(project, "2007-04-14", "Ann Lee", "R-2 goal lowered")
+    git(project, "checkout", "-q", "main")
+    git(project, "-c", "user.name=Di Merge", "-c", "user.email=di@example.org", "merge", "-q", "--no-ff",
+        "--no-edit", "side", GIT_AUTHOR_DATE="2007-04-15T10:00:00-05:00", GIT_COMMITTER_DATE="2007-04-15T10:00:00-05:00")
+    git(project, "replace", with_number, clean)
+    (project / ".git" / "info" / "grafts").write_text(f"{cut_at}\n", encoding="utf-8")
+    for setting, value in (("log.showRoot", "false"), ("log.diffMerges", "combined"),
+                           ("i18n.logOutputEncoding", "ISO-8859-1")):
+        git(project, "config", setting, value)
+    build = build_site(project, as_of="2007-05-01")
+    assert build.returncode == 0, build.output
+    assert [line for line in build.output.splitlines() if "PP107" in line and "R-1.yaml" in line], build.output
+    one, two = history_text(build, "R-1"), history_text(build, "R-2")
+    assert "Ren\u00e9 L\u00e9vesque Repas r\u00e9duits" in one and "so it is not shown" in one, one
+    assert 'Merge branch \'side\'' in two and 'Goal changed from "Eat two hot meals a day." to' in two, two

@@ -45,10 +45,12 @@ from .rules import REFUSED_IN_KEY, holds_ssn, pp010_no_ssn, ssn_or_nine_digits
 FETCH_ALL = ("fetch the whole history (in GitHub Actions, `fetch-depth: 0` on actions/checkout; "
              "elsewhere `git fetch --unshallow`)")
 #: The git settings every call runs with: nothing of the user's or the repository's
-#: configuration may colour, page or reformat what is parsed here, nor run a file system
-#: monitor's command.
-_GIT = ("git", "-c", "core.quotepath=off", "-c", "log.showSignature=false", "-c", "color.ui=never",
-        "-c", "diff.renameLimit=0", "-c", "core.fsmonitor=false")
+#: configuration may colour, page or reformat what is parsed here (a merge's changes shown
+#: against each parent, a message in another encoding), nor run a file system monitor's
+#: command; and no replacement (`git replace`) or graft may stand in for what was committed.
+_GIT = ("git", "--no-replace-objects", "-c", "core.quotepath=off", "-c", "log.showSignature=false",
+        "-c", "color.ui=never", "-c", "diff.renameLimit=0", "-c", "core.fsmonitor=false",
+        "-c", "log.diffMerges=first-parent")
 #: What git reads from the environment about which repository, index and objects to use, as
 #: `git rev-parse --local-env-vars` lists them: left by a git hook or a CI step that runs the
 #: build, they would point every call at another repository than the plans'.
@@ -200,8 +202,10 @@ def _git(folder: Path, *arguments: str, data: bytes | None = None) -> bytes:
 
 
 def _environment() -> dict[str, str]:
-    """The build's environment without what would point git at another repository."""
-    return {name: value for name, value in os.environ.items() if name not in _REPOSITORY_VARIABLES}
+    """The build's environment without what would point git at another repository, and with no
+    file of grafts (`info/grafts`), which would cut or rewrite the history read."""
+    kept = {name: value for name, value in os.environ.items() if name not in _REPOSITORY_VARIABLES}
+    return {**kept, "GIT_GRAFT_FILE": os.devnull}
 
 
 def _locate(folder: Path) -> tuple[Path | None, str]:
@@ -239,8 +243,8 @@ def _log(top: Path, pathspecs: list[str], line: tuple[str, ...] = _FIRST_PARENTS
     the version before it there (its own commits, by date among the others, would each be
     compared with a version of another line, and a conflict's resolution would never show).
     With `_MERGED`, every other commit: their versions are searched for an SSN alone."""
-    raw = _git(top, "log", "-z", "--raw", "-M", *line, "--no-abbrev", "--no-color", "--no-show-signature",
-               "--format=%H%x00%P%x00%aI%x00%aN%x00%B", "--", *pathspecs)
+    raw = _git(top, "log", "-z", "--raw", "-M", "--root", *line, "--no-abbrev", "--no-color", "--no-show-signature",
+               "--encoding=UTF-8", "--format=%H%x00%P%x00%aI%x00%aN%x00%B", "--", *pathspecs)
     tokens = raw.split(b"\0")
     at = 0
     while at + 4 < len(tokens):
