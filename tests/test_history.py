@@ -983,3 +983,15 @@ def test_the_repositorys_own_settings_replacements_and_grafts_change_nothing_rea
     one, two = history_text(build, "R-1"), history_text(build, "R-2")
     assert "Ren\u00e9 L\u00e9vesque Repas r\u00e9duits" in one and "so it is not shown" in one, one
     assert 'Merge branch \'side\'' in two and 'Goal changed from "Eat two hot meals a day." to' in two, two
+
+
+def test_a_subject_is_searched_for_an_ssn_before_it_is_cut(tmp_path: Path) -> None:
+    """Nine digits just before where the page cuts a long subject, their label just after."""
+    project = make_project(tmp_path / "project")
+    git(project, "init", "-q", "-b", "main")
+    write(project, "S-1.yaml", base_plan("S-1"))
+    subject = f"{'Referral and more ' * 10}, form 987654329 was his SSN"
+    assert subject.index("SSN") > history.LONGEST_SUBJECT > subject.index("987654329") + 9
+    commit(project, "2007-04-12", "Ann Lee", subject)
+    ((version, _),) = history._log(project, [":(literal)plans"])
+    assert version.subject == history.WITHHELD

@@ -251,9 +251,9 @@ def _log(top: Path, pathspecs: list[str], line: tuple[str, ...] = _FIRST_PARENTS
         commit_id = tokens[at].lstrip(b"\n").decode("ascii", "replace")
         author = " ".join(_EMAIL.sub(" ", _shown(tokens[at + 3])).split()) or "an author with no name"
         message = _shown(tokens[at + 4].strip().split(b"\n", 1)[0])
+        author, message = (WITHHELD if holds_ssn(text) else text for text in (author, message))  # searched whole
         if len(message) > LONGEST_SUBJECT:
             message = message[:LONGEST_SUBJECT - 1].rstrip() + "\u2026"
-        author, message = (WITHHELD if holds_ssn(text) else text for text in (author, message))
         commit = _Commit(commit_id, _day(tokens[at + 2]), author, message, merges=b" " in tokens[at + 1])
         at += 5
         changes = []
