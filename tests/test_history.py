@@ -12,7 +12,7 @@ import os
 import re
 import subprocess
 import threading
-from datetime import date
+from datetime import date, datetime
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -995,3 +995,29 @@ def test_a_subject_is_searched_for_an_ssn_before_it_is_cut(tmp_path: Path) -> No
     commit(project, "2007-04-12", "Ann Lee", subject)
     ((version, _),) = history._log(project, [":(literal)plans"])
     assert version.subject == history.WITHHELD
+
+
+def test_changes_not_yet_committed_count_from_when_they_can_have_been_made(tmp_path: Path) -> None:
+    """U-1, committed on April 20, then edited from a copy that kept a time of 2001; U-2, never
+    committed, written with a time after the day the build is as of (May 1, 2007). Each is last
+    changed between its last commit and that day, and the week ending May 1 counts the steps
+    overdue in both as they are now: U-1's referral and call, U-2's referral."""
+    project = make_project(tmp_path / "project")
+    git(project, "init", "-q", "-b", "main")
+    write(project, "U-1.yaml", base_plan("U-1"))
+    commit(project, "2007-04-20", "Ann Lee", "U-1")
+    write(project, "U-1.yaml", noted(base_plan("U-1"), "Called again."))
+    plan = base_plan("U-2")
+    plan["issues"] = plan["issues"][:1]
+    plan["issues"][0]["strategies"] = plan["issues"][0]["strategies"][:1]
+    write(project, "U-2.yaml", plan)
+    for name, when in (("U-1", datetime(2001, 3, 1)), ("U-2", datetime(2030, 3, 1))):
+        os.utime(project / "plans" / f"{name}.yaml", (when.timestamp(), when.timestamp()))
+    build = build_site(project, as_of="2007-05-01")
+    assert build.returncode == 0, build.output
+    index = build.page("")
+    changed = dict(re.findall(r'href="clients/(U-\d)/".*?data-label="Last changed"><time datetime="([0-9-]+)"',
+                              index, re.S))
+    assert changed == {"U-1": "2007-04-20", "U-2": "2007-05-01"}, changed
+    figures = dict(re.findall(r'<tr><th scope="row"><time datetime="([0-9-]+)">[^<]*</time></th><td>(\d+)</td>', index))
+    assert figures["2007-05-01"] == "3" and figures["2007-04-24"] == "2", figures

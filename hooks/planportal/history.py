@@ -1296,7 +1296,8 @@ def _work_out(plan: _Plan, current: dict[str, Any], loaded: dict[str, _Loaded], 
     # The last commit's bytes are the file's (`_parse_versions` took the plan as checked) when
     # what git sees changed is only the file's mode: no version of its own.
     as_committed = bool(entries) and entries[-1][1].data is current
-    if plan.changed is not None and not as_committed:
+    uncommitted = plan.changed is not None and not as_committed
+    if uncommitted:
         entries.append((_Commit("", plan.changed, "", "Not yet committed"), _Loaded(current, False)))
     history, found = _plan_history(entries, current, merged)
     if as_of is None:
@@ -1305,8 +1306,10 @@ def _work_out(plan: _Plan, current: dict[str, Any], loaded: dict[str, _Loaded], 
     issues_seen: dict[int, tuple[list[date], int]] = {}  # by the issue, which `loaded` holds
     for blob, version in loaded.items():
         dues[blob] = _open_dues(version.data, issues_seen) if version.data else []
-    return _Worked(history, found, _weekly([(version.commit.day, dues.get(version.blob, []))
-                                            for version in plan.versions], as_of))
+    in_effect = [(version.commit.day, dues.get(version.blob, [])) for version in plan.versions]
+    if uncommitted and plan.changed is not None:  # in effect from the day it was written
+        in_effect.insert(0, (plan.changed, _open_dues(current, issues_seen)))
+    return _Worked(history, found, _weekly(in_effect, as_of))
 
 
 def _work(versions: _Versions, plans: list[_Plan], as_of: date | None) -> list[_Worked]:
@@ -1454,7 +1457,8 @@ class HistoryReading:
             if key is None:
                 continue
             versions = repository.versions.get(key, [])
-            changed = _changed_on(plan_file.path) if key in repository.uncommitted or not versions else None
+            changed = _changed_on(plan_file.path, versions, as_of) if key in repository.uncommitted or not versions \
+                else None
             plans.append((len(worked) - 1, _Plan(versions, marshal.dumps(plan_file.plan), plan_file.fingerprint,
                                                  changed, repository.merged.get(key, []))))
         try:
@@ -1472,18 +1476,23 @@ class HistoryReading:
         return [_Worked(PlanHistory(missing=self._read), [], ())] * count
 
 
-def _changed_on(path: Path) -> date:
-    """The day a file was last changed, for changes not yet committed."""
+def _changed_on(path: Path, committed: list[_Blob], as_of: date | None) -> date:
+    """The day of a file's changes not yet committed: the day it was last written, but never
+    before its last commit (a file copied with the time of its copy kept) nor after the day the
+    build is as of."""
     try:
-        return date.fromtimestamp(path.stat().st_mtime)
-    except OSError:
-        return date.today()
+        day = date.fromtimestamp(path.stat().st_mtime)
+    except (OSError, ValueError, OverflowError):
+        day = date.today()
+    if committed:
+        day = max(day, committed[0].commit.day)
+    return min(day, as_of) if as_of else day
 
 
 def _weekly(dues: list[tuple[date, list[date]]], as_of: date) -> tuple[int, ...]:
-    """Overdue steps at the end of each of the `WEEKS` weeks up to `as_of`, in the version
-    committed by then (none before the plan's first commit), from each committed version's
-    day and due dates, newest first."""
+    """Overdue steps at the end of each of the `WEEKS` weeks up to `as_of`, in the version in
+    effect then (none before the plan's first), from each version's day and due dates, newest
+    first: the committed ones and any changes not yet committed."""
     counts = []
     at = 0  # the version in effect on a day is the first committed by then: later for an earlier day
     for week in range(WEEKS):
