@@ -651,7 +651,7 @@ def test_a_plan_folder_named_like_a_pathspec_is_read_as_written(tmp_path: Path) 
 
 def test_a_link_to_a_plan_elsewhere_and_a_move_not_yet_committed_keep_their_history(tmp_path: Path) -> None:
     """A plan file that links to a file elsewhere in the repository has that file's history,
-    and a plan moved with `git mv`, or with a plain `mv` not yet staged, but not yet committed
+    and a plan moved but not yet committed, with `git mv` or with a plain `mv` not yet staged,
     has its history at the old path."""
     project = tmp_path / "project"
     git(tmp_path, "init", "-q", str(project))
