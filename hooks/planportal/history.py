@@ -377,9 +377,9 @@ def _holds_ssn_read_in_pieces(stream: IO[bytes], size: int) -> bool:
         if not piece:
             raise OSError("git ended in the middle of a version")
         left -= len(piece)
-        if not readings:  # a piece, and the NUL bytes that may come in any, read every way
-            readings = [*(_ReadingInPieces(encoding, False) for encoding in _encodings(piece)),
-                        _ReadingInPieces("utf-8", True)]
+        if not readings:  # read every way, NUL bytes dropped too: any piece may hold some
+            readings = [_ReadingInPieces(encoding, without_nul)
+                        for encoding, without_nul in _ways_of_reading(piece, dropping_nul=True)]
         for reading in readings:
             reading.search(piece, last=not left)
     return any(reading.found for reading in readings)
@@ -981,22 +981,20 @@ _BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf
 _BYTE_ORDER_MARK_STARTS = {mark[:1] for mark, _ in _BYTE_ORDER_MARKS}
 
 
-def _encodings(text: bytes) -> list[str]:
-    """The encodings a version may be in: UTF-8, and the one its byte-order mark names (which
-    may also begin a text that is not in it)."""
-    marked = [encoding for mark, encoding in _BYTE_ORDER_MARKS if text.startswith(mark)][:1]
-    return ["utf-8-sig", *marked]
+def _ways_of_reading(text: bytes, dropping_nul: bool) -> list[tuple[str, bool]]:
+    """Every way a version, or a part of one, may read, as (encoding, whether its NUL bytes are
+    dropped): as UTF-8 (a byte that is not reads as U+FFFD), in the encoding its byte-order mark
+    names (which may also begin a text that is not in it), and, `dropping_nul`, as UTF-8 with
+    its NUL bytes dropped (ASCII saved as UTF-16 or 32 without a mark). Which an editor wrote is
+    never sure: a number in any of them counts."""
+    marked = [(encoding, False) for mark, encoding in _BYTE_ORDER_MARKS if text.startswith(mark)][:1]
+    return [("utf-8-sig", False), *marked, *([("utf-8", True)] if dropping_nul else [])]
 
 
 def _readings(text: bytes) -> list[str]:
-    """Every way a version, or a part of one, may read: as UTF-8 (a byte that is not reads as
-    U+FFFD), in the encoding its byte-order mark names, and with its NUL bytes dropped (ASCII
-    saved as UTF-16 or 32 without a mark). Which an editor wrote is never sure: a number in any
-    of them counts."""
-    readings = [text.decode(encoding, "replace") for encoding in _encodings(text)]
-    if b"\0" in text:
-        readings.append(text.replace(b"\0", b"").decode("utf-8", "replace"))
-    return readings
+    """A version, or a part of one, read every way it may read (`_ways_of_reading`)."""
+    return [(text.replace(b"\0", b"") if without_nul else text).decode(encoding, "replace")
+            for encoding, without_nul in _ways_of_reading(text, dropping_nul=b"\0" in text)]
 
 
 def _part_ssn(text: bytes, values: Any, decoded: str | None = None) -> int:
@@ -1296,9 +1294,9 @@ def _work_out(plan: _Plan, current: dict[str, Any], loaded: dict[str, _Loaded], 
     # The last commit's bytes are the file's (`_parse_versions` took the plan as checked) when
     # what git sees changed is only the file's mode: no version of its own.
     as_committed = bool(entries) and entries[-1][1].data is current
-    uncommitted = plan.changed is not None and not as_committed
-    if uncommitted:
-        entries.append((_Commit("", plan.changed, "", "Not yet committed"), _Loaded(current, False)))
+    uncommitted = None if as_committed else plan.changed  # the day of changes not yet committed, if any
+    if uncommitted is not None:
+        entries.append((_Commit("", uncommitted, "", "Not yet committed"), _Loaded(current, False)))
     history, found = _plan_history(entries, current, merged)
     if as_of is None:
         return _Worked(history, found, ())
@@ -1307,8 +1305,8 @@ def _work_out(plan: _Plan, current: dict[str, Any], loaded: dict[str, _Loaded], 
     for blob, version in loaded.items():
         dues[blob] = _open_dues(version.data, issues_seen) if version.data else []
     in_effect = [(version.commit.day, dues.get(version.blob, [])) for version in plan.versions]
-    if uncommitted and plan.changed is not None:  # in effect from the day it was written
-        in_effect.insert(0, (plan.changed, _open_dues(current, issues_seen)))
+    if uncommitted is not None:  # in effect from the day it was written
+        in_effect.insert(0, (uncommitted, _open_dues(current, issues_seen)))
     return _Worked(history, found, _weekly(in_effect, as_of))
 
 
@@ -1636,7 +1634,7 @@ def _changed_since_signed(entries: list[tuple[_Commit, _Loaded]], current: dict[
     nor ends the run), and whether what was agreed changed after it. When a merge recorded it,
     the person signed on the merged line (`merged`): the oldest version there holding it is the
     one they signed, and the merge itself may have changed what they agreed to."""
-    signature = _mapping(current.get("signatures")).get("client")
+    signature = _client_signature(current)
     if not signature:
         return None
     recorded = None
@@ -1644,15 +1642,15 @@ def _changed_since_signed(entries: list[tuple[_Commit, _Loaded]], current: dict[
         data = entries[index][1].data
         if data is None:
             continue
-        if _mapping(data.get("signatures")).get("client") != signature:
+        if _client_signature(data) != signature:
             break
         recorded = index
     if recorded is None or not entries[recorded][0].commit:
         return None  # recorded in changes not yet committed: nothing since
     (signed_in, signed), after = entries[recorded], entries[recorded + 1:]
     if signed_in.merges:
-        on_merged_lines = [(commit, loaded) for commit, loaded in reversed(merged) if loaded.data is not None
-                           and _mapping(loaded.data.get("signatures")).get("client") == signature]
+        on_merged_lines = [(commit, loaded) for commit, loaded in reversed(merged)
+                           if loaded.data is not None and _client_signature(loaded.data) == signature]
         if on_merged_lines:
             (signed_in, signed), after = min(on_merged_lines, key=lambda version: version[0].day), entries[recorded:]
     signed_data = signed.data
@@ -1663,6 +1661,10 @@ def _changed_since_signed(entries: list[tuple[_Commit, _Loaded]], current: dict[
                   if loaded.data is not None and _agreed_differs(signed_data, loaded.data)), entries[-1][0])
     changes = [WITHHELD_SIGNED] if signed.has_ssn else describe(agreed(signed_data), agreed(current), first.day)
     return _Changed(_day_or_word(_mapping(signature).get("date")), signed_in, first, changes)
+
+
+def _client_signature(data: dict[str, Any]) -> Any:
+    return _mapping(data.get("signatures")).get("client")
 
 
 def _since_signed_words(changed: _Changed) -> str:
