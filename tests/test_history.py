@@ -1021,3 +1021,23 @@ def test_changes_not_yet_committed_count_from_when_they_can_have_been_made(tmp_p
     assert changed == {"U-1": "2007-04-20", "U-2": "2007-05-01"}, changed
     figures = dict(re.findall(r'<tr><th scope="row"><time datetime="([0-9-]+)">[^<]*</time></th><td>(\d+)</td>', index))
     assert figures["2007-05-01"] == "3" and figures["2007-04-24"] == "2", figures
+
+
+def test_a_plan_changed_beside_a_file_of_its_name_deleted_elsewhere_keeps_its_own_history(tmp_path: Path) -> None:
+    """A copy of a plan in another folder removed in the commit that changes the plan: the plan
+    was not moved, and its earlier versions are its own, not the copy's."""
+    project = tmp_path / "project"
+    git(tmp_path, "init", "-q", str(project))
+    write(project, "north/D-1.yaml", base_plan("D-1"))
+    write(project, "south/D-1.yaml", noted(base_plan("D-1"), "A copy's note"))
+    commit(project, "2007-04-12", "Marie Dubois", "D-1, and a copy of it by mistake")
+    first = git(project, "rev-parse", "HEAD:plans/north/D-1.yaml").strip()
+    (project / "plans" / "south" / "D-1.yaml").unlink()
+    write(project, "north/D-1.yaml", noted(base_plan("D-1"), "Called."))
+    commit(project, "2007-04-13", "Marie Dubois", "The copy removed; D-1 noted")
+    plans = project / "plans"
+    read = history.read_repository(plans, [plans / "north" / "D-1.yaml"])
+    assert not isinstance(read, str), read
+    assert [version.commit.subject for version in read.versions["plans/north/D-1.yaml"]] == [
+        "The copy removed; D-1 noted", "D-1, and a copy of it by mistake"]
+    assert read.versions["plans/north/D-1.yaml"][-1].blob == first

@@ -431,14 +431,17 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
             first_parents.add(commit.commit)
             merges = merges or commit.merges
             # A file deleted in the commit that adds one of the same name was moved, even with
-            # too many changes for git to pair them.
+            # too many changes for git to pair them (a file changed beside it was not).
             deleted = {_file_name(paths[0]): paths[0] for status_letter, _, paths in changes if status_letter == "D"}
             for status_letter, blob, paths in changes:
                 key = wanted.get(paths[-1])
                 if key is None or status_letter == "D":
                     continue
                 repository.versions[key].append(_Blob(commit, blob))
-                old = paths[0] if status_letter in "RC" else deleted.get(_file_name(paths[-1]))
+                if status_letter in "RC":
+                    old = paths[0]
+                else:
+                    old = deleted.get(_file_name(paths[-1])) if status_letter == "A" else None
                 if old is not None and _follow(wanted, paths[-1], old):
                     ever[old] = key
         if merges:
