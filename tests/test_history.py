@@ -21,11 +21,12 @@ import pytest
 import yaml
 from conftest import Build, build_site, make_project
 
-from planportal import caseload, history
+from planportal import caseload, history, ssn
 from planportal.caseload import PARALLEL_FROM, load_caseload
 from planportal.history import HistoryReading, _Loaded, _meaning, _Seen, _seed, _load, describe
 from planportal.loader import fingerprint, load_bytes
-from planportal.rules import pp010_no_ssn, ssn_findings
+from planportal.rules import ssn_findings
+from planportal.ssn import pp010_no_ssn
 from support import plans as synthetic
 from support.project import history_project
 
@@ -612,7 +613,7 @@ def test_an_ssn_yaml_reads_into_an_earlier_version_or_at_another_path_is_found(m
             text = path.read_bytes().decode("utf-8", "replace")
             assert not [number for number in numbers if number in text], path
     assert not [number for number in numbers if number in more_git_attacks.output]
-    assert history.WITHHELD in history_text(more_git_attacks, "C-1")
+    assert ssn.WITHHELD in history_text(more_git_attacks, "C-1")
 
 
 def test_one_versions_odd_value_costs_no_other_plan_its_history(more_git_attacks: Build) -> None:
@@ -994,7 +995,7 @@ def test_a_subject_is_searched_for_an_ssn_before_it_is_cut(tmp_path: Path) -> No
     assert subject.index("SSN") > history.LONGEST_SUBJECT > subject.index("987654329") + 9
     commit(project, "2007-04-12", "Ann Lee", subject)
     ((version, _),) = history._log(project, [":(literal)plans"])
-    assert version.subject == history.WITHHELD
+    assert version.subject == ssn.WITHHELD
 
 
 def test_changes_not_yet_committed_count_from_when_they_can_have_been_made(tmp_path: Path) -> None:

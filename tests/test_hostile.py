@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE_PLANS, PLANPORTAL, REPOSITORY, Build, RunCli, build_site, make_project, valid_plan_text
 
-from planportal import rules
+from planportal import rules, ssn
 from planportal.caseload import load_caseload
 from planportal.check import check_loaded
 from planportal.findings import RULE_LEVELS, Finding, render
@@ -267,8 +267,8 @@ def test_a_loop_of_links_is_reported(tmp_path: Path, run_cli: RunCli) -> None:
 
 def test_pp010_leaves_nine_digits_far_from_ssn_words_alone() -> None:
     """test_rules covers the three SSN shapes and phones; this is the 'far from the word' half."""
-    assert list(rules.pp010_no_ssn("SSN on file: none. " + "x" * 60 + " order 078051120")) == []
-    assert list(rules.pp010_no_ssn("SSN on file: none. order 078051120")) != []
+    assert list(ssn.pp010_no_ssn("SSN on file: none. " + "x" * 60 + " order 078051120")) == []
+    assert list(ssn.pp010_no_ssn("SSN on file: none. order 078051120")) != []
 
 
 # --- the real build: every file becomes pages or gets a finding -----------------------------------

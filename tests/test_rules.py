@@ -23,7 +23,7 @@ from conftest import REPOSITORY, RULE_FIXTURES, valid_plan_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planportal import rules
+from planportal import rules, ssn
 from planportal.caseload import Caseload, load_caseload
 from planportal.check import check_loaded
 from planportal.findings import RULE_LEVELS, Finding
@@ -250,7 +250,7 @@ def test_rules_run_on_the_parts_the_schema_accepts() -> None:
     "Social Security No. 000123456", "social security number 999-12-3456", "(078-05-1120)",
 ])
 def test_pp010_finds_ssn_shapes(text: str) -> None:
-    assert list(rules.pp010_no_ssn(text)) != []
+    assert list(ssn.pp010_no_ssn(text)) != []
 
 
 @pytest.mark.parametrize("text", [
@@ -258,7 +258,7 @@ def test_pp010_finds_ssn_shapes(text: str) -> None:
     "1078-05-11200", "id 900123456789", "CVCOA-0042", "classname 078051120", "9078-05-1120",
 ])
 def test_pp010_leaves_other_numbers_alone(text: str) -> None:
-    assert list(rules.pp010_no_ssn(text)) == []
+    assert list(ssn.pp010_no_ssn(text)) == []
 
 
 @pytest.mark.parametrize(("written", "iso"), [
@@ -408,7 +408,7 @@ def test_the_edge_years_pass_and_leave_room_for_a_year_of_plan() -> None:
 
 def test_the_separators_hold_every_dash_and_space_of_this_python() -> None:
     every = {chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) in ("Pd", "Zs")}
-    separator = re.compile(f"[{rules.SSN_SEPARATORS}]")
+    separator = re.compile(f"[{ssn.SSN_SEPARATORS}]")
     assert [f"U+{ord(c):04X}" for c in sorted(every) if not separator.fullmatch(c)] == []
 
 
@@ -424,7 +424,40 @@ def test_the_separators_hold_every_dash_and_space_of_this_python() -> None:
     "client_ssn 078051120", "SSNs 078051120", "pt_ssn: 666123456",
 ])
 def test_pp010_finds_ssn_shapes_written_every_way(text: str) -> None:
-    assert len(list(rules.pp010_no_ssn(text))) == 1
+    assert len(list(ssn.pp010_no_ssn(text))) == 1
+
+
+def test_the_invisible_characters_are_every_format_character_but_the_separators() -> None:
+    separator = re.compile(f"[{ssn.SSN_SEPARATORS}]")
+    invisible = re.compile(f"[{ssn.INVISIBLE}]")
+    every = {chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"}
+    assert [f"U+{ord(c):04X}" for c in sorted(every) if not (separator.fullmatch(c) or invisible.fullmatch(c))] == []
+    assert [f"U+{ord(c):04X}" for c in sorted(every) if separator.fullmatch(c) and invisible.fullmatch(c)] == []
+
+
+@pytest.mark.parametrize("text", [
+    "900\u200d-12-3456", "900-\u200c12-3456", "900\u00ad-12-3456", "9\u200e00-12-34\ufeff56", "900 - 12 - 3456",
+    "900. 12. 3456", "900--12--3456", "id 900-12- 3456", "900-12\n3456", "900-\r\n12-3456",
+])
+def test_pp010_reads_a_number_as_it_shows(text: str) -> None:
+    """Invisible characters count for nothing, and a few separators, a line break among them,
+    split a number as one does: each of these reads as 900-12-3456."""
+    assert [ssn.ssn_digits(found) for _, found in ssn.pp010_no_ssn(text)] == ["900123456"]
+    assert ssn.holds_ssn(text)
+
+
+@pytest.mark.parametrize("text", ["900 -  - 12-3456", "9001-12-3456", "2007-04-12\n2008-04-12", "802-555-0100",
+                                  "900\u200d12\u200d3456", "900-12\x003456"])
+def test_pp010_reads_no_number_where_none_shows(text: str) -> None:
+    """More separators than a number holds, other shapes, and nine digits with no label: none."""
+    assert list(ssn.pp010_no_ssn(text)) == [] and not ssn.holds_ssn(text)
+
+
+@pytest.mark.parametrize("strength", ["id 900-12-\n      3456", "|\n      id 900-12\n      3456",
+                                      '"id 900\u200d-12-3456"', "id 900 - 12 - 3456"])
+def test_pp010_finds_numbers_folded_split_over_lines_or_with_invisible_characters(strength: str) -> None:
+    text = _variant(("sharing:\n", f"strengths:\n  - {strength}\nsharing:\n"))
+    assert [f.code for f in check_text(text)] == ["PP010"]
 
 
 @pytest.mark.parametrize(("goal", "column"), [
@@ -452,7 +485,7 @@ def test_pp010_counts_each_occurrence_once() -> None:
                                      "ssn " * 125_000])
 def test_pp010_takes_time_in_proportion_to_the_text(payload: str) -> None:
     started = time.perf_counter()
-    list(rules.pp010_no_ssn(payload))
+    list(ssn.pp010_no_ssn(payload))
     assert time.perf_counter() - started < 0.5
 
 
@@ -464,10 +497,10 @@ def test_pp010_takes_time_in_proportion_to_the_text(payload: str) -> None:
 def test_holds_ssn_says_what_pp010_finds(text: str) -> None:
     """The quick answer for ASCII text (its shape searched first) is PP010's own, in a plan too."""
     for whole in (text, f"{valid_plan_text()}# {text}\n"):
-        assert rules.holds_ssn(whole) == bool(list(rules.pp010_no_ssn(whole)))
+        assert ssn.holds_ssn(whole) == bool(list(ssn.pp010_no_ssn(whole)))
 
 
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet="0123456789-./ \t\nSsNn#x", max_size=40))
 def test_holds_ssn_says_what_pp010_finds_of_any_ascii_text(text: str) -> None:
-    assert rules.holds_ssn(text) == bool(list(rules.pp010_no_ssn(text)))
+    assert ssn.holds_ssn(text) == bool(list(ssn.pp010_no_ssn(text)))

@@ -22,8 +22,9 @@ from .layout import CLIENTS
 from .loader import load_bytes, load_file
 from .pdf import PAPER_SIZES, PdfError, client_ids, large_print_file, print_pdfs
 from .plan import parse_date
-from .rules import is_one_line, is_visible, pp010_no_ssn
+from .rules import is_one_line, is_visible
 from .safefiles import LinkRefused, create_file, remove_path, replace_folder, write_file
+from .ssn import pp010_no_ssn
 
 # The page templates (Jinja, Babel), the editor of next versions (ruamel.yaml) and the FHIR
 # export are imported by the commands that use them: `validate`, which CI and editors run on

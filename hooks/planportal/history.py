@@ -39,7 +39,8 @@ from .caseload import PlanFile, cores, from_build, in_workers, worker_context
 from .findings import ChangedSinceSigned, Finding, NumberInHistory, quote
 from .loader import MAX_BYTES, fingerprint, load_values
 from .plan import add_one_year, person_words
-from .rules import REFUSED_IN_KEY, holds_ssn, pp010_no_ssn, ssn_or_nine_digits
+from .rules import REFUSED_IN_KEY
+from .ssn import holds_ssn, pp010_no_ssn, ssn_or_nine_digits, withheld
 
 #: How to get the whole history where a clone holds only the last commits.
 FETCH_ALL = ("fetch the whole history (in GitHub Actions, `fetch-depth: 0` on actions/checkout; "
@@ -63,8 +64,6 @@ _REPOSITORY_VARIABLES = frozenset({
 LONGEST_SUBJECT = 200
 #: An e-mail address in an author's name: the history names people, never their addresses.
 _EMAIL = re.compile(r"<[^<>]*>|[^\s<>]+@[^\s<>]+")
-#: What a page shows for an author's name or a commit's subject shaped like an SSN.
-WITHHELD = "(withheld: shaped like a Social Security number)"
 #: The day git shows for a date it cannot write (before 1970, after 9999, an offset of a day or more).
 _EPOCH = date(1970, 1, 1)
 #: The month names the sentences use, whatever the machine's language.
@@ -251,7 +250,7 @@ def _log(top: Path, pathspecs: list[str], line: tuple[str, ...] = _FIRST_PARENTS
         commit_id = tokens[at].lstrip(b"\n").decode("ascii", "replace")
         author = " ".join(_EMAIL.sub(" ", _shown(tokens[at + 3])).split()) or "an author with no name"
         message = _shown(tokens[at + 4].strip().split(b"\n", 1)[0])
-        author, message = (WITHHELD if holds_ssn(text) else text for text in (author, message))  # searched whole
+        author, message = withheld(author), withheld(message)  # searched whole, before the subject is cut
         if len(message) > LONGEST_SUBJECT:
             message = message[:LONGEST_SUBJECT - 1].rstrip() + "\u2026"
         commit = _Commit(commit_id, _day(tokens[at + 2]), author, message, merges=b" " in tokens[at + 1])
@@ -1012,7 +1011,7 @@ def _part_ssn(text: bytes, values: Any, decoded: str | None = None) -> int:
         found_here, digits_here = ssn_or_nine_digits(reading)
         found, digits = found or found_here, digits or digits_here
     if not found and _read_otherwise(text):
-        found, digits_read = ssn_or_nine_digits("\n".join(_texts_in(values)))
+        found, digits_read = ssn_or_nine_digits(_joined(values))
         digits = digits or digits_read
     return _SSN if found else _NINE_DIGITS if digits else _NO_SSN
 
@@ -1032,6 +1031,11 @@ def _read_otherwise(text: bytes) -> bool:
     its escapes (`"\\x39"`, a line break escaped), each started by a backslash, or by folding
     two lines into one. The values are then searched as the checks search them."""
     return b"\\" in text or b"\n0" in text.translate(_DIGITS_AS_ZERO, _BEFORE_A_DIGIT)
+
+
+def _joined(values: Any) -> str:
+    """Every key and text in `values`, joined by NUL, which no SSN pattern crosses."""
+    return "\0".join(_texts_in(values))
 
 
 def _texts_in(value: Any) -> Iterator[str]:
@@ -1136,7 +1140,7 @@ def _version_holds_ssn(text: bytes, values: Any, ssn: int) -> bool:
     version is searched whole, its text as written and its texts as YAML reads them, as the
     checks search a plan."""
     return ssn == _SSN or (ssn == _NINE_DIGITS and (any(holds_ssn(reading) for reading in _readings(text)) or
-                                                     holds_ssn("\n".join(_texts_in(values)))))
+                                                     holds_ssn(_joined(values))))
 
 
 #: A line with something besides spaces and a comment.

@@ -26,6 +26,7 @@ from .loader import Document, Mark, Path_, Text, line_starts, offset_mark
 from .plan import (AT_REVIEW, ISO_DATE, ONGOING, REPRESENTATIVE, SIGNERS, Issue, Plan, Strategy, add_one_year,
                    parse_date)
 from .readability import flesch_kincaid_grade
+from .ssn import holds_ssn, pp010_no_ssn, ssn_digits
 
 
 def field_name(path: Path_) -> str:
@@ -126,74 +127,6 @@ def date_hint(value: str) -> str:
 
 # --- Social Security numbers ----------------------------------------------------------------
 
-#: What may stand between the 3, 2 and 4 digits: every dash (Unicode's Pd, the minus sign, the
-#: soft hyphen), dots, slashes, the tab and every space (Zs), and the zero-width space. Written
-#: out, as building it from the Unicode tables costs time on every start; a test holds it to them.
-SSN_SEPARATORS = (
-    "\\-\u058a\u05be\u1400\u1806\u2010-\u2015\u2e17\u2e1a\u2e3a\u2e3b\u2e40\u2e5d\u301c"
-    "\u3030\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d\U00010ead\u2212\u00ad"
-    ".\u00b7\u2024\u2027\uff0e"
-    "/\u2044\u2215\uff0f"
-    "\t \u00a0\u1680\u2000-\u200b\u202f\u205f\u3000"
-)
-# Nine digits as 3-2-4 split by any two separators, not inside a longer number (other numbers
-# next to it, a phone or a count, never hide it); nine digits in a row only next to a word that
-# says what they are. `\d` is any script's decimal digit (fullwidth, Arabic-Indic, ...), as
-# people read them. Each pattern starts with a digit and looks behind it rather than before it,
-# so the regex engine skips to the next digit; no part of a pattern can match in more than one
-# way, so the search never backtracks and costs time in proportion to the text, whatever runs
-# of digits it holds.
-_S = f"[{SSN_SEPARATORS}]"
-_SSN_SEPARATED = re.compile(rf"\d(?<!\d\d)\d\d{_S}\d\d{_S}\d{{4}}(?!\d)")
-_NINE_DIGITS = re.compile(r"\d(?<!\d\d)\d{8}(?!\d)")
-#: SSN (SSNs, client_ssn), SS#, S.S.N., soc. sec., social-security (number, no.), in any case;
-#: not inside another word ("classname").
-_SSN_LABEL = re.compile(r"(?<![a-z])(?:ss ?#|s\.?s\.?n|soc(?:ial)?[\s._-]*sec(?:urity)?)", re.IGNORECASE)
-#: How far from the nine digits a label counts as next to them.
-_LABEL_REACH = 40
-
-
-def pp010_no_ssn(text: str) -> Iterator[tuple[int, str]]:
-    """Offsets in `text` of anything shaped like a Social Security number, with what was found."""
-    for match in _SSN_SEPARATED.finditer(text):
-        yield match.start(), match.group()
-    for match in _NINE_DIGITS.finditer(text):
-        nearby = text[max(0, match.start() - _LABEL_REACH): match.end() + _LABEL_REACH]
-        if _SSN_LABEL.search(nearby):
-            yield match.start(), match.group()
-
-
-#: Each ASCII character as its part of an SSN's shape: a digit as "0", a separator as "-",
-#: anything else as "x".
-_ASCII_SHAPES = bytes(ord("0") if chr(c).isdigit() else ord("-") if re.fullmatch(_S, chr(c)) else ord("x")
-                      for c in range(128)) + b"x" * 128
-
-
-def holds_ssn(text: str) -> bool:
-    """Whether `pp010_no_ssn` finds anything in `text`."""
-    return ssn_or_nine_digits(text)[0]
-
-
-def ssn_or_nine_digits(text: str) -> tuple[bool, bool]:
-    """Whether `pp010_no_ssn` finds anything in `text`, and, when it finds nothing, whether
-    `text` holds nine digits in a row: an SSN when a label stands near them, which for a part
-    of a text may lie beyond the part. ASCII text (almost every plan) is first written as its
-    shape, in C, and searched only if the shape holds 3-2-4 or nine digits: the patterns cost
-    time on every character."""
-    if text.isascii():
-        shape = text.encode("ascii").translate(_ASCII_SHAPES)
-        if b"000-00-0000" not in shape and b"000000000" not in shape:
-            return False, False
-    if any(True for _ in pp010_no_ssn(text)):
-        return True, False
-    return False, _NINE_DIGITS.search(text) is not None
-
-
-def ssn_digits(found: str) -> str:
-    """The nine digits of a match, as ASCII: the same number however it was written."""
-    return "".join(str(unicodedata.decimal(c)) for c in found if c.isdecimal())
-
-
 def ssn_findings(text: str, document: Document | None, shown_as: str) -> list[Finding]:
     """A finding for each number shaped like an SSN, once: where the raw text holds it (comments
     included), and where only YAML's decoding makes one (`"\\x30\\x37\\x38-05-1120"`), at the
@@ -211,9 +144,10 @@ def ssn_findings(text: str, document: Document | None, shown_as: str) -> list[Fi
 
 def _decoded_ssn_marks(document: Document, raw: list[tuple[Mark, str]]) -> list[Mark]:
     """Where a decoded value or key holds an SSN that the raw text does not show in it.
-    The texts are searched in one go, joined by line breaks, which no SSN pattern crosses."""
+    The texts are searched in one go, joined by NUL, which no SSN pattern crosses (a line
+    break may split a number)."""
     parts = document.texts
-    joined = "\n".join(text for _, _, text in parts)
+    joined = "\0".join(text for _, _, text in parts)
     if not holds_ssn(joined):
         return []
     hits = list(pp010_no_ssn(joined))
