@@ -22,6 +22,7 @@ from planportal import nextversion
 from planportal.check import check_loaded
 from planportal.loader import load_bytes
 from planportal.plan import add_one_year
+from planportal.ssn import WITHHELD, holds_ssn
 
 DAY = date(2026, 12, 1)
 EXAMPLES = sorted(EXAMPLE_PLANS.rglob("*.yaml"))
@@ -287,3 +288,13 @@ def test_a_file_of_many_comment_lines_gets_its_next_version_in_seconds() -> None
     edit = nextversion.revise(text, DAY)
     assert time.perf_counter() - began < 10  # about a second; comparing every line, minutes
     assert edit.text.count("#\n") == 20_000 and data_of(edit.text) == revised_by_hand(data_of(text), DAY)
+
+
+@pytest.mark.parametrize("command", ["reassess", "close"])
+def test_what_a_command_says_it_changed_never_shows_an_ssn(command: str) -> None:
+    """A step set aside, or a closing note, quoted in the summary: withheld when shaped like an SSN."""
+    text = valid_plan_text().replace("      - action: I will call the clinic to set up a visit.\n",
+                                     "      - action: Call the bank, card 900-12-3456 lost.\n        status: done\n")
+    edit = nextversion.reassess(text, DAY) if command == "reassess" else nextversion.close(text, DAY, "moved, 900 12 3456")
+    said = "\n".join(edit.changed)
+    assert not holds_ssn(said) and WITHHELD in said, said

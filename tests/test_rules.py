@@ -460,6 +460,25 @@ def test_pp010_finds_numbers_folded_split_over_lines_or_with_invisible_character
     assert [f.code for f in check_text(text)] == ["PP010"]
 
 
+@pytest.mark.parametrize(("edit", "code"), [
+    (("type: initial", "type: 900-12-3456"), "PP002"), (("type: initial", 'type: "900 12 3456"'), "PP002"),
+    (('date: "2007-04-12"', "date: 900-12-3456"), "PP003"), (("  language: en", "  900-12-3456: x"), "PP002"),
+    (("status: active", "status: 900/12/3456"), "PP002"),
+])
+def test_other_findings_never_show_the_number_pp010_withholds(edit: tuple[str, str], code: str) -> None:
+    findings = check_text(_variant(edit))
+    assert {f.code for f in findings} >= {code, "PP010"}
+    said = "\n".join(f.text() for f in findings)
+    assert not ssn.holds_ssn(said) and ssn.WITHHELD in said, said
+
+
+def test_a_client_id_shaped_like_an_ssn_is_never_shown() -> None:
+    findings = check_text(valid_plan_text("900-12-3456"), stem="OK-valid")
+    assert {f.code for f in findings} >= {"PP004", "PP010"}
+    said = "\n".join(f.text() for f in findings)
+    assert not ssn.holds_ssn(said), said
+
+
 @pytest.mark.parametrize(("goal", "column"), [
     (r'"\x30\x37\x38-05-1120"', 11), (r'"078\u201105\u20111120"', 11), (r'"SSN \x30\x37\x38051120"', 11),
     (r'"078-05-1120"', 12), ("078-05-1120", 11),

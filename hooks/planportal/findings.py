@@ -28,6 +28,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from .ssn import withheld
+
 if TYPE_CHECKING:
     from .loader import Path_
 
@@ -100,9 +102,10 @@ QUOTE_LENGTH = 80
 
 def quote(value: object) -> str:
     """`value` as a message quotes it: at most QUOTE_LENGTH characters, so one long paste or
-    file name cannot make the output of a check grow without bound, and a byte of a file name
-    that is not UTF-8 written out (`\\udcff`), so that every page and report can hold it."""
-    text = _encodable(str(value))
+    file name cannot make the output of a check grow without bound; a byte of a file name
+    that is not UTF-8 written out (`\\udcff`), so that every page and report can hold it; and
+    never a number shaped like an SSN, which PP010 reports without showing it (`withheld`)."""
+    text = withheld(_encodable(str(value)))
     return text if len(text) <= QUOTE_LENGTH else text[: QUOTE_LENGTH - 1] + "\u2026"
 
 

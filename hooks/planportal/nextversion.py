@@ -24,6 +24,7 @@ from ruamel.yaml.tokens import CommentToken
 
 from .loader import load_bytes
 from .plan import AT_REVIEW, ONGOING, add_one_year, parse_date
+from .ssn import withheld
 
 #: The statuses of work that is over: a reassessment sets it aside (git history keeps it).
 FINISHED_ISSUES = ("achieved", "discontinued")
@@ -176,7 +177,7 @@ def _set(mapping: CommentedMap, key: str, value: Any, changed: list[str], name: 
 
 
 def _shown(value: Any) -> str:
-    return "(not written)" if value is None else str(value)
+    return "(not written)" if value is None else withheld(str(value))
 
 
 def _is_block(node: Any) -> bool:
@@ -338,7 +339,7 @@ def _renew_step(step: CommentedMap, day: date, name: str, edit: Edit) -> bool:
 
 
 def _short(text: Any) -> str:
-    words = " ".join(str(text).split())
+    words = withheld(" ".join(str(text).split()))
     return words if len(words) <= 60 else words[:59] + "\u2026"
 
 

@@ -250,7 +250,7 @@ class Parts:
 
 def pp004_id_matches_file(parts: Parts, stem: str) -> Iterator[Violation]:
     if parts.sound(("client", "id")) and parts.plan.client_id != stem:
-        yield OneFilePerClient.id_differs.at(("client", "id"), id=parts.plan.client_id, stem=quote(stem))
+        yield OneFilePerClient.id_differs.at(("client", "id"), id=quote(parts.plan.client_id), stem=quote(stem))
 
 
 #: How many undefined keys PP005 looks for a defined key like ("Did you mean ...?").
