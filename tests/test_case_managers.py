@@ -5,12 +5,14 @@ the number a phone value starts with."""
 from __future__ import annotations
 
 import itertools
+import random
 import re
 from pathlib import Path
 
 import pytest
 from conftest import build_site, make_project, valid_plan_text
 
+from planportal.calendars import review_uid
 from planportal.render import phone_link
 from planportal.status import case_manager_slugs
 
@@ -46,6 +48,43 @@ def test_colliding_addresses_take_the_agency_then_a_digest_and_never_merge_two_p
         assert case_manager_slugs(order) == slugs
 
 
+#: Names that read like the addresses the others' suffixes make: "Ann Lee" and "ann lee" are
+#: suffixed with a digest of the name, ann-lee-a36e143c for the first, the plain address of the
+#: third; those two are suffixed again, the first's to the fourth's plain address.
+SUFFIX_LIKE = ["Ann Lee", "ann lee", "Ann Lee a36e143c", "Ann Lee a36e143c 15a3c8d2"]
+
+
+def test_a_suffix_that_meets_another_managers_address_is_suffixed_again() -> None:
+    managers = [(name, AGENCY) for name in SUFFIX_LIKE]
+    slugs = case_manager_slugs(managers)
+    assert len(set(slugs.values())) == len(managers), slugs
+    assert slugs[("Ann Lee a36e143c 15a3c8d2", AGENCY)] == "ann-lee-a36e143c-15a3c8d2"  # no one else's: kept
+    assert slugs[("ann lee", AGENCY)] == "ann-lee-e4959174"  # as before
+    for order in itertools.permutations(managers):
+        assert case_manager_slugs(order) == slugs
+    # and again, however often a name is made to read like the address another was moved to
+    for _ in range(5):
+        managers += [(moved.replace("-", " "), AGENCY) for moved in slugs.values()]
+        managers += [(f"{moved} 2".replace("-", " "), AGENCY) for moved in slugs.values()]
+        slugs = case_manager_slugs(managers)
+        assert len(slugs) == len(set(managers)) == len(set(slugs.values()))
+        assert all(SLUG.fullmatch(s) for s in slugs.values()), slugs
+
+
+def test_many_near_identical_names_never_share_an_address() -> None:
+    rng = random.Random(20261120)
+    spellings = ["Ann Lee", "ann lee", "ANN LEE", "Ánn Lee", "Ann  Lee", "Ann-Lee", "Ann Lee.", "Ann Lee 2",
+                 "Ann Lee Central VT Council on Aging", "Ann Lee a36e143c", "Ann Lee a36e143c 15a3c8d2", "Анн Ли"]
+    agencies = [AGENCY, AGENCY.upper(), "Elsewhere", ""]
+    for _ in range(30):
+        managers = [(rng.choice(spellings) + rng.choice(["", " ", " a36e143c", " 2"]), rng.choice(agencies))
+                    for _ in range(rng.randrange(2, 20))]
+        slugs = case_manager_slugs(managers)
+        assert len(set(slugs.values())) == len(set(managers)), slugs
+        rng.shuffle(managers)
+        assert case_manager_slugs(managers) == slugs
+
+
 def plan_for(client_id: str, manager: str, agency: str) -> str:
     text = valid_plan_text(client_id)
     text = text.replace("case_manager:\n  name: Marie Dubois\n  agency: Central VT Council on Aging",
@@ -75,6 +114,24 @@ def test_every_case_manager_gets_a_page_of_their_own_in_a_real_build(tmp_path: P
         page = build.page(f"case-managers/{link}/")
         assert f"Caseload of {manager}" in page and agency in page
         assert re.findall(r'clients/(CM-\d)/', page) and set(re.findall(r'clients/(CM-\d)/', page)) == {client_id}
+
+
+def test_names_like_anothers_suffixed_address_each_get_their_own_page_and_calendar(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    managers = {f"AL-{number}": name for number, name in enumerate(SUFFIX_LIKE, 1)}
+    for client_id, manager in managers.items():
+        (project / "plans" / f"{client_id}.yaml").write_text(plan_for(client_id, manager, AGENCY), encoding="utf-8")
+
+    build = build_site(project, "--strict")
+    assert build.returncode == 0, build.output
+    pages = sorted(path.name for path in (build.site / "case-managers").iterdir())
+    assert len(pages) == len(managers), pages
+    for page in pages:
+        html = build.page(f"case-managers/{page}/")
+        (client_id,) = set(re.findall(r'clients/(AL-\d)/', html))
+        assert re.search(rf"<h1[^>]*>Caseload of {re.escape(managers[client_id])}</h1>", html), page
+        feed = (build.site / "case-managers" / page / "calendar.ics").read_text(encoding="utf-8")
+        assert [client for client in managers if review_uid(client) in feed] == [client_id], page
 
 
 @pytest.mark.parametrize(("phone", "href"), [

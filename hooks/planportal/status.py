@@ -84,7 +84,12 @@ def manager_key(plan: Plan, default_agency: str) -> ManagerKey:
 def case_manager_slugs(managers: Iterable[ManagerKey]) -> dict[ManagerKey, str]:
     """Each case manager's address, `case-managers/<slug>/`: the name transliterated; where two
     managers' slugs collide, each gets its agency as a suffix and, failing that, a short digest
-    of the exact name (and agency). Every manager gets their own, whatever the order."""
+    of the exact name (and agency). Every manager gets their own, whatever the order.
+
+    A suffix may still meet another manager's address, since a name may read like a suffixed
+    slug ('Ann Lee a36e143c'); an address two managers still share is suffixed with a digest of
+    the exact name and agency, and a counter after it while that too is taken, so that no two
+    ever share a page while an address no one else holds stays where it was."""
     by_slug: dict[str, list[ManagerKey]] = defaultdict(list)
     for manager in sorted(set(managers)):
         by_slug[slug(manager[0]) or "case-manager"].append(manager)
@@ -99,9 +104,18 @@ def case_manager_slugs(managers: Iterable[ManagerKey]) -> dict[ManagerKey, str]:
             unique = list(with_agency.values()).count(candidate) == 1
             exact = manager[0] if names.count(manager[0]) == 1 else "\n".join(manager)
             slugs[manager] = candidate if unique else f"{base}-{_digest(exact)}"
-    taken = Counter(slugs.values())  # a suffixed slug may equal another manager's own
-    return {manager: s if taken[s] == 1 else f"{s}-{_digest(chr(10).join(manager))}"
-            for manager, s in slugs.items()}
+    shared = Counter(slugs.values())
+    final = {manager: s for manager, s in slugs.items() if shared[s] == 1}
+    taken = set(final.values())
+    for manager in sorted(slugs.keys() - final.keys()):  # a stable order, whatever the plans'
+        suffixed = candidate = f"{slugs[manager]}-{_digest(chr(10).join(manager))}"
+        count = 1
+        while candidate in taken:
+            count += 1
+            candidate = f"{suffixed}-{count}"
+        taken.add(candidate)
+        final[manager] = candidate
+    return {manager: final[manager] for manager in slugs}
 
 
 @dataclass(frozen=True)
