@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +21,8 @@ import pytest
 import yaml
 from conftest import EXAMPLE_PLANS, REPOSITORY, Build, RunCli, build_site, make_project, valid_plan_text
 from support.html import Element, parse
+
+from planportal.render import ENVIRONMENT
 
 # --- reading pages ---------------------------------------------------------------------------
 
@@ -438,6 +441,49 @@ def test_client_page_writes_special_targets_in_words(example_site: Build) -> Non
     assert review["By:"] == "At your next review, February 19, 2027"
     achieved = page.find("section", **{"aria-labelledby": "issue-3"})
     assert facts(achieved)["This issue:"] == "Goal reached"
+
+
+def times(element: Element) -> list[tuple[str, str]]:
+    """The `<time>` elements inside, as (datetime, the words shown)."""
+    return [(time.attrs["datetime"], time.text) for time in element.find_all("time")]
+
+
+@pytest.mark.parametrize("copy", ["", "large-print/"], ids=["client page", "large-print copy"])
+def test_a_date_inside_a_sentence_is_a_time_element_too(example_site: Build, copy: str) -> None:
+    """Signatures and "At your next review, ..." put the day in a sentence (translated too):
+    the day is still a `<time>` giving it in ISO form, and the sentence reads as before."""
+    def signed(client_id: str) -> list[list[tuple[str, str]]]:
+        page = content(example_site, f"clients/{client_id}/{copy}")
+        return [times(block.find("p")) for block in page.find_all("div", css_class="pp-signature")]
+
+    assert signed("CVCOA-0107") == [[("2026-06-18", "June 18, 2026")], [("2026-06-18", "June 18, 2026")],
+                                    [("2026-06-22", "June 22, 2026")]]
+    assert signed("CVCOA-0115")[0] == [("2026-09-03", "September 3, 2026")]  # declined
+    assert signed("NEK-2031")[0] == [("2026-10-08", "October 8, 2026")]  # unable
+    assert signed("GMHS-0302")[0] == [("2025-12-10", "10 de diciembre de 2025")]
+    page = content(example_site, f"clients/NEK-2044/{copy}")
+    review = steps(page, 1)["Daniel checks in by phone each month and visits at the review."]
+    by = [line for line in review.find_all("p") if line.text.startswith("By:")][0]
+    assert times(by) == [("2027-02-19", "February 19, 2027")]
+
+
+def test_a_date_inside_a_staff_sentence_is_a_time_element_too(example_site: Build) -> None:
+    """"Next review: ... overdue as of ...", "... due within 30 days of ...", and the caption
+    "Target dates from ..." name the day the status is for: a `<time>` as well."""
+    def next_review(client_id: str) -> list[tuple[str, str]]:
+        pairs = content(example_site, f"clients/{client_id}/").find("dl", css_class="pp-summary").find_all("div")
+        return times(next(pair.find("dd") for pair in pairs if pair.find("dt").text == "Next review"))
+
+    as_of = ("2026-11-20", "November 20, 2026")
+    assert next_review("CVCOA-0042") == [("2008-04-12", "April 12, 2008"), as_of]  # overdue as of
+    assert next_review("GMHS-0302") == [("2026-12-10", "December 10, 2026"), as_of]  # due within 30 days of
+    assert times(table(content(example_site, ""), "Target dates from").find("caption")) == [as_of]
+
+
+def test_a_filled_in_sentence_escapes_its_words_and_plan_text_but_not_its_time_element() -> None:
+    sentence = ENVIRONMENT.from_string("{{ words | fill(name=name, date=day | time_tag) }}").render(
+        words="Signed by {name} & co on {date}.", name="<b>Ann</b>", day=date(2026, 6, 18))
+    assert sentence == 'Signed by &lt;b&gt;Ann&lt;/b&gt; &amp; co on <time datetime="2026-06-18">June 18, 2026</time>.'
 
 
 def test_client_page_in_spanish_uses_spanish_words_and_dates(example_site: Build) -> None:

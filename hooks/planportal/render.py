@@ -138,8 +138,10 @@ def weekly_overdue(plans: list[PlanStatus], as_of: date) -> WeeklyOverdue | None
     return WeeklyOverdue(days, tuple(sum(counts[n] for counts in series) for n in range(weeks)))
 
 
-def _fill(template: str, **values: Any) -> str:
-    return template.format(**values)
+def _fill(template: str, **values: Any) -> Markup:
+    """A label with its `{name}`s filled in: the label and each value escaped, but not markup
+    made here (a `time_tag`), so a date keeps its `<time>` inside a translated sentence."""
+    return escape(template).format(**values)
 
 
 def css_string(text: str) -> Markup:
