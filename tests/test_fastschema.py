@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from conftest import RULE_FIXTURES
@@ -75,6 +76,18 @@ def test_fast_schema_check_agrees_with_jsonschema_on_every_mutation() -> None:
         assert schema_accepts()(candidate) == expected, candidate
         rejected += not expected
     assert len(candidates) > 1000 and rejected > 500
+
+
+@pytest.mark.parametrize(("language", "accepted"), [
+    *((tag, True) for tag in ("en", "fr-CA", "en-x-private", "de-DE-u-co-phonebk", "es-419-u-nu-latn",
+                              "qaa-x-local", "x-local")),
+    *((tag, False) for tag in ("en--us", "e", "toolongsubtag-x", "en-x", "en-", "en-u", "en\n")),
+])
+def test_fast_schema_check_agrees_with_jsonschema_on_language_tags(language: str, accepted: bool) -> None:
+    """The language pattern, its extensions (`-u-co-phonebk`) and private use (`-x-local`) included."""
+    plan = synthetic_plan(1, 1)
+    plan["client"]["language"] = language
+    assert schema_accepts()(plan) == validator().is_valid(plan) == accepted
 
 
 values = st.recursive(

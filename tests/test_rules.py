@@ -358,6 +358,20 @@ def test_a_trailing_line_break_never_passes_an_anchored_pattern(old: str, new: s
     assert (line, column) in [(f.line, f.column) for f in findings if f.code in ("PP002", "PP003")], findings
 
 
+@pytest.mark.parametrize("language", ["en-x-private", "de-DE-u-co-phonebk", "es-419-u-nu-latn", "qaa-x-local",
+                                      "x-local", "ru-t-en-h0-hybrid", "en-a-bbb-x-a-ccc", "zh-Hant-TW", "sgn-BE-FR"])
+def test_a_bcp_47_tag_with_extensions_or_private_use_passes(language: str) -> None:
+    assert check_text(_variant(("  language: en\n", f"  language: {language}\n"))) == []
+
+
+@pytest.mark.parametrize("language", ["en--us", "e", "toolongsubtag-x", "en-x", "en-", "-en", "x", "en-u",
+                                      "en-u-x-a", "en-x-toolongsubtag", "en_US", "en-US ",
+                                      "english"])  # well-formed, but no language has a 4-8 letter subtag
+def test_a_malformed_language_tag_is_pp002(language: str) -> None:
+    findings = check_text(_variant(("  language: en\n", f"  language: {json.dumps(language)}\n")))
+    assert [(f.code, f.line, f.column) for f in findings] == [("PP002", 7, 13)], findings
+
+
 @pytest.mark.parametrize("email", ["a@b.org?cc=x@y.org", "a@b.org&x", "a@b.org,c@d.org", "a@b.org;c@d.org",
                                    "a b@c.org", "<a@b.org>", "Ann <a@b.org>", '"a"@b.org', "mailto:a@b.org",
                                    "a@b", "a@-b.org", "a@b-.org", "a@b..org", "ann@bücher.de", "a@b.org\x1b",

@@ -90,6 +90,21 @@ def test_pages_write_a_language_as_bcp_47_wants(language: str, written: str) -> 
     assert labels(language)["lang"] == written
 
 
+@pytest.mark.parametrize("language, title, direction, spelt", [
+    ("es-419-u-nu-latn", "Su plan de acción", "ltr", "12 de julio de 2007"),
+    ("de-DE-u-co-phonebk", "Your Action Plan", "ltr", "12. Juli 2007"),  # no German catalog; CLDR's dates
+    ("ar-EG-u-nu-latn", "خطة العمل الخاصة بك", "rtl", "12 يوليو 2007"),
+    ("zh-x-tw", "您的行动计划", "ltr", "2007年7月12日"),  # private use, not Taiwan
+])
+def test_extensions_and_private_use_keep_the_words_and_dates_of_the_language(
+        language: str, title: str, direction: str, spelt: str) -> None:
+    """A tag's extensions (`-u-…`) and private use (`-x-…`) are passed over to find its catalog,
+    its dates and its direction; the page's `lang` is the tag as written."""
+    words = labels(language)
+    assert (words["title"], words["lang"], words["dir"]) == (title, language, direction)
+    assert long_date(date(2007, 7, 12), words) == spelt
+
+
 def test_right_to_left_languages_are_marked_so() -> None:
     assert {language: labels(language)["dir"] for language in ("ar", "fa", "ur", "he", "en", "es", "zh")} == {
         "ar": "rtl", "fa": "rtl", "ur": "rtl", "he": "rtl", "en": "ltr", "es": "ltr", "zh": "ltr"}
@@ -110,6 +125,12 @@ def test_each_copy_says_its_language_and_uses_its_words(languages_site: Build, l
     if language not in ("en", "fr"):
         assert "Who to call" not in copy
     assert ("Who to call" in copy) == (language in ("en", "fr"))
+
+
+def test_a_tag_with_an_extension_gets_the_pages_of_its_language(languages_site: Build) -> None:
+    copy = languages_site.page(f"clients/{client_id('es-419-u-nu-latn')}/large-print/")
+    assert '<html lang="es-419-u-nu-latn" dir="ltr">' in copy
+    assert ">Su plan de acción</h1>" in copy and ">12 de abril de 2007</time>" in copy
 
 
 def test_the_printed_header_is_mirrored_for_a_right_to_left_language(languages_site: Build) -> None:

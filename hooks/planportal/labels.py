@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache, lru_cache
+from itertools import takewhile
 from pathlib import Path
 from typing import Any
 
@@ -100,11 +101,21 @@ MESSAGES: dict[str, Any] = {
 }
 
 
+def _language_subtags(language: str) -> list[str]:
+    """The subtags naming the language, script, region and variants: those before the first
+    single-character one, which opens an extension or private use (`es-419-u-nu-latn` -> es, 419;
+    `x-local` -> none)."""
+    return list(takewhile(lambda subtag: len(subtag) > 1, language.replace("_", "-").split("-")))
+
+
 def catalog_for(language: str) -> str | None:
     """The shipped catalog for a language tag, if any: `es-MX` -> es, `zh-CN` -> zh_Hans,
     `fil` -> tl; a code CLDR knows as another (`spa`, `ara`, `tgl`) as that one, as its dates
-    and direction are; Traditional Chinese has none (Simplified would be the wrong script)."""
-    parts = [part.lower() for part in language.replace("_", "-").split("-")]
+    and direction are; Traditional Chinese has none (Simplified would be the wrong script).
+    Extensions and private use are passed over (`es-419-u-nu-latn` -> es)."""
+    parts = [part.lower() for part in _language_subtags(language)]
+    if not parts:  # private use alone: `x-local`
+        return None
     base = get_global("language_aliases").get(parts[0], parts[0]).split("_")[0]
     base = {"fil": "tl"}.get(base, base)
     if base == "zh":
@@ -136,9 +147,10 @@ def html_language(language: str) -> str:
 
 @cache
 def _cldr_locale(language: str) -> Locale | None:
-    """The plan's language as CLDR knows it, or None when CLDR does not."""
+    """The plan's language as CLDR knows it (its extensions and private use passed over, which
+    Babel refuses), or None when CLDR does not."""
     try:
-        return Locale.parse(language, sep="-")
+        return Locale.parse("-".join(_language_subtags(language)), sep="-")
     except (UnknownLocaleError, ValueError):
         return None
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-#: Every shipped catalog, English, and French (plan text in French, labels in English).
-LANGUAGES = ["en", "es", "zh-Hans", "vi", "tl", "ru", "ko", "ar", "fr"]
+#: Every shipped catalog, English, French (plan text in French, labels in English), and a tag
+#: with an extension (Spanish as in Latin America, Latin digits).
+LANGUAGES = ["en", "es", "zh-Hans", "vi", "tl", "ru", "ko", "ar", "fr", "es-419-u-nu-latn"]
 #: Plan text in the person's language for some of them, so the pages look as they will.
 ISSUE_TEXT = {
     "ar": ("أشعر بالحزن كثيرًا.", "أريد أن أستمتع بهواياتي مرة أخرى."),
