@@ -514,6 +514,34 @@ def test_every_plan_file_yields_a_client_page_and_a_large_print_copy(example_sit
     assert large_print == plan_ids
 
 
+# --- the repository's own pages beside the generated ones -------------------------------------
+
+
+@pytest.mark.parametrize(("own", "use_directory_urls", "address"), [
+    ("clients/CVCOA-0042.md", True, "clients/CVCOA-0042/index.html"),
+    ("case-managers/marie-dubois.md", True, "case-managers/marie-dubois/index.html"),
+    ("clients/CVCOA-0042/history/README.md", False, "clients/CVCOA-0042/history/index.html"),
+    ("README.md", False, "index.html"),
+], ids=["client-page", "case-manager-page", "history-readme-from-disk", "readme-at-the-index-from-disk"])
+def test_a_docs_page_written_where_a_generated_page_is_stops_the_build(tmp_path: Path, own: str,
+                                                                       use_directory_urls: bool,
+                                                                       address: str) -> None:
+    """A page of docs/ under another name than the generated page's, but written to the same
+    file, was dropped without a word while its text stayed in the search index."""
+    project = make_project(tmp_path / "project", EXAMPLE_PLANS)
+    settings = project / "mkdocs.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "use_directory_urls: true", f"use_directory_urls: {str(use_directory_urls).lower()}"), encoding="utf-8")
+    page = project / "docs" / own
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text("# Impostor\n\nIMPOSTOR\n", encoding="utf-8")
+    build = build_site(project)
+    assert build.returncode != 0, build.output
+    assert "Traceback" not in build.output, build.output
+    assert (f"docs/{own} would be published as {address}, where the site's generated page is written, hiding "
+            "one of the two; remove or rename it.") in build.output, build.output
+
+
 # --- status depends on the day ---------------------------------------------------------------
 
 

@@ -26,7 +26,7 @@ from mkdocs.config import config_options as options
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_theme_dir
 
@@ -257,7 +257,28 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, page.source,
                                     content=_front_matter(page.title,
                                                           build.settings.search_plan_text and page.searchable)))
+    _refuse_own_files_at(build.producer.written(), files, config)
     return files
+
+
+def _refuse_own_files_at(generated: list[str], files: Files, config: MkDocsConfig) -> None:
+    """Stop if a file of the repository's own (docs/, the theme's `custom_dir`) would be written
+    to a file the build generates. Named otherwise than the generated page, it passes the check
+    by source (docs/clients/X.md is written to clients/X/index.html, and with either setting of
+    `use_directory_urls` docs/README.md to index.html), and one of the two would be lost without
+    a word while the search index kept the page's text. Files are compared where MkDocs writes
+    them (`dest_uri`), as `_add_help` compares the help pages; a file excluded from the site
+    (`exclude_docs`) is left out."""
+    where = set(generated)
+    own = {config.docs_dir, config.theme.custom_dir}
+    for file in files:
+        if (file.generated_by or file.src_dir not in own or file.dest_uri not in where
+                or file.inclusion == InclusionLevel.EXCLUDED):
+            continue
+        shown = Path(os.path.relpath(file.abs_src_path, Path(config.config_file_path).absolute().parent)).as_posix()
+        kind = "page" if file.dest_uri.endswith(".html") else "file"
+        raise PluginError(f"{shown} would be published as {file.dest_uri}, where the site's generated {kind} is "
+                          "written, hiding one of the two; remove or rename it.")
 
 
 def _refuse_pages_leading_out(files: Files, config: MkDocsConfig) -> None:

@@ -355,6 +355,22 @@ class PageProducer:
         self._late = set(self._html) if late else set()
         return [GeneratedPage(source, title, source not in histories) for source, title, _ in listed]
 
+    def written(self) -> list[str]:
+        """Every file of the site the generated pages and the files beside them are written to,
+        relative to it, once `pages` has listed them: the index, each client's page, large-print
+        copy and history page, each case manager's page and calendar feed, `caseload.csv`, and
+        the stand-in pages, removed once the others are made from them."""
+        written = [layout.INDEX.file, layout.CASELOAD_CSV]
+        if not self.every_page:
+            written += [layout.client(SHELL_ID).file, layout.history(SHELL_ID).file,
+                        layout.case_manager(SHELL_ID).file]
+        for plan in self._caseload.plans:
+            written += [layout.client(plan.client_id).file, layout.large_print(plan.client_id).file,
+                        layout.history(plan.client_id).file]
+        for manager in self._managers:
+            written += [layout.case_manager(manager.slug).file, layout.calendar_feed(manager.slug)]
+        return written
+
     def _client_pages(self) -> list[tuple[PlanStatus, Callable[[], str]]]:
         """Each plan with a function that gives its client page's HTML when MkDocs needs it."""
         plans = self._caseload.plans
