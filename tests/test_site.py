@@ -854,8 +854,8 @@ def test_no_built_file_references_an_outside_host(request: pytest.FixtureRequest
     scanned = [path for path in site.rglob("*") if path.is_file() and path.suffix != ".png"]
     suffixes = {path.suffix for path in scanned}
     assert {".html", ".js", ".css", ".json", ".map"} <= suffixes
-    # the caseload spreadsheet and the calendar feeds are text too: scanned like the rest
-    assert suffixes <= {".html", ".js", ".css", ".json", ".map", ".xml", ".csv", ".ics"}, \
+    # the caseload spreadsheet, the calendar feeds and robots.txt are text too: scanned like the rest
+    assert suffixes <= {".html", ".js", ".css", ".json", ".map", ".xml", ".csv", ".ics", ".txt"}, \
         "a new kind of file: scan it too"
     found = {str(path.relative_to(site)): unexplained_urls(path) for path in scanned}
     assert {name: urls for name, urls in found.items() if urls} == {}
@@ -889,6 +889,28 @@ def test_no_sitemap_no_generator_credit_no_repository_link(example_site: Build) 
             assert not [a for a in footer.find_all("a") if "mkdocs" in a.attrs.get("href", "").lower()], path
     footer = parse(example_site.page("")).find("footer", css_class="md-footer")
     assert "Internal. Holds personal information" in footer.text  # the footer checked is the real one
+
+
+@pytest.mark.parametrize("built", ["example_site", "offline_site"], ids=["served", "read-from-disk"])
+def test_robots_txt_keeps_every_crawler_out_of_the_whole_site(request: pytest.FixtureRequest, built: str) -> None:
+    """Every page says noindex, but caseload.csv and the calendar feeds have no place to."""
+    site = request.getfixturevalue(built).site
+    assert (site / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nDisallow: /\n"
+
+
+def test_a_robots_txt_of_the_repositorys_own_is_kept_as_written(tmp_path: Path) -> None:
+    """docs/robots.txt is the agency's to write; once it is gone, the site's own comes back,
+    also in a --dirty build, whose site folder still holds the agency's."""
+    project = project_with(tmp_path / "project", {FINE_ID: valid_plan_text(FINE_ID)})
+    own = b"# The agency's own\nUser-agent: *\nDisallow: /\n\nUser-agent: IntranetSearch\nAllow: /\n"
+    (project / "docs" / "robots.txt").write_bytes(own)
+    build = build_site(project, "--strict")
+    assert build.returncode == 0, build.output
+    assert (build.site / "robots.txt").read_bytes() == own
+    (project / "docs" / "robots.txt").unlink()
+    rebuilt = build_site(project, "--dirty")  # MkDocs warns of a dirty build: not --strict
+    assert rebuilt.returncode == 0, rebuilt.output
+    assert (rebuilt.site / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nDisallow: /\n"
 
 
 def test_urls_carry_ids_not_names(example_site: Build) -> None:

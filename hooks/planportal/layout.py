@@ -89,6 +89,9 @@ def _parts(folder: str) -> list[str]:
 CASELOAD_CSV = "caseload.csv"
 #: What MkDocs writes for search engines; an internal site has none.
 SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
+#: What asks every crawler to keep out of the whole site, at the site root: each page says
+#: `noindex`, but the spreadsheet and the calendar feeds have no place to say it.
+ROBOTS_TXT = "robots.txt"
 
 
 # Each page's place. `directory_urls` matters only for a page links are made from: a page

@@ -258,6 +258,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
                                     content=_front_matter(page.title,
                                                           build.settings.search_plan_text and page.searchable)))
     _refuse_own_files_at(build.producer.written(), files, config)
+    build.producer.own_robots_txt = any(file.dest_uri == layout.ROBOTS_TXT and file.inclusion.is_included()
+                                        for file in files)
     return files
 
 
@@ -360,9 +362,10 @@ def on_post_template(output_content: str, *, template_name: str, config: MkDocsC
 
 @event_priority(-50)  # after the search plugin writes its index, before the offline plugin copies it
 def on_post_build(*, config: MkDocsConfig) -> None:
-    """Wait for the pages the workers write. No sitemap: the site is internal and must not be
-    indexed. A link that appeared in the site folder while MkDocs wrote it (planted by another
-    process after the check before the build) may have led a page out of it: the build fails.
+    """Wait for the pages the workers write, and write the files beside them. No sitemap, and
+    a robots.txt that keeps every crawler out: the site is internal and must not be indexed. A
+    link that appeared in the site folder while MkDocs wrote it (planted by another process
+    after the check before the build) may have led a page out of it: the build fails.
     Unless plan text is searched, the search index gets who each client is (never their plan)."""
     build = _portal.current()
     build.producer.finish()

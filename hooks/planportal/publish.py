@@ -227,6 +227,8 @@ def _shares(groups: list[list[PlanFile]], first: int = 0) -> list[tuple[list[Pla
 
 #: The search plugin's index, in the site folder.
 SEARCH_INDEX = "search/search_index.json"
+#: robots.txt: no crawler, whatever it calls itself, may read any file of the site.
+KEEP_OUT = "User-agent: *\nDisallow: /\n"
 
 
 def client_search_entries(caseload: CaseloadStatus, *, directory_urls: bool = True) -> list[dict[str, str]]:
@@ -279,10 +281,10 @@ def _workers(every_core: bool, shells: Any) -> ProcessPoolExecutor:
 class PageProducer:
     """Every generated page of one build: a page per client (with its history page), per case
     manager and the caseload index, each client's large-print copy, and the files beside them
-    (the caseload as a spreadsheet, each case manager's calendar feed). `start()` begins with
-    the plans to publish, `pages()` says what MkDocs must render, `content()` and `post_page()`
-    fill them in, `finish()` waits for the last page written, and `close()` (also on a failed
-    build) stops the workers."""
+    (the caseload as a spreadsheet, each case manager's calendar feed, robots.txt). `start()`
+    begins with the plans to publish, `pages()` says what MkDocs must render, `content()` and
+    `post_page()` fill them in, `finish()` waits for the last page written, and `close()` (also
+    on a failed build) stops the workers."""
 
     def __init__(self, site: Path, plans: int, *, search_plan_text: bool, directory_urls: bool,
                  calendar_first_names: bool = False) -> None:
@@ -306,6 +308,9 @@ class PageProducer:
         self._managers: list[CaseManager] = []
         #: The stand-in pages, as MkDocs rendered them, by their source.
         self._shells: dict[str, str] = {}
+        #: Whether MkDocs publishes a robots.txt of the repository's own (docs/robots.txt, which
+        #: it copies into the site before the pages are made): then this build writes none.
+        self.own_robots_txt = False
 
     def start(self, plans: list[PlanFile], as_of: date, default_agency: str) -> None:
         """Begin with the plans to publish, as soon as they are known: the workers' jobs start
@@ -431,10 +436,17 @@ class PageProducer:
             self._stand_ins_sent = True
 
     def _write_files(self) -> None:
-        """The files beside the pages that MkDocs renders: `caseload.csv` and, when MkDocs
-        renders each case manager's page, their calendar feeds. Written here, once MkDocs has
-        rendered every page, while the workers may still be writing others."""
+        """The files beside the pages that MkDocs renders: `caseload.csv`, robots.txt and, when
+        MkDocs renders each case manager's page, their calendar feeds. Written here, once MkDocs
+        has rendered every page, while the workers may still be writing others.
+
+        robots.txt keeps every crawler out, of the spreadsheet and the feeds too. A repository
+        that publishes its own keeps it as written: whether it does is decided from the files
+        MkDocs publishes (`own_robots_txt`, set by the hooks), never from what stands in the
+        site folder, where a `--dirty` build finds the last build's."""
         write_file(self._site, layout.CASELOAD_CSV, spreadsheet.caseload_csv(self._caseload))
+        if not self.own_robots_txt:
+            write_file(self._site, layout.ROBOTS_TXT, KEEP_OUT)
         if self.every_page:
             from . import calendars  # here: a large caseload's feeds are written by the workers alone
 
