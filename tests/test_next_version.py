@@ -151,6 +151,18 @@ def test_line_ends_and_quotes_are_kept() -> None:
     assert edit.text.count("\r\n") == edit.text.count("\n")
 
 
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_tabs_before_a_comment_are_read_and_kept(command: str) -> None:
+    """libyaml, and so planportal validate, reads a tab between a value and its comment, where
+    ruamel.yaml stops: the command reads it as a space and writes it back, on a line it changes too."""
+    spaced = valid_plan_text().replace("  status: active\n", "  status: active  # keep\tthis\n")
+    tabbed = spaced.replace('"  # quoted', '"\t # quoted').replace("active  # keep", "active \t# keep")
+    edit_of = COMMANDS[command][0]
+    expected = edit_of(spaced).text.replace('"  # quoted', '"\t # quoted').replace("active  # keep", "active \t# keep")
+    assert data_of(tabbed) == data_of(spaced) and "\t # quoted" in expected
+    assert edit_of(tabbed).text == expected
+
+
 # --- the command ----------------------------------------------------------------------------------
 
 @pytest.fixture
@@ -226,6 +238,9 @@ def test_a_next_version_that_cannot_be_made_changes_nothing(run_cli: RunCli, pro
     (("target_date: 2007-05-01", "target_date: 2007-02-30"), "day is out of range for month"),
     (("target_date: 2007-05-01", "target_date: 2007-13-01"), "month must be in 1..12"),
     (("  phone: 802-555-0100\n", "  phone: " + "9" * 5000 + "\n"), "Exceeds the limit"),
+    (("  phone: 802-555-0100", "  phone:\t802-555-0100"), "line 17, column 9: a tab, which the editing commands"),
+    (("  agency: Central VT Council on Aging", '  agency: "Central VT\t# Council"\t# on Aging'),
+     "line 16, column 33: a tab"),  # no space may take the place of the first tab, in a text
 ])
 @pytest.mark.parametrize("command", [("reassess",), ("revise",), ("close", "--reason", "Moved")])
 def test_a_plan_with_a_value_the_editor_cannot_read_is_reported_and_left_as_it_was(

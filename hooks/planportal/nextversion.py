@@ -81,10 +81,15 @@ def _indents(text: str) -> tuple[int, int, int]:
 def _load(text: str) -> tuple[YAML, CommentedMap]:
     """The plan as ruamel.yaml reads it. It builds a value the checks only report on, such as
     a day that is not in the calendar (2007-02-30) or a huge number, and stops there."""
-    yaml = _yaml(text)
+    readable = _readable(text)
+    yaml = _yaml(readable)
     try:
-        data = yaml.load(text)
+        data = yaml.load(readable)
     except (YAMLError, ValueError, RecursionError) as error:
+        mark = getattr(error, "problem_mark", None)
+        if mark is not None and readable[mark.index:mark.index + 1] == "\t":
+            raise CannotEdit(f"line {mark.line + 1}, column {mark.column + 1}: a tab, which the editing commands "
+                             "cannot read there; replace it with spaces") from None
         raise CannotEdit(f"the file holds a value that cannot be edited ({str(error).splitlines()[0]}); "
                          "run planportal validate on it and fix what it says first") from None
     if not isinstance(data, CommentedMap) or not isinstance(data.get("plan"), CommentedMap):
@@ -92,12 +97,43 @@ def _load(text: str) -> tuple[YAML, CommentedMap]:
     return yaml, data
 
 
+#: A tab (among any spaces) between a value and the '#' of a comment, and the blanks after the
+#: '#'. libyaml reads it, and so the checks; ruamel.yaml's scanner stops at it.
+_TABS_BEFORE_COMMENT = re.compile(r"(?<=\S)([ \t]*\t[ \t]*)#([ \t]*)")
+#: What `_readable` writes after such a '#' and its blanks: the blanks that stood before the '#',
+#: between two noncharacters, which ruamel.yaml keeps in the comment as they are.
+_MARK_START, _MARK_END = "\ufdd0", "\ufdd1"
+_MARK = re.compile(f"{_MARK_START}([ \t]*){_MARK_END}")
+_MARKED_COMMENT = re.compile(r"(?<=\S) *#([ \t]*)" + _MARK.pattern)
+
+
+def _readable(text: str) -> str:
+    """`text` with each tab before a comment made a space, for ruamel.yaml to read, and the
+    comment marked so that `_tabs_kept` puts back what stood before it. The text as it is when
+    a tab before a '#' is inside a value (a quoted text), where no space may take its place,
+    or when it holds the mark's character already."""
+    if _MARK_START in text:
+        return text
+    readable = _TABS_BEFORE_COMMENT.sub(lambda m: f"{' ' * len(m[1])}#{m[2]}{_MARK_START}{m[1]}{_MARK_END}", text)
+    return readable if readable == text or _values(readable) == _values(text) else text
+
+
+def _tabs_kept(written: str, like: str) -> str:
+    """`written`, from the text `like` made readable, with the tabs taken from before each
+    comment put back; a mark in a comment written anew (the earlier comment beside a status
+    closed) is only taken out."""
+    if _MARK_START in like:
+        return written
+    return _MARK.sub("", _MARKED_COMMENT.sub(lambda m: f"{m[2]}#{m[1]}", written))
+
+
 def _dump(yaml: YAML, data: CommentedMap, like: str) -> str:
     """The plan written out, with the line ends of the text it came from, and every line it
     holds no change in as it was written there."""
     out = io.StringIO()
     yaml.dump(data, out)
-    written = out.getvalue().replace("\r\n", "\n")  # comments keep the line end they were read with
+    written = _tabs_kept(out.getvalue(), like)
+    written = written.replace("\r\n", "\n")  # comments keep the line end they were read with
     return _as_written(like, written.replace("\n", "\r\n") if "\r\n" in like else written)
 
 
