@@ -7,6 +7,7 @@ signatures it cleared."""
 
 from __future__ import annotations
 
+import codecs
 import copy
 import difflib
 import re
@@ -152,6 +153,15 @@ def test_line_ends_and_quotes_are_kept() -> None:
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_cr_line_ends_are_kept_throughout(command: str) -> None:
+    """A file with CR alone at each line end came back with LF at most of them, and reassessed
+    without the blank line below the notes set aside."""
+    text = (EXAMPLE_PLANS / "CVCOA-0107.yaml").read_text(encoding="utf-8")
+    edit_of = COMMANDS[command][0]
+    assert edit_of(text.replace("\n", "\r")).text == edit_of(text).text.replace("\n", "\r")
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_tabs_before_a_comment_are_read_and_kept(command: str) -> None:
     """libyaml, and so planportal validate, reads a tab between a value and its comment, where
     ruamel.yaml stops: the command reads it as a space and writes it back, on a line it changes too."""
@@ -180,6 +190,18 @@ def test_reassess_writes_the_plan_and_prints_what_changed_and_what_to_do(run_cli
     written = (project / "plans" / "CVCOA-0107.yaml").read_text(encoding="utf-8")
     assert written == nextversion.reassess((EXAMPLE_PLANS / "CVCOA-0107.yaml").read_text(encoding="utf-8"),
                                            DAY).text
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_byte_order_mark_is_kept(run_cli: RunCli, project: Path, command: str) -> None:
+    """The plan is read without its byte-order mark, which the next version lost."""
+    plan = project / "plans" / "CVCOA-0107.yaml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
+    reason = ("--reason", "Moved to her daughter's home") if command == "close" else ()
+    result = run_cli(command, "CVCOA-0107", *reason, "--date", "2026-12-01", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert plan.read_bytes() == codecs.BOM_UTF8 + COMMANDS[command][0](text).text.encode("utf-8")
 
 
 def test_close_writes_the_reason_beside_the_status(run_cli: RunCli, project: Path) -> None:

@@ -241,13 +241,14 @@ def _next_version(parser: argparse.ArgumentParser, arguments: argparse.Namespace
         print(render(loaded.findings, "text"), file=sys.stderr)
         print(f"planportal {arguments.command}: {shown} cannot be read as a plan; fix it first.", file=sys.stderr)
         return 1
+    text = ("\ufeff" if loaded.byte_order_mark else "") + loaded.text  # for the next version to keep
     try:
         if arguments.command == "reassess":
-            edit = nextversion.reassess(loaded.text, day)
+            edit = nextversion.reassess(text, day)
         elif arguments.command == "revise":
-            edit = nextversion.revise(loaded.text, day)
+            edit = nextversion.revise(text, day)
         else:
-            edit = nextversion.close(loaded.text, day, reason or "")
+            edit = nextversion.close(text, day, reason or "")
     except nextversion.CannotEdit as refused:
         print(f"planportal {arguments.command}: {shown}: {refused}.", file=sys.stderr)
         return 1

@@ -11,6 +11,7 @@ keys and second documents are findings (`Unreadable`), never guesses.
 from __future__ import annotations
 
 import bisect
+import codecs
 import hashlib
 import os
 import re
@@ -110,6 +111,8 @@ class Loaded:
     findings: list[Finding]
     #: The `fingerprint` of the bytes read, when they were read from a file.
     fingerprint: bytes = b""
+    #: Whether the file read began with a UTF-8 byte-order mark, which `text` is without.
+    byte_order_mark: bool = False
 
 
 def fingerprint(raw: bytes) -> bytes:
@@ -175,6 +178,7 @@ def load_file(path: Path, shown_as: str) -> Loaded:
         return Loaded(None, None, [Unreadable.file_unreadable.finding(shown_as, reason=reason)])
     loaded = load_bytes(raw, shown_as)
     loaded.fingerprint = fingerprint(raw)
+    loaded.byte_order_mark = raw.startswith(codecs.BOM_UTF8)
     return loaded
 
 

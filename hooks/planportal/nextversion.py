@@ -81,7 +81,7 @@ def _indents(text: str) -> tuple[int, int, int]:
 def _load(text: str) -> tuple[YAML, CommentedMap]:
     """The plan as ruamel.yaml reads it. It builds a value the checks only report on, such as
     a day that is not in the calendar (2007-02-30) or a huge number, and stops there."""
-    readable = _readable(text)
+    readable = _readable(_plain(text))
     yaml = _yaml(readable)
     try:
         data = yaml.load(readable)
@@ -127,14 +127,26 @@ def _tabs_kept(written: str, like: str) -> str:
     return _MARK.sub("", _MARKED_COMMENT.sub(lambda m: f"{m[2]}#{m[1]}", written))
 
 
+_LINE_END = re.compile("\r\n?|\n")
+
+
+def _plain(text: str) -> str:
+    """`text` as ruamel.yaml reads it right: without a byte-order mark, and with LF at the end
+    of each line (after a CR alone, it loses the blank lines below a value it removes)."""
+    return _LINE_END.sub("\n", text.removeprefix("\ufeff"))
+
+
 def _dump(yaml: YAML, data: CommentedMap, like: str) -> str:
-    """The plan written out, with the line ends of the text it came from, and every line it
-    holds no change in as it was written there."""
+    """The plan written out as the text it came from: with its line end (LF, CRLF or CR, the
+    first it holds) throughout, its byte-order mark, and every line it holds no change in as it
+    was written there."""
     out = io.StringIO()
     yaml.dump(data, out)
-    written = _tabs_kept(out.getvalue(), like)
-    written = written.replace("\r\n", "\n")  # comments keep the line end they were read with
-    return _as_written(like, written.replace("\n", "\r\n") if "\r\n" in like else written)
+    plain = _plain(like)
+    written = _as_written(plain, _tabs_kept(out.getvalue(), plain))
+    first = _LINE_END.search(like)
+    byte_order_mark = "\ufeff" if like.startswith("\ufeff") else ""
+    return byte_order_mark + written.replace("\n", first[0] if first else "\n")
 
 
 def _values(text: str) -> Any:
