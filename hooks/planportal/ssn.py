@@ -2,10 +2,11 @@
 One home for the shape, so that the checks of a plan and of its history, and every message
 that quotes a plan's text, find the same numbers.
 
-Nine digits as 3-2-4 split by a few separators (a dash, a dot, a slash or a space of any kind,
-a line break too), or nine digits in a row next to a word that says what they are. Characters
-that show nothing (a zero-width joiner, a direction mark) are read as if they were not there:
-`900\u200d-12-3456` reads as 900-12-3456.
+Nine digits as 3-2-4 split by a separator (a dash, a dot, a slash or a space of any kind), which
+a space may follow (YAML folds a line that ends with a dash into "900-12- 3456"), or nine
+digits in a row next to a word that says what they are. Characters that show nothing (a
+zero-width joiner, a direction mark) are read as if they were not there: `900\u200d-12-3456`
+and `9\u200b00-12-3456` read as 900-12-3456.
 """
 
 from __future__ import annotations
@@ -24,28 +25,28 @@ SSN_SEPARATORS = (
     "/\u2044\u2215\uff0f"
     "\t \u00a0\u1680\u2000-\u200b\u202f\u205f\u3000"
 )
-#: The line breaks, which may also split a number (a block of text keeps them as written).
-LINE_BREAKS = "\n\r"
 #: What shows nothing and is read as if it were not there: Unicode's format characters (Cf)
 #: but those that are separators above. Written out for the same reason; a test holds it too.
 INVISIBLE = ("\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200c-\u200f\u202a-\u202e\u2060-\u2064"
              "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3"
              "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
-#: At most this many separators between two groups of digits ("900 - 12 - 3456", a dash at
-#: the end of a line and the space YAML folds the line break into).
-MOST_SEPARATORS = 4
 #: What a page or a message shows instead of a text shaped like an SSN.
 WITHHELD = "(withheld: shaped like a Social Security number)"
 
 # Each pattern starts with a digit and looks behind it rather than before it, so the regex
-# engine skips to the next digit; no part of a pattern can match in more than one way (digits
-# and separators are disjoint), so the search never backtracks and costs time in proportion to
-# the text, whatever runs of digits it holds. `\d` is any script's decimal digit (fullwidth,
-# Arabic-Indic, ...), as people read them. Other numbers next to one never hide it.
-_S = f"[{SSN_SEPARATORS}{LINE_BREAKS}]{{1,{MOST_SEPARATORS}}}"
+# engine skips to the next digit; digits and separators are disjoint, so the search barely
+# backtracks and costs time in proportion to the text, whatever runs of digits it holds. `\d`
+# is any script's decimal digit (fullwidth, Arabic-Indic, ...), as people read them. Other
+# numbers next to one never hide it. More separators than that ("850.00 - 2007", a reading at
+# the end of a line and a date on the next) are ordinary text, never a number.
+_S = f"[{SSN_SEPARATORS}] ?"
 _SSN_SEPARATED = re.compile(rf"\d(?<!\d\d)\d\d{_S}\d\d{_S}\d{{4}}(?!\d)")
 _NINE_DIGITS = re.compile(r"\d(?<!\d\d)\d{8}(?!\d)")
 _INVISIBLE = re.compile(f"[{INVISIBLE}]")
+#: The separators that show nothing either: between two digits of a group they hide nothing,
+#: so the text is also read without them; between the groups they still split a number.
+_SILENT_SEPARATORS = "\u00ad\u200b"
+_INVISIBLE_OR_SILENT = re.compile(f"[{INVISIBLE}{_SILENT_SEPARATORS}]")
 #: SSN (SSNs, client_ssn), SS#, S.S.N., soc. sec., social-security (number, no.), in any case;
 #: not inside another word ("classname").
 _SSN_LABEL = re.compile(r"(?<![a-z])(?:ss ?#|s\.?s\.?n|soc(?:ial)?[\s._-]*sec(?:urity)?)", re.IGNORECASE)
@@ -56,13 +57,17 @@ _LABEL_REACH = 40
 def pp010_no_ssn(text: str) -> Iterator[tuple[int, str]]:
     """Offsets in `text` of anything shaped like a Social Security number, with what was found
     (invisible characters in it included)."""
-    if text.isascii() or _INVISIBLE.search(text) is None:
+    if text.isascii() or _INVISIBLE_OR_SILENT.search(text) is None:
         yield from _shaped(text)
         return
-    kept = [at for at, character in enumerate(text) if _INVISIBLE.match(character) is None]
-    for start, found in _shaped("".join(text[at] for at in kept)):
-        first, last = kept[start], kept[start + len(found) - 1]
-        yield first, text[first:last + 1]
+    starts = set()
+    for hidden in (_INVISIBLE, _INVISIBLE_OR_SILENT):
+        kept = [at for at, character in enumerate(text) if hidden.match(character) is None]
+        for start, found in _shaped("".join(text[at] for at in kept)):
+            first, last = kept[start], kept[start + len(found) - 1]
+            if first not in starts:
+                starts.add(first)
+                yield first, text[first:last + 1]
 
 
 def _shaped(text: str) -> Iterator[tuple[int, str]]:
@@ -78,7 +83,7 @@ def _shaped(text: str) -> Iterator[tuple[int, str]]:
 #: anything else as "x"; and the shapes that may be one.
 _ASCII_SHAPES = bytes(ord("0") if chr(c).isdigit() else ord("-") if re.fullmatch(_S, chr(c)) else ord("x")
                       for c in range(128)) + b"x" * 128
-_ASCII_SSN_SHAPE = re.compile(rb"000-{1,%d}00-{1,%d}0000|000000000" % (MOST_SEPARATORS, MOST_SEPARATORS))
+_ASCII_SSN_SHAPE = re.compile(rb"000--?00--?0000|000000000")
 
 
 def holds_ssn(text: str) -> bool:
@@ -95,11 +100,10 @@ def ssn_or_nine_digits(text: str) -> tuple[bool, bool]:
     if text.isascii():
         if _ASCII_SSN_SHAPE.search(text.encode("ascii").translate(_ASCII_SHAPES)) is None:
             return False, False
-    else:
-        text = _INVISIBLE.sub("", text)
     if any(True for _ in pp010_no_ssn(text)):
         return True, False
-    return False, _NINE_DIGITS.search(text) is not None
+    return False, _NINE_DIGITS.search(text) is not None or (
+        not text.isascii() and _NINE_DIGITS.search(_INVISIBLE_OR_SILENT.sub("", text)) is not None)
 
 
 def ssn_digits(found: str) -> str:
