@@ -496,6 +496,14 @@ def test_a_client_id_shaped_like_an_ssn_is_never_shown() -> None:
     assert not ssn.holds_ssn(said), said
 
 
+def test_a_file_name_shaped_like_an_ssn_is_never_quoted(tmp_path: Path) -> None:
+    """Only the path that says where a finding is shows it; no message quotes it again."""
+    (tmp_path / "900-12-3456.yml").write_text(valid_plan_text("900-12-3456"), encoding="utf-8")
+    findings = load_caseload([tmp_path], tmp_path).findings
+    assert [f.code for f in findings] == ["PP004"]
+    assert not ssn.holds_ssn(f"{findings[0].message} {findings[0].hint}"), findings
+
+
 @pytest.mark.parametrize(("goal", "column"), [
     (r'"\x30\x37\x38-05-1120"', 11), (r'"078\u201105\u20111120"', 11), (r'"SSN \x30\x37\x38051120"', 11),
     (r'"078-05-1120"', 12), ("078-05-1120", 11),

@@ -133,7 +133,7 @@ def _unusable(path: Path, shown: str, repository: Path) -> Finding | None:
     if what is not None:
         return special_file(shown, what)
     if path.suffix != PLAN_SUFFIX:
-        return OneFilePerClient.not_a_plan_name.finding(shown, suffix=PLAN_SUFFIX, stem=path.stem)
+        return OneFilePerClient.not_a_plan_name.finding(shown, suffix=PLAN_SUFFIX, stem=quote(path.stem))
     return None
 
 
