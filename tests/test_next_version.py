@@ -162,6 +162,16 @@ def test_cr_line_ends_are_kept_throughout(command: str) -> None:
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_file_of_mixed_line_ends_keeps_the_one_most_lines_have(command: str) -> None:
+    """An LF first line (a header pasted in) does not turn every CRLF of the file into LF."""
+    text = (EXAMPLE_PLANS / "CVCOA-0107.yaml").read_text(encoding="utf-8")
+    first, rest = text.split("\n", 1)
+    edit_of = COMMANDS[command][0]
+    assert edit_of(f"{first}\n{rest.replace(chr(10), chr(13) + chr(10))}").text == \
+        edit_of(text).text.replace("\n", "\r\n")
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_tabs_before_a_comment_are_read_and_kept(command: str) -> None:
     """libyaml, and so planportal validate, reads a tab between a value and its comment, where
     ruamel.yaml stops: the command reads it as a space and writes it back, on a line it changes too."""

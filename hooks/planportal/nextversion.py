@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -138,15 +139,15 @@ def _plain(text: str) -> str:
 
 def _dump(yaml: YAML, data: CommentedMap, like: str) -> str:
     """The plan written out as the text it came from: with its line end (LF, CRLF or CR, the
-    first it holds) throughout, its byte-order mark, and every line it holds no change in as it
+    one most of its lines end with) throughout, its byte-order mark, and every line it holds no change in as it
     was written there."""
     out = io.StringIO()
     yaml.dump(data, out)
     plain = _plain(like)
     written = _as_written(plain, _tabs_kept(out.getvalue(), plain))
-    first = _LINE_END.search(like)
+    ends = Counter(_LINE_END.findall(like))
     byte_order_mark = "\ufeff" if like.startswith("\ufeff") else ""
-    return byte_order_mark + written.replace("\n", first[0] if first else "\n")
+    return byte_order_mark + written.replace("\n", ends.most_common(1)[0][0] if ends else "\n")
 
 
 def _values(text: str) -> Any:
