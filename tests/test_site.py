@@ -542,6 +542,21 @@ def test_a_docs_page_written_where_a_generated_page_is_stops_the_build(tmp_path:
             "one of the two; remove or rename it.") in build.output, build.output
 
 
+def test_a_draft_page_where_a_generated_page_is_builds(tmp_path: Path) -> None:
+    """`draft_docs` keeps a page out of `mkdocs build` (only `mkdocs serve` shows it): it hides
+    nothing, so it never stops the build."""
+    project = make_project(tmp_path / "project", EXAMPLE_PLANS)
+    settings = project / "mkdocs.yml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "\ndraft_docs: |\n  /clients/CVCOA-0042/index.md\n",
+                        encoding="utf-8")
+    page = project / "docs" / "clients" / "CVCOA-0042" / "index.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("# Draft\n\nDRAFT\n", encoding="utf-8")
+    build = build_site(project)
+    assert build.returncode == 0, build.output
+    assert "DRAFT" not in (build.site / "clients" / "CVCOA-0042" / "index.html").read_text(encoding="utf-8")
+
+
 # --- status depends on the day ---------------------------------------------------------------
 
 

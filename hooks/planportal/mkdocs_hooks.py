@@ -26,7 +26,7 @@ from mkdocs.config import config_options as options
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_theme_dir
 
@@ -269,13 +269,13 @@ def _refuse_own_files_at(generated: list[str], files: Files, config: MkDocsConfi
     by source (docs/clients/X.md is written to clients/X/index.html, and with either setting of
     `use_directory_urls` docs/README.md to index.html), and one of the two would be lost without
     a word while the search index kept the page's text. Files are compared where MkDocs writes
-    them (`dest_uri`), as `_add_help` compares the help pages; a file excluded from the site
-    (`exclude_docs`) is left out."""
+    them (`dest_uri`), as `_add_help` compares the help pages; a file the build leaves out
+    (`exclude_docs`, or `draft_docs`, which only `mkdocs serve` shows) is passed over."""
     where = set(generated)
     own = {config.docs_dir, config.theme.custom_dir}
     for file in files:
         if (file.generated_by or file.src_dir not in own or file.dest_uri not in where
-                or file.inclusion == InclusionLevel.EXCLUDED):
+                or file.inclusion.is_excluded()):
             continue
         shown = Path(os.path.relpath(file.abs_src_path, Path(config.config_file_path).absolute().parent)).as_posix()
         kind = "page" if file.dest_uri.endswith(".html") else "file"
