@@ -342,6 +342,7 @@ def test_what_a_command_says_it_changed_never_shows_an_ssn(command: str) -> None
     """A step set aside, or a closing note, quoted in the summary: withheld when shaped like an SSN."""
     text = valid_plan_text().replace("      - action: I will call the clinic to set up a visit.\n",
                                      "      - action: Call the bank, card 900-12-3456 lost.\n        status: done\n")
-    edit = nextversion.reassess(text, DAY) if command == "reassess" else nextversion.close(text, DAY, "moved, 900 12 3456")
+    edit = (nextversion.reassess(text, DAY) if command == "reassess"
+            else nextversion.close(text, DAY, "moved, 900 12 3456"))
     said = "\n".join(edit.changed)
     assert not holds_ssn(said) and WITHHELD in said, said

@@ -139,8 +139,8 @@ def _plain(text: str) -> str:
 
 def _dump(yaml: YAML, data: CommentedMap, like: str) -> str:
     """The plan written out as the text it came from: with its line end (LF, CRLF or CR, the
-    one most of its lines end with) throughout, its byte-order mark, and every line it holds no change in as it
-    was written there."""
+    one most of its lines end with) throughout, its byte-order mark, and every line it holds
+    no change in as it was written there."""
     out = io.StringIO()
     yaml.dump(data, out)
     plain = _plain(like)
