@@ -37,8 +37,8 @@ WITHHELD = "(withheld: shaped like a Social Security number)"
 # engine skips to the next digit; digits and separators are disjoint, so the search barely
 # backtracks and costs time in proportion to the text, whatever runs of digits it holds. `\d`
 # is any script's decimal digit (fullwidth, Arabic-Indic, ...), as people read them. Other
-# numbers next to one never hide it. More separators than that ("850.00 - 2007", a reading at
-# the end of a line and a date on the next) are ordinary text, never a number.
+# numbers next to one never hide it. More between the groups than a separator and a space
+# ("850.00 - 2007", a reading at the end of a line and a date on the next) is ordinary text.
 _S = f"[{SSN_SEPARATORS}] ?"
 _SSN_SEPARATED = re.compile(rf"\d(?<!\d\d)\d\d{_S}\d\d{_S}\d{{4}}(?!\d)")
 _NINE_DIGITS = re.compile(r"\d(?<!\d\d)\d{8}(?!\d)")
