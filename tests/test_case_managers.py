@@ -54,6 +54,19 @@ def test_colliding_addresses_take_the_agency_then_a_digest_and_never_merge_two_p
 SUFFIX_LIKE = ["Ann Lee", "ann lee", "Ann Lee a36e143c", "Ann Lee a36e143c 15a3c8d2"]
 
 
+@pytest.mark.parametrize("others", [[("Ann Lee", "North"), ("Ann Lee", "South")],
+                                    [("Ann Lee", "South"), ("Ann Lee", "North")]])
+def test_a_name_no_one_else_has_keeps_its_address_whatever_others_suffixes_make(
+        others: list[tuple[str, str]]) -> None:
+    """Two Ann Lees, of North and of South, are told apart by their agencies: Ann Lee of North's
+    suffixed address is `ann-lee-north`, the very address of Ann Lee North, who clashes with no
+    one and whose page and calendar feed must not move for them."""
+    alone = ("Ann Lee North", "Central VT")
+    slugs = case_manager_slugs([*others, alone])
+    assert slugs[alone] == "ann-lee-north" == case_manager_slugs([alone])[alone]
+    assert len(set(slugs.values())) == 3 and slugs[("Ann Lee", "South")] == "ann-lee-south"
+
+
 def test_a_suffix_that_meets_another_managers_address_is_suffixed_again() -> None:
     managers = [(name, AGENCY) for name in SUFFIX_LIKE]
     slugs = case_manager_slugs(managers)

@@ -87,16 +87,19 @@ def case_manager_slugs(managers: Iterable[ManagerKey]) -> dict[ManagerKey, str]:
     of the exact name (and agency). Every manager gets their own, whatever the order.
 
     A suffix may still meet another manager's address, since a name may read like a suffixed
-    slug ('Ann Lee a36e143c'); an address two managers still share is suffixed with a digest of
-    the exact name and agency, and a counter after it while that too is taken, so that no two
-    ever share a page while an address no one else holds stays where it was."""
+    slug ('Ann Lee a36e143c', 'Ann Lee North' beside Ann Lee of North); a name's own slug that
+    no other name shares stays theirs, and a suffixed address that meets one, or another, is
+    suffixed with a digest of the exact name and agency, and a counter after it while that too
+    is taken: no two ever share a page, and no one's own address moves for others' names."""
     by_slug: dict[str, list[ManagerKey]] = defaultdict(list)
     for manager in sorted(set(managers)):
         by_slug[slug(manager[0]) or "case-manager"].append(manager)
     slugs: dict[ManagerKey, str] = {}
+    alone: set[ManagerKey] = set()  # whose name's slug no other name shares
     for base, group in by_slug.items():
         if len(group) == 1:
             slugs[group[0]] = base
+            alone.add(group[0])
             continue
         with_agency = {manager: f"{base}-{slug(manager[1]) or 'agency'}" for manager in group}
         names = [name for name, _ in group]
@@ -105,7 +108,7 @@ def case_manager_slugs(managers: Iterable[ManagerKey]) -> dict[ManagerKey, str]:
             exact = manager[0] if names.count(manager[0]) == 1 else "\n".join(manager)
             slugs[manager] = candidate if unique else f"{base}-{_digest(exact)}"
     shared = Counter(slugs.values())
-    final = {manager: s for manager, s in slugs.items() if shared[s] == 1}
+    final = {manager: s for manager, s in slugs.items() if manager in alone or shared[s] == 1}
     taken = set(final.values())
     for manager in sorted(slugs.keys() - final.keys()):  # a stable order, whatever the plans'
         suffixed = candidate = f"{slugs[manager]}-{_digest(chr(10).join(manager))}"
