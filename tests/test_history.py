@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import Build, build_site, make_project
+from conftest import Build, build_site, make_project, valid_plan_text
 
 from planportal import caseload, history, ssn
 from planportal.caseload import PARALLEL_FROM, load_caseload
@@ -1042,3 +1042,23 @@ def test_a_plan_changed_beside_a_file_of_its_name_deleted_elsewhere_keeps_its_ow
     assert [version.commit.subject for version in read.versions["plans/north/D-1.yaml"]] == [
         "The copy removed; D-1 noted", "D-1, and a copy of it by mistake"]
     assert read.versions["plans/north/D-1.yaml"][-1].blob == first
+
+
+def test_texts_side_by_side_never_make_an_ssn_on_the_history_page_or_in_pp106() -> None:
+    """A label in one version's step and nine digits in the next's are no SSN alone, but the
+    sentence "changed from ... to ..." puts them side by side, as the page puts an author's name
+    beside a subject: what holds one together is withheld, not only what holds one alone."""
+    signed = load_bytes(valid_plan_text("C-1").replace("Rosa will drive me to the clinic.",
+                                                       "Refer to BPI. SSN card seen.").encode(), "C-1.yaml").document
+    assert signed is not None
+    old = signed.data
+    new = copy.deepcopy(old)
+    new["issues"][0]["strategies"][1]["action"] = "Refer to BPI. ID 900123456 seen."
+    entries = [(history._Commit("a" * 40, date(2007, 4, 12), "Ann", "Signed"), _Loaded(old, False)),
+               (history._Commit("b" * 40, date(2007, 4, 20), "SSN Clerk", "ID 900123456"), _Loaded(new, False))]
+    plan_history, found = history._plan_history(entries, new, [])
+    for version in plan_history.versions:
+        assert not ssn.holds_ssn("\n".join([version.author, version.subject, *version.changes])), version
+    assert plan_history.versions[0].changes == (ssn.WITHHELD,)
+    (changed,) = history.findings("C-1.yaml", found, lambda path: (1, 1), {})
+    assert changed.code == "PP106" and not ssn.holds_ssn(f"{changed.message} {changed.hint}"), changed

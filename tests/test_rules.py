@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from planportal import rules, ssn
 from planportal.caseload import Caseload, load_caseload
 from planportal.check import check_loaded
-from planportal.findings import RULE_LEVELS, Finding
+from planportal.findings import RULE_LEVELS, Finding, OneFilePerClient
 from planportal.loader import load_bytes
 from planportal.plan import Plan
 
@@ -494,6 +494,17 @@ def test_a_client_id_shaped_like_an_ssn_is_never_shown() -> None:
     assert {f.code for f in findings} >= {"PP004", "PP010"}
     said = "\n".join(f.text() for f in findings)
     assert not ssn.holds_ssn(said), said
+
+
+def test_values_quoted_one_by_one_never_make_an_ssn_together() -> None:
+    """A folder named ssn and one named t900123456 hold none alone; named side by side in one
+    message they do: the values with digits are withheld."""
+    others = "2 other files, plans/ssn/b.yaml, plans/t900123456/c.yaml, have"
+    finding = OneFilePerClient.shared_id.finding("a.yaml", others=others)
+    assert not ssn.holds_ssn(f"{finding.message} {finding.hint}") and ssn.WITHHELD in finding.message, finding
+    assert ssn.withheld_together(["SSN card seen", "ID 900123456", "no digits"]) == ["SSN card seen", ssn.WITHHELD,
+                                                                                       "no digits"]
+    assert ssn.withheld_together(["Card 1", "ID 900123456"]) == ["Card 1", "ID 900123456"]
 
 
 def test_a_file_name_shaped_like_an_ssn_is_never_quoted(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from .ssn import withheld
+from .ssn import WITHHELD, holds_ssn, withheld
 
 if TYPE_CHECKING:
     from .loader import Path_
@@ -185,7 +185,12 @@ class Message:
 
     def _words(self, fields: dict[str, Any]) -> tuple[str, str]:
         # A hint that ends in a field left empty (a field with no description) ends there.
-        return self.text.format(**fields), self.hint.format(**fields).rstrip()
+        text, hint = self.text.format(**fields), self.hint.format(**fields).rstrip()
+        if holds_ssn(f"{text} {hint}"):  # values quoted one by one may make one together
+            fields = {name: WITHHELD if any(character.isdigit() for character in str(value)) else value
+                      for name, value in fields.items()}
+            text, hint = self.text.format(**fields), self.hint.format(**fields).rstrip()
+        return text, hint
 
     def at(self, path: Path_, *, at_key: bool = False, **fields: Any) -> Violation:
         """Said of the value at `path` in a plan, or of its key."""

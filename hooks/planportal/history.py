@@ -40,7 +40,7 @@ from .findings import ChangedSinceSigned, Finding, NumberInHistory, quote
 from .loader import MAX_BYTES, fingerprint, load_values
 from .plan import add_one_year, person_words
 from .rules import REFUSED_IN_KEY
-from .ssn import holds_ssn, pp010_no_ssn, ssn_or_nine_digits, withheld
+from .ssn import holds_ssn, pp010_no_ssn, ssn_or_nine_digits, withheld, withheld_together
 
 #: How to get the whole history where a clone holds only the last commits.
 FETCH_ALL = ("fetch the whole history (in GitHub Actions, `fetch-depth: 0` on actions/checkout; "
@@ -1516,8 +1516,8 @@ def _plan_history(entries: list[tuple[_Commit, _Loaded]], current: dict[str, Any
     shown: dict[str, Any] | None = None  # the last version whose text may be quoted
     for commit, loaded in entries:
         if loaded.has_ssn:
-            versions.append(Version(commit.commit[:10], commit.day, commit.author, commit.subject,
-                                    withheld=True))
+            author, subject = withheld_together([commit.author, commit.subject])
+            versions.append(Version(commit.commit[:10], commit.day, author, subject, withheld=True))
             continue
         if loaded.data is None:
             changes = ["This version could not be read as a plan"]
@@ -1527,7 +1527,8 @@ def _plan_history(entries: list[tuple[_Commit, _Loaded]], current: dict[str, Any
             changes = describe(shown, loaded.data, commit.day)
         if loaded.data is not None:
             shown = loaded.data
-        versions.append(Version(commit.commit[:10], commit.day, commit.author, commit.subject, tuple(changes)))
+        author, subject, *changes = withheld_together([commit.author, commit.subject, *changes])  # shown together
+        versions.append(Version(commit.commit[:10], commit.day, author, subject, tuple(changes)))
     found: list[tuple[str, Any]] = []
     with_ssn = sorted([commit for commit, loaded in [*entries, *merged] if loaded.has_ssn],
                       key=lambda commit: commit.day)
@@ -1555,8 +1556,9 @@ def _since_last_review(entries: list[tuple[_Commit, _Loaded]], current: dict[str
             day = date.fromisoformat(str(earlier))
         except ValueError:
             return None, ()
-        return day, tuple(change for change in describe(loaded.data, current, commit.day)
-                          if not change.startswith(("Plan reassessed", "Plan revised", "New initial plan")))
+        return day, tuple(withheld_together([change for change in describe(loaded.data, current, commit.day)
+                                             if not change.startswith(("Plan reassessed", "Plan revised",
+                                                                       "New initial plan"))]))
     return None, ()
 
 

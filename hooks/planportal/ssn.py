@@ -115,3 +115,13 @@ def withheld(text: str) -> str:
     """`text` as a message or a page may show it: `WITHHELD` when it holds something shaped like
     an SSN, searched whole (a number cut off at the end of a quote would still show)."""
     return WITHHELD if holds_ssn(text) else text
+
+
+def withheld_together(texts: list[str]) -> list[str]:
+    """`texts` as they are shown side by side, each `withheld`; and when only together they hold
+    something shaped like an SSN (a label in one, nine digits in the next), every one of them
+    with a digit withheld too."""
+    shown = [withheld(text) for text in texts]
+    if holds_ssn("\n".join(shown)):
+        return [WITHHELD if any(character.isdigit() for character in text) else text for text in shown]
+    return shown
