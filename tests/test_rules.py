@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from planportal import rules, ssn
 from planportal.caseload import Caseload, load_caseload
 from planportal.check import check_loaded
-from planportal.findings import RULE_LEVELS, Finding, OneFilePerClient
+from planportal.findings import RULE_LEVELS, Finding, OneFilePerClient, PlainWords
 from planportal.loader import load_bytes
 from planportal.plan import Plan
 
@@ -505,6 +505,14 @@ def test_values_quoted_one_by_one_never_make_an_ssn_together() -> None:
     assert ssn.withheld_together(["SSN card seen", "ID 900123456", "no digits"]) == ["SSN card seen", ssn.WITHHELD,
                                                                                        "no digits"]
     assert ssn.withheld_together(["Card 1", "ID 900123456"]) == ["Card 1", "ID 900123456"]
+
+
+def test_a_message_made_again_without_its_digits_keeps_its_own_figures() -> None:
+    """PP105 quotes sentences one by one beside its grade, a number it formats: withholding the
+    quotes that make an SSN together must leave the grade a number, not stop the check."""
+    hardest = "'SSN kept.' (grade 9.1) and 'ID 900123456.' (grade 9.0)"
+    finding = PlainWords.above_grade_8.finding("a.yaml", grade=9.05, hardest=hardest)
+    assert finding.message == f"The plan's text reads at grade 9.1, above grade 8; hardest: {ssn.WITHHELD}.", finding
 
 
 def test_a_file_name_shaped_like_an_ssn_is_never_quoted(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from .ssn import WITHHELD, holds_ssn, withheld
+from .ssn import holds_ssn, withheld, withheld_if_digit
 
 if TYPE_CHECKING:
     from .loader import Path_
@@ -187,7 +187,7 @@ class Message:
         # A hint that ends in a field left empty (a field with no description) ends there.
         text, hint = self.text.format(**fields), self.hint.format(**fields).rstrip()
         if holds_ssn(f"{text} {hint}"):  # values quoted one by one may make one together
-            fields = {name: WITHHELD if any(character.isdigit() for character in str(value)) else value
+            fields = {name: withheld_if_digit(value) if isinstance(value, str) else value  # a count is no plan text
                       for name, value in fields.items()}
             text, hint = self.text.format(**fields), self.hint.format(**fields).rstrip()
         return text, hint

@@ -117,6 +117,12 @@ def withheld(text: str) -> str:
     return WITHHELD if holds_ssn(text) else text
 
 
+def withheld_if_digit(text: str) -> str:
+    """`text`, or `WITHHELD` when it holds a digit: of texts that hold an SSN only together,
+    those that may hold its digits."""
+    return WITHHELD if any(character.isdigit() for character in text) else text
+
+
 def withheld_together(texts: list[str]) -> list[str]:
     """`texts` as they are shown side by side, each `withheld`; and when only together they hold
     something shaped like an SSN (a label in one, nine digits in the next), every one of them
@@ -125,5 +131,5 @@ def withheld_together(texts: list[str]) -> list[str]:
         return list(texts)
     shown = [withheld(text) for text in texts]
     if holds_ssn("\n".join(shown)):
-        return [WITHHELD if any(character.isdigit() for character in text) else text for text in shown]
+        return [withheld_if_digit(text) for text in shown]
     return shown
