@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -272,15 +273,22 @@ def _refuse_own_files_at(generated: list[str], files: Files, config: MkDocsConfi
     them (`dest_uri`), as `_add_help` compares the help pages; a file the build leaves out
     (`exclude_docs`, or `draft_docs`, which only `mkdocs serve` shows) is passed over."""
     where = set(generated)
-    own = {config.docs_dir, config.theme.custom_dir}
-    for file in files:
-        if (file.generated_by or file.src_dir not in own or file.dest_uri not in where
-                or file.inclusion.is_excluded()):
+    for file, shown in _own_files(files, config):
+        if file.dest_uri not in where:
             continue
-        shown = Path(os.path.relpath(file.abs_src_path, Path(config.config_file_path).absolute().parent)).as_posix()
         kind = "page" if file.dest_uri.endswith(".html") else "file"
         raise PluginError(f"{shown} would be published as {file.dest_uri}, where the site's generated {kind} is "
                           "written, hiding one of the two; remove or rename it.")
+
+
+def _own_files(files: Files, config: MkDocsConfig) -> Iterator[tuple[File, str]]:
+    """The repository's own files that the build publishes (from docs/ or the theme's
+    `custom_dir`, neither excluded nor drafts), each with its path from mkdocs.yml's folder."""
+    own = {config.docs_dir, config.theme.custom_dir}
+    top = Path(config.config_file_path).absolute().parent
+    for file in files:
+        if not (file.generated_by or file.src_dir not in own or file.inclusion.is_excluded()):
+            yield file, Path(os.path.relpath(file.abs_src_path, top)).as_posix()
 
 
 def _refuse_pages_leading_out(files: Files, config: MkDocsConfig) -> None:
@@ -289,11 +297,7 @@ def _refuse_pages_leading_out(files: Files, config: MkDocsConfig) -> None:
     follows links, so a link committed there would publish a file of the machine that builds,
     and a pipe would hold the build for ever. Links that stay in the repository are kept."""
     repository = Path(config.config_file_path).parent.resolve()
-    own = {config.docs_dir, config.theme.custom_dir}
-    for file in files:
-        if file.generated_by or file.src_dir not in own or file.inclusion.is_excluded():
-            continue
-        shown = Path(os.path.relpath(file.abs_src_path, Path(config.config_file_path).absolute().parent)).as_posix()
+    for file, shown in _own_files(files, config):
         try:
             target = Path(file.abs_src_path).resolve(strict=True)
         except (OSError, RuntimeError):
