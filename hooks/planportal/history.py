@@ -1034,8 +1034,8 @@ def _read_otherwise(text: bytes) -> bool:
 
 
 def _joined(values: Any) -> str:
-    """Every key and text in `values`, joined by NUL, which no SSN pattern crosses."""
-    return "\0".join(_texts_in(values))
+    """Every key and text in `values`, joined by line breaks, which no SSN pattern crosses."""
+    return "\n".join(_texts_in(values))
 
 
 def _texts_in(value: Any) -> Iterator[str]:

@@ -144,10 +144,9 @@ def ssn_findings(text: str, document: Document | None, shown_as: str) -> list[Fi
 
 def _decoded_ssn_marks(document: Document, raw: list[tuple[Mark, str]]) -> list[Mark]:
     """Where a decoded value or key holds an SSN that the raw text does not show in it.
-    The texts are searched in one go, joined by NUL, which no SSN pattern crosses (a line
-    break may split a number)."""
+    The texts are searched in one go, joined by line breaks, which no SSN pattern crosses."""
     parts = document.texts
-    joined = "\0".join(text for _, _, text in parts)
+    joined = "\n".join(text for _, _, text in parts)
     if not holds_ssn(joined):
         return []
     hits = list(pp010_no_ssn(joined))
