@@ -441,21 +441,37 @@ def test_pp010_finds_ssn_shapes_written_every_way(text: str) -> None:
     assert len(list(ssn.pp010_no_ssn(text))) == 1
 
 
-def test_the_invisible_characters_are_every_format_character_but_the_separators() -> None:
+#: Unicode's default ignorable code points that are neither format characters nor marks (its
+#: DerivedCoreProperties.txt): the Hangul fillers, the unassigned U+2065 and U+FFF0..U+FFF8,
+#: and the tag block's unassigned rest.
+DEFAULT_IGNORABLE_OTHERS = [(0x115F, 0x1160), (0x2065, 0x2065), (0x3164, 0x3164), (0xFFA0, 0xFFA0),
+                            (0xFFF0, 0xFFF8), (0xE0000, 0xE0FFF)]
+
+
+def test_the_hidden_characters_are_every_format_character_mark_and_ignorable_but_the_separators() -> None:
     separator = re.compile(f"[{ssn.SSN_SEPARATORS}]")
-    invisible = re.compile(f"[{ssn.INVISIBLE}]")
-    every = {chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"}
-    assert [f"U+{ord(c):04X}" for c in sorted(every) if not (separator.fullmatch(c) or invisible.fullmatch(c))] == []
-    assert [f"U+{ord(c):04X}" for c in sorted(every) if separator.fullmatch(c) and invisible.fullmatch(c)] == []
+    hidden = re.compile(f"[{ssn.HIDDEN}]")
+    every = {chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) in ("Cf", "Mn", "Me")}
+    every |= {chr(c) for first, last in DEFAULT_IGNORABLE_OTHERS for c in range(first, last + 1)}
+    assert [f"U+{ord(c):04X}" for c in sorted(every) if not (separator.fullmatch(c) or hidden.fullmatch(c))] == []
+    assert [f"U+{ord(c):04X}" for c in sorted(every) if separator.fullmatch(c) and hidden.fullmatch(c)] == []
+    assert [f"U+{c:04X}" for c in range(sys.maxunicode + 1) if hidden.fullmatch(chr(c)) and chr(c) not in every] == []
 
 
 @pytest.mark.parametrize("text", [
     "900\u200d-12-3456", "900-\u200c12-3456", "900\u00ad-12-3456", "9\u200e00-12-34\ufeff56", "9\u200b00-12-3456",
     "90\u00ad0-12-3456", "900-12-34\u200b56", "SSN 900\u200b123456", "900. 12. 3456", "id 900-12- 3456",
+    # marks on a digit, what else shows nothing, and digits and labels in a compatibility form
+    "9\ufe0f\u20e30\ufe0f\u20e30\ufe0f\u20e3-1\ufe0f\u20e32\ufe0f\u20e3-3\ufe0f\u20e34\ufe0f\u20e35\ufe0f\u20e36\ufe0f\u20e3",
+    "9\u03360\u03360\u0336-1\u03362\u0336-3\u03364\u03365\u03366\u0336", "9\u034f00-12-3456", "90\ufe0f0-12-3456",
+    "9\u316400-12-3456", "900-12-345\U000e00416", "9\u030100-12-3456", "Caf\u00e9 900-12-3456",
+    "\u2468\u24ea\u24ea-\u2460\u2461-\u2462\u2463\u2464\u2465", "\u2079\u2070\u2070-\u00b9\u00b2-\u00b3\u2074\u2075\u2076",
+    "\uff33\uff33\uff2e 900123456", "S\u0332S\u0332N\u0332 900123456", "\u2468\u24ea\u24ea123456 SSN",
 ])
 def test_pp010_reads_a_number_as_it_shows(text: str) -> None:
-    """Invisible characters count for nothing, wherever they stand, and a separator may have a
-    space after it (a line ending with a dash, folded): each of these reads as 900-12-3456."""
+    """Invisible characters and marks count for nothing, wherever they stand, digits and letters
+    count in their compatibility form (circled, superscript, fullwidth), and a separator may have
+    a space after it (a line ending with a dash, folded): each of these reads as 900-12-3456."""
     assert [ssn.ssn_digits(found) for _, found in ssn.pp010_no_ssn(text)] == ["900123456"]
     assert ssn.holds_ssn(text)
 
@@ -464,6 +480,7 @@ def test_pp010_reads_a_number_as_it_shows(text: str) -> None:
     "900 -  - 12-3456", "9001-12-3456", "2007-04-12\n2008-04-12", "802-555-0100", "900\u200d12\u200d3456",
     "900-12\x003456", "2007-05-01 BP 130/85\n2007-05-02 BP 128/80", "Paid rent 850.00\n2007-05-01 receipt",
     "I will pay rent of 850.00 - 2007 lease.", "Spend at most 450.00 / 1200 a month on food.", "900-12\n3456",
+    "Caf\u00e9 n\u00ba 900 \u00bd 3456", "\u2468\u24ea\u24ea\u2460\u2461\u2462\u2463\u2464\u2465 caf\u00e9",
 ])
 def test_pp010_reads_no_number_where_none_shows(text: str) -> None:
     """More separators than a number holds (a reading at the end of a line and a date on the
