@@ -139,3 +139,13 @@ def calendar_feed(slug: str) -> str:
 
 def history(client_id: str, *, directory_urls: bool = True) -> Page:
     return Page(f"{CLIENTS}/{client_id}/history", directory_urls)
+
+
+def client_files(client_id: str) -> tuple[str, str, str]:
+    """The files a client's pages are written to: the page, the large-print copy, the history page."""
+    return client(client_id).file, large_print(client_id).file, history(client_id).file
+
+
+def case_manager_files(slug: str) -> tuple[str, str]:
+    """The files a case manager's page and calendar feed are written to."""
+    return case_manager(slug).file, calendar_feed(slug)

@@ -156,17 +156,19 @@ def _write_share(files: list[PlanFile], slugs: dict[ManagerKey, str], context: _
             client_id = status.client_id
             page, large_print = _plan_pages(status, slugs[status.case_manager], context)
             history = render.history_page(status.plan, status.plan_file.history, directory_urls=directory_urls)
-            rendered += [(layout.client(client_id).file, page, _Shells.client_page, client_id),
-                         (layout.large_print(client_id).file, large_print, None, client_id),
-                         (layout.history(client_id).file, history, _Shells.history_page, client_id)]
+            page_file, large_print_file, history_file = layout.client_files(client_id)
+            rendered += [(page_file, page, _Shells.client_page, client_id),
+                         (large_print_file, large_print, None, client_id),
+                         (history_file, history, _Shells.history_page, client_id)]
     if managers:
         caseload = CaseloadStatus(context.as_of, statuses, context.agency)
         for manager in caseload.case_managers():
             manager = replace(manager, slug=slugs[(manager.name, manager.agency)])
             page = render.case_manager_page(manager, caseload, directory_urls=directory_urls)
-            rendered += [(layout.case_manager(manager.slug).file, page, _Shells.manager_page, manager.slug),
-                         (layout.calendar_feed(manager.slug), calendars.calendar_feed(
-                             manager, context.as_of, first_names=context.first_names), None, manager.slug)]
+            page_file, feed_file = layout.case_manager_files(manager.slug)
+            rendered += [(page_file, page, _Shells.manager_page, manager.slug),
+                         (feed_file, calendars.calendar_feed(manager, context.as_of, first_names=context.first_names),
+                          None, manager.slug)]
     stand_ins = shells()
     write_files(context.site, ((path, body if put_in is None else put_in(stand_ins, address, body))
                                for path, body, put_in, address in rendered))
@@ -370,10 +372,9 @@ class PageProducer:
             written += [layout.client(SHELL_ID).file, layout.history(SHELL_ID).file,
                         layout.case_manager(SHELL_ID).file]
         for plan in self._caseload.plans:
-            written += [layout.client(plan.client_id).file, layout.large_print(plan.client_id).file,
-                        layout.history(plan.client_id).file]
+            written += layout.client_files(plan.client_id)
         for manager in self._managers:
-            written += [layout.case_manager(manager.slug).file, layout.calendar_feed(manager.slug)]
+            written += layout.case_manager_files(manager.slug)
         return written
 
     def _client_pages(self) -> list[tuple[PlanStatus, Callable[[], str]]]:
