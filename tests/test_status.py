@@ -33,6 +33,16 @@ def test_an_achieved_issue_never_makes_its_steps_overdue(tmp_path: Path) -> None
     assert status.counts["overdue strategies"] == 0
 
 
+def test_a_closed_plans_steps_are_closed_with_it_never_overdue_due_or_open(tmp_path: Path) -> None:
+    closed = valid_plan_text("SHUT-1").replace("status: active", "status: closed")
+    status = _caseload(tmp_path, {"SHUT-1": closed}, date(2007, 6, 28))  # one step past (2007-05-01), one soon
+    plan = status.plans[0]
+    assert [s.state for s in plan.strategies] == [State.PLAN_CLOSED, State.PLAN_CLOSED]
+    assert not any(s.state.is_open for s in plan.strategies)
+    assert (plan.count(State.OVERDUE), plan.count(State.DUE_SOON), plan.reasons) == (0, 0, [])
+    assert status.counts["overdue strategies"] == 0 and status.upcoming() == []
+
+
 def test_due_soon_is_within_fourteen_days_and_the_review_within_thirty(tmp_path: Path) -> None:
     status = _caseload(tmp_path, {"SOON-1": valid_plan_text("SOON-1")}, date(2007, 6, 28))
     plan = status.plans[0]

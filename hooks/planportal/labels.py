@@ -62,6 +62,7 @@ MESSAGES: dict[str, Any] = {
     "target_review": N_("At your next review, {date}"),
     "status": N_("Status:"),
     "strategy_states": {"done": N_("Done"), "cancelled": N_("Cancelled"), "closed": N_("Closed with the issue"),
+                        "closed-with-plan": N_("Closed with the plan"),
                         "overdue": N_("Not done yet, and the date has passed"), "due-soon": N_("Due soon"),
                         "ongoing": N_("Ongoing"), "on-track": N_("Planned")},
     "in_progress": N_("In progress"),

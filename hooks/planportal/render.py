@@ -33,6 +33,7 @@ ENVIRONMENT = Environment(
 #: The words for strategy states on the staff pages (index, case-manager lists).
 STATE_WORDS = {
     State.DONE: "done", State.CANCELLED: "cancelled", State.CLOSED: "closed with its issue",
+    State.PLAN_CLOSED: "closed with the plan",
     State.OVERDUE: "overdue", State.DUE_SOON: "due soon", State.ONGOING: "ongoing",
     State.ON_TRACK: "on track",
 }

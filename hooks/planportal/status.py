@@ -29,6 +29,7 @@ class State(StrEnum):
     DONE = "done"
     CANCELLED = "cancelled"
     CLOSED = "closed"  # the issue was achieved or discontinued
+    PLAN_CLOSED = "closed-with-plan"  # the plan was closed: nothing in it is due any more
     OVERDUE = "overdue"
     DUE_SOON = "due-soon"
     ONGOING = "ongoing"
@@ -36,7 +37,7 @@ class State(StrEnum):
 
     @property
     def is_open(self) -> bool:
-        return self not in (State.DONE, State.CANCELLED, State.CLOSED)
+        return self not in (State.DONE, State.CANCELLED, State.CLOSED, State.PLAN_CLOSED)
 
 
 class Urgency(StrEnum):
@@ -207,11 +208,15 @@ class PlanStatus:
                 self.client_id)
 
 
-def strategy_state(strategy: Strategy, issue: Issue, due: date | None, as_of: date) -> State:
+def strategy_state(strategy: Strategy, issue: Issue, due: date | None, as_of: date, *, plan_closed: bool) -> State:
+    """A step's state as of a day. In a closed plan a step neither done nor cancelled is closed
+    with it: never overdue nor due, as a closed plan never counts as active."""
     if strategy.status == "done":
         return State.DONE
     if strategy.status == "cancelled":
         return State.CANCELLED
+    if plan_closed:
+        return State.PLAN_CLOSED
     if not issue.is_open:
         return State.CLOSED
     if due is None:
@@ -236,7 +241,8 @@ def plan_status(plan_file: PlanFile, as_of: date, default_agency: str = "") -> P
     strategies = []
     for issue, strategy in plan.strategies():
         due = due_date(plan, strategy)
-        strategies.append(StrategyStatus(issue, strategy, due, strategy_state(strategy, issue, due, as_of)))
+        strategies.append(StrategyStatus(issue, strategy, due, strategy_state(strategy, issue, due, as_of,
+                                                                             plan_closed=plan.state == "closed")))
     status = PlanStatus(plan, plan_file, strategies, [], plan.case_manager.get("agency") or default_agency,
                         as_of=as_of)
     status.reasons = _reasons(status)
