@@ -986,6 +986,40 @@ def test_the_repositorys_own_settings_replacements_and_grafts_change_nothing_rea
     assert 'Merge branch \'side\'' in two and 'Goal changed from "Eat two hot meals a day." to' in two, two
 
 
+def test_no_command_of_the_repositorys_own_runs_while_the_history_is_read(tmp_path: Path) -> None:
+    """A clean filter the repository's `.gitattributes` names (required, its name holding '='),
+    defined in its configuration, and a `post-index-change` hook through `core.hooksPath`: `git
+    status` would run both for a plan that only looks changed (its file's time touched). Neither
+    runs, and a plan really changed is still the newest entry, not yet committed."""
+    project = make_project(tmp_path / "project")
+    git(project, "init", "-q", "-b", "main")
+    write(project, "C-1.yaml", base_plan("C-1"))
+    write(project, "C-2.yaml", base_plan("C-2"))
+    (project / ".gitattributes").write_text("*.yaml filter=a=b\n", encoding="utf-8")
+    git(project, "add", ".gitattributes")
+    commit(project, "2007-04-12", "Ann Lee", "Plans")
+    marker, command = tmp_path / "ran", tmp_path / "command.sh"
+    command.write_text(f"#!/bin/sh\necho ran >> '{marker}'\ncat\n", encoding="utf-8")
+    command.chmod(0o755)
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "post-index-change").write_text(f"#!/bin/sh\necho ran >> '{marker}'\n", encoding="utf-8")
+    (hooks / "post-index-change").chmod(0o755)
+    for setting, value in (("filter.a=b.clean", str(command)), ("filter.a=b.required", "true"),
+                           ("core.hooksPath", str(hooks))):
+        git(project, "config", setting, value)
+    os.utime(project / "plans" / "C-1.yaml", (1e9, 1e9))
+    write(project, "C-2.yaml", noted(base_plan("C-2"), "Called again."))
+    git(project, "status", "--porcelain")  # git itself runs them: what the build must not do
+    assert marker.read_text(encoding="utf-8"), "the filter and the hook were not set up to run"
+    marker.unlink()
+    build = build_site(project, as_of="2007-05-01")
+    assert build.returncode == 0, build.output
+    assert not marker.exists(), marker.read_text(encoding="utf-8")
+    assert "Not yet committed" not in history_text(build, "C-1")
+    assert "Not yet committed" in history_text(build, "C-2")
+
+
 def test_a_subject_is_searched_for_an_ssn_before_it_is_cut(tmp_path: Path) -> None:
     """Nine digits just before where the page cuts a long subject, their label just after."""
     project = make_project(tmp_path / "project")

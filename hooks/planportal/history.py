@@ -47,11 +47,12 @@ FETCH_ALL = ("fetch the whole history (in GitHub Actions, `fetch-depth: 0` on ac
              "elsewhere `git fetch --unshallow`)")
 #: The git settings every call runs with: nothing of the user's or the repository's
 #: configuration may colour, page or reformat what is parsed here (a merge's changes shown
-#: against each parent, a message in another encoding), nor run a file system monitor's
-#: command; and no replacement (`git replace`) or graft may stand in for what was committed.
-_GIT = ("git", "--no-replace-objects", "-c", "core.quotepath=off", "-c", "log.showSignature=false",
-        "-c", "color.ui=never", "-c", "diff.renameLimit=0", "-c", "core.fsmonitor=false",
-        "-c", "log.diffMerges=first-parent")
+#: against each parent, a message in another encoding), nor run a command of its own (a file
+#: system monitor, a hook: `git status` may write the index, which runs `post-index-change`);
+#: and no replacement (`git replace`) or graft may stand in for what was committed.
+_GIT = ("git", "--no-replace-objects", "--no-optional-locks", "-c", "core.quotepath=off",
+        "-c", "log.showSignature=false", "-c", "color.ui=never", "-c", "diff.renameLimit=0",
+        "-c", "core.fsmonitor=false", "-c", f"core.hooksPath={os.devnull}", "-c", "log.diffMerges=first-parent")
 #: What git reads from the environment about which repository, index and objects to use, as
 #: `git rev-parse --local-env-vars` lists them: left by a git hook or a CI step that runs the
 #: build, they would point every call at another repository than the plans'.
@@ -195,16 +196,35 @@ class _Repository:
     keys: dict[Path, str] = field(default_factory=dict)
 
 
-def _git(folder: Path, *arguments: str, data: bytes | None = None) -> bytes:
+def _git(folder: Path, *arguments: str, data: bytes | None = None, settings: dict[str, str] | None = None) -> bytes:
     return subprocess.run([*_GIT, "-C", str(folder), *arguments], input=data, capture_output=True,
-                          check=True, env=_environment()).stdout
+                          check=True, env=_environment(settings or {})).stdout
 
 
-def _environment() -> dict[str, str]:
+def _environment(settings: dict[str, str] | None = None) -> dict[str, str]:
     """The build's environment without what would point git at another repository, and with no
-    file of grafts (`info/grafts`), which would cut or rewrite the history read."""
+    file of grafts (`info/grafts`), which would cut or rewrite the history read; with
+    `settings`, configuration given to git as the environment gives it, each key apart from
+    its value (a `-c key=value` would split a key that holds '=')."""
     kept = {name: value for name, value in os.environ.items() if name not in _REPOSITORY_VARIABLES}
-    return {**kept, "GIT_GRAFT_FILE": os.devnull}
+    given = {}
+    for number, (key, value) in enumerate((settings or {}).items()):
+        given |= {f"GIT_CONFIG_KEY_{number}": key, f"GIT_CONFIG_VALUE_{number}": value}
+    return {**kept, "GIT_GRAFT_FILE": os.devnull, **given, **({"GIT_CONFIG_COUNT": str(len(settings))} if settings else {})}
+
+
+def _filters_off(top: Path) -> dict[str, str]:
+    """Settings that turn off every filter driver the configuration defines. `git status` runs
+    a driver's clean command (named by the repository's `.gitattributes`) on each file that
+    looks changed: no command of the repository's may run while the site is built."""
+    try:
+        listed = _git(top, "config", "-z", "--get-regexp", r"^filter\.")
+    except subprocess.CalledProcessError:  # none defined
+        return {}
+    drivers = {entry.split(b"\n", 1)[0].rsplit(b".", 1)[0].decode("utf-8", "surrogateescape")
+               for entry in listed.split(b"\0") if entry}
+    return {f"{driver}.{setting}": value for driver in sorted(drivers)
+            for setting, value in (("clean", ""), ("smudge", ""), ("process", ""), ("required", "false"))}
 
 
 def _locate(folder: Path) -> tuple[Path | None, str]:
@@ -405,7 +425,8 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
         # that a folder named `:(glob)x` is no pathspec magic.
         pathspecs = [f":(literal){path}" for path in [folder, *(key for key in wanted if not _inside(key, folder))]]
         repository = _Repository(top, {key: [] for key in set(wanted.values())}, keys=keys)
-        status = _git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *pathspecs)
+        status = _git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignore-submodules=all",
+                      "--", *pathspecs, settings=_filters_off(top))
         entries = status.split(b"\0")
         gone: dict[str, list[str]] = {}  # the files deleted and the files new, not yet staged, by name
         new: dict[str, list[str]] = {}
