@@ -420,6 +420,15 @@ def test_the_edge_years_pass_and_leave_room_for_a_year_of_plan() -> None:
 
 # --- issue 11: PP010's wider net --------------------------------------------------------------------
 
+@pytest.mark.parametrize(("path", "shown"), [
+    ("plans/team 900-12-3456/A-1.yaml", f"plans/{ssn.WITHHELD}/A-1.yaml"),
+    ("plans/900/12-3456.yaml", f"plans/{ssn.WITHHELD}/{ssn.WITHHELD}"),  # the slash is a separator
+    ("plans/2007-04-12/A-1.yaml", "plans/2007-04-12/A-1.yaml"),
+])
+def test_a_path_is_shown_with_each_name_shaped_like_an_ssn_withheld(path: str, shown: str) -> None:
+    assert ssn.withheld_path(path) == shown
+
+
 def test_the_separators_hold_every_dash_and_space_of_this_python() -> None:
     every = {chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) in ("Pd", "Zs")}
     separator = re.compile(f"[{ssn.SSN_SEPARATORS}]")

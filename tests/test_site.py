@@ -158,6 +158,26 @@ def test_plans_without_a_program_come_last(tmp_path: Path) -> None:
     assert jump == ["#active-alpha-care", "#active-zeta-services", "#active-no-program"]
 
 
+def test_a_folder_named_like_an_ssn_never_shows_on_the_site_nor_in_the_build_log(tmp_path: Path, run_cli: RunCli) -> None:
+    """A plan with a warning in a folder whose name is shaped like an SSN: the index's warnings
+    and the build's log name the file with the number withheld; the JSON report, which other
+    programs read, names it exactly."""
+    project = make_project(tmp_path / "project")
+    folder = project / "plans" / "team 900-12-3456"
+    folder.mkdir()
+    text = valid_plan_text("AAA-0001").replace("    measure: I work in the garden two times a week by July.\n", "")
+    (folder / "AAA-0001.yaml").write_text(text, encoding="utf-8")
+    build = build_site(project)
+    assert build.returncode == 0, build.output
+    assert "PP101" in build.output and "plans/(withheld: shaped like" in build.output, build.output
+    index = (build.site / "index.html").read_text(encoding="utf-8")
+    assert "PP101" in index and "(withheld: shaped like" in index
+    site_text = b"".join(path.read_bytes() for path in build.site.rglob("*") if path.is_file())
+    assert b"900-12-3456" not in site_text and b"900-12-3456" not in build.output.encode()
+    report = run_cli("validate", "--format", "json", "plans", cwd=project)
+    assert [finding["path"] for finding in json.loads(report.stdout)] == ["plans/team 900-12-3456/AAA-0001.yaml"]
+
+
 def test_every_id_on_the_index_is_its_own_whatever_the_programs_are_called(tmp_path: Path) -> None:
     """A program's heading and another program's table caption are named from the program:
     "Foo Plans Caption" must not take the id of the caption of "Foo"'s table, nor a program

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from .ssn import holds_ssn, withheld, withheld_if_digit
+from .ssn import holds_ssn, withheld, withheld_if_digit, withheld_path
 
 if TYPE_CHECKING:
     from .loader import Path_
@@ -62,8 +62,10 @@ class Finding:
 
     @property
     def shown_path(self) -> str:
-        """The file's path as a page shows it: a byte of its name that is not UTF-8 written out."""
-        return _encodable(self.path)
+        """The file's path as a page or a line of text shows it: a byte of its name that is not
+        UTF-8 written out, and never a number shaped like an SSN in a folder's or the file's
+        name (`withheld_path`). The formats that other programs read name the file exactly."""
+        return withheld_path(_encodable(self.path))
 
     @property
     def sentence(self) -> str:
@@ -74,7 +76,7 @@ class Finding:
     def text(self) -> str:
         """One line, `path:line:col: level CODE message hint`, as in the plan format."""
         sentence = self.sentence
-        return f"{_visible(self.path)}:{self.line}:{self.column}: {self.level} {self.code} {_visible(sentence)}"
+        return f"{_visible(self.shown_path)}:{self.line}:{self.column}: {self.level} {self.code} {_visible(sentence)}"
 
     def github(self) -> str:
         """A GitHub Actions workflow command, so the finding shows on the pull request."""

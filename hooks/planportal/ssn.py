@@ -207,6 +207,18 @@ def withheld(text: str) -> str:
     return WITHHELD if holds_ssn(text) else text
 
 
+def withheld_path(path: str) -> str:
+    """A file's path as a page or a message shows it: each folder or file name that holds
+    something shaped like an SSN withheld, and every one with a digit when only together they
+    hold one (a slash is a separator: `900/12-3456.yaml`)."""
+    if not holds_ssn(path):
+        return path
+    names = [withheld(name) for name in path.split("/")]
+    if holds_ssn("/".join(names)):
+        names = [withheld_if_digit(name) for name in names]
+    return "/".join(names)
+
+
 def withheld_if_digit(text: str) -> str:
     """`text`, or `WITHHELD` when it holds a digit: of texts that hold an SSN only together,
     those that may hold its digits."""
