@@ -82,12 +82,9 @@ class Finding:
         """A GitHub Actions workflow command, so the finding shows on the pull request."""
         sentence = self.sentence
         return (
-            # The file is named exactly, as the format requires, so the annotation lands on it
-            # (but for a control, a format character or a line separator in its name, which would
-            # drive the log's viewer or reorder it, written out as in the message); the message,
-            # which quotes plan text, has every other control written out.
-            f"::{self.level} file={_github_property(_visible(self.path, _GITHUB_ENCODED))},line={self.line},"
-            f"col={self.column},"
+            # The file is named exactly, as the format requires, so the annotation lands on it;
+            # the message, which quotes plan text, has every other control written out.
+            f"::{self.level} file={_github_property(self.path)},line={self.line},col={self.column},"
             f"title={_github_property(self.code)}::{_github_data(_visible(sentence, _GITHUB_ENCODED))}"
         )
 
