@@ -470,6 +470,7 @@ def test_the_hidden_characters_are_every_format_character_mark_and_ignorable_but
 @pytest.mark.parametrize("text", [
     "900\u200d-12-3456", "900-\u200c12-3456", "900\u00ad-12-3456", "9\u200e00-12-34\ufeff56", "9\u200b00-12-3456",
     "90\u00ad0-12-3456", "900-12-34\u200b56", "SSN 900\u200b123456", "900. 12. 3456", "id 900-12- 3456",
+    "900 - 12 - 3456", "900 -12 -3456", "900 / 12 / 3456", "900 - 12-3456", "900 \u2013 12 \u2013 3456",
     # marks on a digit, what else shows nothing, and digits and labels in a compatibility form
     "9\ufe0f\u20e30\ufe0f\u20e30\ufe0f\u20e3-1\ufe0f\u20e32\ufe0f\u20e3-3\ufe0f\u20e34\ufe0f\u20e35\ufe0f\u20e36\ufe0f\u20e3",
     "9\u03360\u03360\u0336-1\u03362\u0336-3\u03364\u03365\u03366\u0336", "9\u034f00-12-3456", "90\ufe0f0-12-3456",
@@ -489,7 +490,7 @@ def test_pp010_reads_a_number_as_it_shows(text: str) -> None:
     "900 -  - 12-3456", "9001-12-3456", "2007-04-12\n2008-04-12", "802-555-0100", "900\u200d12\u200d3456",
     "900-12\x003456", "2007-05-01 BP 130/85\n2007-05-02 BP 128/80", "Paid rent 850.00\n2007-05-01 receipt",
     "I will pay rent of 850.00 - 2007 lease.", "Spend at most 450.00 / 1200 a month on food.", "900-12\n3456",
-    "Caf\u00e9 n\u00ba 900 \u00bd 3456", "\u2468\u24ea\u24ea\u2460\u2461\u2462\u2463\u2464\u2465 caf\u00e9",
+    "Caf\u00e9 n\u00ba 900 \u00bd 3456", "900-12 - 3456 is a reading", "900 - - 12 - 3456", "\u2468\u24ea\u24ea\u2460\u2461\u2462\u2463\u2464\u2465 caf\u00e9",
 ])
 def test_pp010_reads_no_number_where_none_shows(text: str) -> None:
     """More separators than a number holds (a reading at the end of a line and a date on the

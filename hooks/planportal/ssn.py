@@ -3,7 +3,8 @@ One home for the shape, so that the checks of a plan and of its history, and eve
 that quotes a plan's text, find the same numbers.
 
 Nine digits as 3-2-4 split by a separator (a dash, a dot, a slash or a space of any kind), which
-a space may follow (YAML folds a line that ends with a dash into "900-12- 3456"), or nine
+a space may follow (YAML folds a line that ends with a dash into "900-12- 3456") or, after a
+space, surround ("900 - 12 - 3456"), or nine
 digits in a row next to a word that says what they are. Text is read as it shows: characters
 that show nothing (a zero-width joiner, a direction mark) and marks on a character (an accent,
 a keycap) as if they were not there, and each character in its compatibility form, so that
@@ -96,10 +97,12 @@ WITHHELD = "(withheld: shaped like a Social Security number)"
 # engine skips to the next digit; digits and separators are disjoint, so the search barely
 # backtracks and costs time in proportion to the text, whatever runs of digits it holds. `\d`
 # is any script's decimal digit (fullwidth, Arabic-Indic, ...), as people read them. Other
-# numbers next to one never hide it. More between the groups than a separator and a space
-# ("850.00 - 2007", a reading at the end of a line and a date on the next) is ordinary text.
+# numbers next to one never hide it. Between the groups stands a separator, which a space may
+# follow; or, when the first group is followed by a space ("900 - 12 - 3456", "900 -12 -3456"),
+# a separator with a space on either side or both. More ("850.00 - 2007", a reading at the end
+# of a line and a date on the next) is ordinary text.
 _S = f"[{SSN_SEPARATORS}] ?"
-_SSN_SEPARATED = re.compile(rf"\d(?<!\d\d)\d\d{_S}\d\d{_S}\d{{4}}(?!\d)")
+_SSN_SEPARATED = re.compile(rf"\d(?<!\d\d)\d\d(?: {_S}\d\d ?{_S}|{_S}\d\d{_S})\d{{4}}(?!\d)")
 _NINE_DIGITS = re.compile(r"\d(?<!\d\d)\d{8}(?!\d)")
 #: The separators that show nothing either: between two digits of a group they hide nothing,
 #: so the text is also read without them; between the groups they still split a number.
@@ -172,7 +175,7 @@ def _shaped(text: str) -> Iterator[tuple[int, str]]:
 #: anything else as "x"; and the shapes that may be one.
 _ASCII_SHAPES = bytes(ord("0") if chr(c).isdigit() else ord("-") if re.fullmatch(_S, chr(c)) else ord("x")
                       for c in range(128)) + b"x" * 128
-_ASCII_SSN_SHAPE = re.compile(rb"000--?00--?0000|000000000")
+_ASCII_SSN_SHAPE = re.compile(rb"000-{1,3}00-{1,3}0000|000000000")
 
 
 def holds_ssn(text: str) -> bool:
