@@ -304,14 +304,42 @@ GOAL = "goal: I want to enjoy my hobbies again."
 def test_a_text_with_nothing_visible_is_pp002_at_the_value(goal: str) -> None:
     findings = check_text(_variant((GOAL, f'goal: "{goal}"')))
     assert [(f.code, f.line, f.column) for f in findings] == [("PP002", 22, 11)], findings
-    assert "no visible character" in findings[0].message or "is empty" in findings[0].message  # U+2028 is a space
+    assert any(words in findings[0].message for words in  # a line separator is a line break too
+               ("no visible character", "is empty", "line break written as an escape"))
 
 
 @pytest.mark.parametrize("goal", ["Café", "e\u0301", "\u05e9\u05dc\u05d5\u05dd \u200f!", "李明", "Иван", "😀",
-                                  "line one\nline two", "a\ttab"])
+                                  "line one\nline two"])
 def test_visible_text_in_any_script_is_text(goal: str) -> None:
     assert check_text(_variant((GOAL, f"goal: {yaml.safe_dump(goal, allow_unicode=True).splitlines()[0]}"
                                 if "\n" not in goal else "goal: |\n      line one\n      line two"))) == []
+
+
+@pytest.mark.parametrize("written", [
+    "goal: |\n      Line one.\n      Line two.", "goal: >\n      Line one.\n\n      Line two.",
+    "goal: Line one.\n\n      Line two.", "goal: 'Line one.\n\n      Line two.'", 'goal: "Line one.\n\n      Line two."',
+    'goal: "A \\\\n is no line break."',
+])
+def test_a_line_break_written_as_a_line_of_the_file_is_text(written: str) -> None:
+    """Text written over several lines of the file holds line breaks: as a block (| or >), or a
+    blank line in a plain or quoted text. A backslash written as an escape, then n, is no break."""
+    assert check_text(_variant((GOAL, written))) == []
+
+
+@pytest.mark.parametrize(("written", "words"), [
+    ("goal: \"I want\\tto garden.\"", "a tab (U+0009)"), ("goal: \"I want\tto garden.\"", "a tab (U+0009)"),
+    ("goal: |\n      I want\tto garden.", "a tab (U+0009)"),
+    ("goal: \"I want\\nto garden.\"", "line break written as an escape"),
+    ("goal: \"I want\\x0ato garden.\"", "line break written as an escape"),
+    ("goal: \"I want\\Lto garden.\"", "line break written as an escape"),
+    ("goal: \"I want\\u2029to garden.\"", "line break written as an escape"),
+])
+def test_a_tab_and_a_line_break_written_as_an_escape_are_pp002_at_the_value(written: str, words: str) -> None:
+    """The plan format refuses control characters but line breaks inside block text, raw or
+    written as YAML escapes: a tab anywhere, and a line break that an escape puts in one line."""
+    findings = check_text(_variant((GOAL, written)))
+    assert [(f.code, f.line, f.column) for f in findings] == [("PP002", 22, 11)], findings
+    assert words in findings[0].message
 
 
 @pytest.mark.parametrize("escape", [r"\0", r"\a", r"\e[2J", r"\x1b", r"\x7f", r"\x85", r"\N", r"\r", r"\v",

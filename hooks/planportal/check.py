@@ -102,7 +102,7 @@ def schema_violations(document: Document, faults: _Faults) -> Iterator[Violation
     # What a text holds is said first and most plainly: a control character in a key makes
     # it an unknown field too, but retyping the key is the fix.
     said: set[tuple[Path_, bool]] = set()
-    for violation in rules.text_violations(document.texts):
+    for violation in rules.text_violations(document.texts, document.escaped_breaks):
         said.add((violation.path, violation.at_key))
         faults.paths.add(violation.path)
         yield violation

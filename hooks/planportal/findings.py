@@ -301,6 +301,9 @@ class Schema(Rule, code="PP002", level="error", title="Not what the schema allow
     refused_character = Message("{what} holds {character}.",
                                 "Retype the text without it; a YAML escape such as \\e, \\x1b or \\u202e "
                                 "writes one too.")
+    escaped_line_break = Message("{name} holds a line break written as an escape (\\n, \\L or \\P) in one line of text.",
+                                 "Write text of several lines as a block: the key, then |, then the lines "
+                                 "indented below it; or take the escape out.")
     nothing_visible = Message("{name} holds no visible character, only spaces, invisible marks or fillers.",
                               "Write the text, or remove the field.")
     bad_key = Message("'{key}' cannot be a key of {name}.",

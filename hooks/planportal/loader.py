@@ -71,6 +71,9 @@ class Document:
     #: Every text of the file, keys included, in the order written: its path, whether it is a
     #: key, the text (listed while loading, where the paths are at hand).
     texts: list[Text]
+    #: The texts in double quotes holding a line break written as an escape (`"Lee\nSmith"`):
+    #: text of several lines is written as a block, and a break in one line is refused.
+    escaped_breaks: list[Path_]
 
     @cached_property
     def _positions(self) -> _Positions:
@@ -193,7 +196,8 @@ def load_bytes(raw: bytes, shown_as: str) -> Loaded:
         return Loaded(None, None, [Unreadable.not_utf8.finding(shown_as, mark)])
     try:
         texts: list[Text] = []
-        document = Document(_build(text, texts=texts), text, texts)
+        escaped_breaks: list[Path_] = []
+        document = Document(_build(text, texts=texts, escaped_breaks=escaped_breaks), text, texts, escaped_breaks)
     except _Refused as refusal:
         return Loaded(None, text, [refusal.message.finding(shown_as, refusal.mark, **refusal.fields)])
     except yaml.YAMLError as error:
@@ -257,21 +261,37 @@ def _not_yaml(text: str, mark: Mark) -> Message:
     return Unreadable.not_yaml
 
 
-def _build(text: str, positions: _Positions | None = None, texts: list[Text] | None = None) -> Any:
+def _build(text: str, positions: _Positions | None = None, texts: list[Text] | None = None,
+           escaped_breaks: list[Path_] | None = None) -> Any:
     """Turn the parser's events into dicts, lists and scalars; given `positions`, record
     where each value and each key was written, by path; given `texts`, list every text, key
-    or value, with its path (the text rules and the search for SSNs read them)."""
+    or value, with its path (the text rules and the search for SSNs read them), and in
+    `escaped_breaks` the paths of those holding a line break written as an escape."""
     parser = _Parser(text)
     try:
-        return _values(parser.get_event, positions, texts)
+        return _values(parser.get_event, positions, texts, escaped_breaks, text)
     finally:
         parser.dispose()
 
 
-def _values(next_event: Callable[[], Any], positions: _Positions | None, texts: list[Text] | None) -> Any:
+#: An escape in double quotes: a line break's (`\n`, `\x0a`, `\u000a`, `\U0000000a`, and the
+#: line and paragraph separators' `\L`, `\P`, `\u2028`, `\u2029`), or any other escape,
+#: matched whole so that `\\n` (a backslash, then n) is no line break.
+_ESCAPE = re.compile(r"\\(?:(n|L|P|x0[aA]|u(?:000[aA]|202[89])|U(?:0000000[aA]|0000202[89]))|.)", re.DOTALL)
+#: The line breaks a text holds as YAML reads it: the line feed, and the line and paragraph separators.
+_BREAK_IN_TEXT = re.compile("[\n\u2028\u2029]")
+
+
+def _escapes_a_break(written: str) -> bool:
+    """Whether a scalar in double quotes, as written, holds a line break written as an escape."""
+    return any(match.group(1) for match in _ESCAPE.finditer(written))
+
+
+def _values(next_event: Callable[[], Any], positions: _Positions | None, texts: list[Text] | None,
+            escaped_breaks: list[Path_] | None = None, source: str = "") -> Any:
     """The loop at the heart of loading: it runs for every value of every plan, so its state
     lives in local variables rather than in objects. Paths are made only for `positions` or
-    `texts`."""
+    `texts`. `source` is the text parsed, for `escaped_breaks`."""
     with_paths = positions is not None or texts is not None
     data: Any = None
     values = documents = 0
@@ -339,6 +359,9 @@ def _values(next_event: Callable[[], Any], positions: _Positions | None, texts: 
             data = value
         if texts is not None and type(value) is str:
             texts.append((value_path, False, value))
+            if escaped_breaks is not None and event.style == '"' and _BREAK_IN_TEXT.search(value) and _escapes_a_break(
+                    source[event.start_mark.index:event.end_mark.index]):
+                escaped_breaks.append(value_path)
         if positions is not None:
             positions.marks[value_path] = _mark(event)
             if kind is yaml.ScalarEvent:

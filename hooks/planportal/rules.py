@@ -37,12 +37,13 @@ def field_name(path: Path_) -> str:
 
 # --- what a text may hold -------------------------------------------------------------------
 
-#: Control characters, except the line break and the tab that text may hold (YAML turns every
-#: line end in a block into a line break); and the bidirectional embeddings, overrides and
-#: isolates, which make a line read otherwise than it is written. The marks LRM, RLM and ALM
-#: (U+200E, U+200F, U+061C) only settle the direction of the text next to them, which names in
-#: Arabic or Hebrew script need; they stay, but are no visible text.
-_REFUSED_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: Control characters, except the line break that text written over several lines holds (YAML
+#: turns every line end in a block into a line break; one written as an escape in one line
+#: is `Document.escaped_breaks`); and the bidirectional embeddings, overrides and isolates,
+#: which make a line read otherwise than it is written. The marks LRM, RLM and ALM (U+200E,
+#: U+200F, U+061C) only settle the direction of the text next to them, which names in Arabic or
+#: Hebrew script need; they stay, but are no visible text.
+_REFUSED_IN_TEXT = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 #: A key is one line of its own: no control character at all. Nor does what a page shows of
 #: git's (a commit's author and subject).
 REFUSED_IN_KEY = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -65,17 +66,22 @@ def is_one_line(text: str) -> bool:
 
 
 def _character(character: str) -> str:
+    if character == "\t":
+        return "a tab (U+0009), which shows as a space of any width"
     if unicodedata.category(character) == "Cc":
         return f"the control character U+{ord(character):04X}"
     return f"U+{ord(character):04X} {unicodedata.name(character)}, which reorders the text around it"
 
 
-def text_violations(texts: list[Text]) -> Iterator[Violation]:
-    """A schema finding for a text with a control or a bidirectional override in it, and for a
-    text with something in it but nothing visible (blank text is the schema's to report).
-    Almost every plan has neither: searched first all at once (what a key refuses includes
+def text_violations(texts: list[Text], escaped_breaks: list[Path_]) -> Iterator[Violation]:
+    """A schema finding for a text with a control or a bidirectional override in it, a line
+    break written as an escape in one line (`escaped_breaks`), and for a text with something
+    in it but nothing visible (blank text is the schema's to report).
+    Almost every plan has none: searched first all at once (what a key refuses includes
     what a text refuses, and the space joining them is refused by neither), only the values
     that do not start with an ASCII letter or digit are then looked at one by one."""
+    for path in escaped_breaks:
+        yield Schema.escaped_line_break.at(path, name=field_name(path))
     if not REFUSED_IN_KEY.search(" ".join(text for _, _, text in texts)):
         texts = [text for text in texts if not text[1] and not (text[2][:1].isascii() and text[2][:1].isalnum())]
     for path, is_key, text in texts:
