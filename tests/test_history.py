@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import io
+import json
 import os
 import re
 import subprocess
@@ -19,7 +20,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import Build, build_site, make_project, valid_plan_text
+from conftest import Build, RunCli, build_site, make_project, valid_plan_text
 
 from planportal import caseload, history, ssn
 from planportal.caseload import PARALLEL_FROM, load_caseload
@@ -984,6 +985,39 @@ def test_the_repositorys_own_settings_replacements_and_grafts_change_nothing_rea
     one, two = history_text(build, "R-1"), history_text(build, "R-2")
     assert "Ren\u00e9 L\u00e9vesque Repas r\u00e9duits" in one and "so it is not shown" in one, one
     assert 'Merge branch \'side\'' in two and 'Goal changed from "Eat two hot meals a day." to' in two, two
+
+
+def test_validate_checks_the_history_as_the_build_does(tmp_path: Path, run_cli: RunCli) -> None:
+    """`planportal validate` runs the same checks as the build: PP106 for a goal changed after
+    the person signed (committed, or only written), PP107 for an SSN in an earlier version;
+    `--strict` fails on them. Given a plan file, it reads its folder's history. Outside a
+    repository it says that they were not checked."""
+    project = make_project(tmp_path / "project")
+    git(project, "init", "-q", "-b", "main")
+    write(project, "V-1.yaml", base_plan("V-1"))
+    write(project, "V-2.yaml", noted(base_plan("V-2"), f"SSN {SSN} on file."))
+    commit(project, "2007-04-12", "Ann Lee", "Plans signed")
+    changed = base_plan("V-1")
+    changed["issues"][0]["goal"] = "Eat one hot meal a day."
+    write(project, "V-1.yaml", changed)
+    write(project, "V-2.yaml", base_plan("V-2"))
+    commit(project, "2007-04-20", "Bo Park", "Goal lowered, number taken out")
+    committed = run_cli("validate", "--strict", "plans", cwd=project)
+    assert committed.returncode == 1, committed.stdout + committed.stderr
+    codes = [(line.split(":")[0], line.split()[2]) for line in committed.stdout.splitlines()[:-1]]
+    assert codes == [("plans/V-1.yaml", "PP106"), ("plans/V-2.yaml", "PP107")], committed.stdout
+    assert SSN not in committed.stdout + committed.stderr and "No plan history" not in committed.stderr
+    written = base_plan("V-2")
+    written["issues"][1]["goal"] = "See friends every month."
+    write(project, "V-2.yaml", written)
+    one_file = run_cli("validate", "--format", "json", "plans/V-2.yaml", cwd=project)
+    found = {finding["code"]: finding["message"] for finding in json.loads(one_file.stdout)}
+    assert set(found) == {"PP106", "PP107"} and "in changes not yet committed" in found["PP106"], found
+    outside = make_project(tmp_path / "outside")
+    write(outside, "V-1.yaml", changed)
+    alone = run_cli("validate", "--strict", "plans", cwd=outside)
+    assert alone.returncode == 0 and "PP106" not in alone.stdout, alone.stdout
+    assert "No plan history:" in alone.stderr and "PP106 (" in alone.stderr and "PP107 (" in alone.stderr
 
 
 def test_no_command_of_the_repositorys_own_runs_while_the_history_is_read(tmp_path: Path) -> None:

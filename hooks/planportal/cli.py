@@ -18,6 +18,7 @@ from . import reports, repository
 from .caseload import PLAN_SUFFIX, PlanFile, discover, load_caseload
 from .check import check_loaded
 from .findings import render, summary
+from .history import HistoryReading, unchecked_rules
 from .layout import CLIENTS
 from .loader import load_bytes, load_file
 from .pdf import PAPER_SIZES, PdfError, client_ids, large_print_file, print_pdfs
@@ -181,6 +182,8 @@ def _validate(parser: argparse.ArgumentParser, paths: list[Path], fmt: str, stri
     if rules_page is None:
         parser.error(f"--rules-url {rules_url}: give the rules page's full address, https://... without a #")
     caseload = load_caseload(paths, Path.cwd())
+    for missing in sorted(_check_history(paths, caseload.publishable)):
+        print(f"No plan history: {missing}; {unchecked_rules()} are not checked.", file=sys.stderr)
     findings = caseload.findings
     if fmt == "sarif":
         output = reports.sarif(findings, rules_page)
@@ -194,6 +197,26 @@ def _validate(parser: argparse.ArgumentParser, paths: list[Path], fmt: str, stri
     print(summary(findings, len(caseload.files)), file=sys.stderr if machine_read else sys.stdout)
     failing = [f for f in findings if f.is_error or (strict and f.needs_attention)]
     return 1 if failing else 0
+
+
+def _check_history(paths: list[Path], plan_files: list[PlanFile]) -> set[str]:
+    """Add what the history's rules find (PP106, PP107) to the plans, as the site's build does:
+    git is read once for each folder given (for a file, its folder), for the plans below it.
+    Returns why there is no history, where there is none."""
+    folders = [Path(os.path.abspath(path if path.is_dir() else path.parent)) for path in paths]
+    below: dict[Path, list[PlanFile]] = {}
+    for plan_file in plan_files:
+        where = Path(os.path.abspath(plan_file.path))
+        folder = next((folder for folder in folders if folder in where.parents), None)
+        if folder is not None:
+            below.setdefault(folder, []).append(plan_file)
+    missing = set()
+    for folder, files in below.items():
+        reading = HistoryReading(folder)
+        reading.attach(files)
+        if reading.missing:
+            missing.add(reading.missing)
+    return missing
 
 
 def _new(parser: argparse.ArgumentParser, client_id: str, folder: Path) -> int:

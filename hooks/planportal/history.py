@@ -1413,6 +1413,11 @@ def _work_everywhere(top: Path, plans: list[_Plan], as_of: date | None) -> list[
     return [worked for _, share in done for worked in share]
 
 
+def unchecked_rules() -> str:
+    """The rules that need the history, as a note that they were not checked names them."""
+    return " and ".join(f"{rule.code} ({rule.title.lower()})" for rule in (ChangedSinceSigned, NumberInHistory))
+
+
 class HistoryReading:
     """The reading of the plans' history: git is asked at once, in a thread, while the plans
     are checked; `attach` then works out each plan's history (for a large caseload, in worker

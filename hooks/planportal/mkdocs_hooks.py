@@ -33,8 +33,7 @@ from mkdocs.utils import get_theme_dir
 
 from . import layout
 from .caseload import CaseloadCheck
-from .findings import ChangedSinceSigned, NumberInHistory
-from .history import HistoryReading
+from .history import HistoryReading, unchecked_rules
 from .plan import parse_date
 from .publish import PageProducer, add_to_search_index, client_search_entries
 from .repository import stale_schema
@@ -232,8 +231,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     caseload = build.checking.result()
     build.history.attach(caseload.publishable, build.settings.stale_after_days, build.as_of)
     if build.history.missing:
-        unchecked = " and ".join(f"{rule.code} ({rule.title.lower()})" for rule in (ChangedSinceSigned, NumberInHistory))
-        log.info(f"No plan history: {build.history.missing}. The history pages say so, and {unchecked} "
+        log.info(f"No plan history: {build.history.missing}. The history pages say so, and {unchecked_rules()} "
                  "are not checked.")
     findings = caseload.findings  # gathered and sorted anew on each access
     fail_on_warnings = build.settings.fail_on_warnings
