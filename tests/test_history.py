@@ -782,7 +782,7 @@ def test_every_version_is_searched_whole_as_the_checks_search_a_plan() -> None:
     assert history._seed(text, _Seen())
     assert _load(text, _Seen()).has_ssn
     merged = history._Blob(history._Commit("c" * 40, date(2007, 4, 12), "Ann Lee", "Side"), "b" * 40)
-    ((commit, loaded),) = history._merged_versions(history._Plan([], b"", b"", None, [merged]), iter([text]))
+    ((commit, loaded),) = history._searched_whole([merged], iter([text]))
     assert commit == merged.commit and loaded.has_ssn
 
 
@@ -793,7 +793,7 @@ def test_the_newest_version_is_the_plan_as_checked_when_its_bytes_are_the_same()
     checked = load_bytes(text, "plan").document.data
     newest = history._Blob(history._Commit("c" * 40, date(2007, 4, 12), "Ann Lee", "Plan"), "b" * 40)
     for print_, taken in ((fingerprint(text), True), (fingerprint(text + b"\n"), False)):
-        loaded = history._parse_versions(history._Plan([newest], b"", print_, None, []), checked, iter([text]))
+        loaded = history._parse_versions(history._Plan([newest], b"", print_, None, [], []), checked, iter([text]))
         assert loaded[newest.blob] == _Loaded(checked, False)
         assert (loaded[newest.blob].data["issues"][0] is checked["issues"][0]) is taken
 
@@ -987,6 +987,27 @@ def test_the_repositorys_own_settings_replacements_and_grafts_change_nothing_rea
     assert 'Merge branch \'side\'' in two and 'Goal changed from "Eat two hot meals a day." to' in two, two
 
 
+def test_pp107_follows_a_file_git_saw_renamed_to_the_plans_name(tmp_path: Path) -> None:
+    """A plan first saved under a mistyped id with an SSN in a note, the number taken out, then
+    the file renamed to the right id (`git mv`): the history page starts at the rename (another
+    name is another client's to the page), but the versions before it are searched, and PP107
+    is raised on the plan they became."""
+    project = make_project(tmp_path / "project")
+    git(project, "init", "-q", "-b", "main")
+    write(project, "N-9.yaml", noted(base_plan("N-1"), f"SSN {SSN} on file."))
+    commit(project, "2007-04-12", "Ann Lee", "Plan saved")
+    write(project, "N-9.yaml", base_plan("N-1"))
+    commit(project, "2007-04-13", "Ann Lee", "Number taken out")
+    git(project, "mv", "plans/N-9.yaml", "plans/N-1.yaml")
+    commit(project, "2007-04-14", "Ann Lee", "File named after the client")
+    build = build_site(project, as_of="2007-05-01")
+    assert build.returncode == 0, build.output
+    (finding,) = [line for line in build.output.splitlines() if "PP107" in line]
+    assert "plans/N-1.yaml" in finding and "April 12, 2007" in finding, finding
+    page = history_text(build, "N-1")
+    assert "File named after the client" in page and "Number taken out" not in page and SSN not in page
+
+
 def test_validate_checks_the_history_as_the_build_does(tmp_path: Path, run_cli: RunCli) -> None:
     """`planportal validate` runs the same checks as the build: PP106 for a goal changed after
     the person signed (committed, or only written), PP107 for an SSN in an earlier version;
@@ -1124,7 +1145,7 @@ def test_texts_side_by_side_never_make_an_ssn_on_the_history_page_or_in_pp106() 
     new["issues"][0]["strategies"][1]["action"] = "Refer to BPI. ID 900123456 seen."
     entries = [(history._Commit("a" * 40, date(2007, 4, 12), "Ann", "Signed"), _Loaded(old, False)),
                (history._Commit("b" * 40, date(2007, 4, 20), "SSN Clerk", "ID 900123456"), _Loaded(new, False))]
-    plan_history, found = history._plan_history(entries, new, [])
+    plan_history, found = history._plan_history(entries, new, [], [])
     for version in plan_history.versions:
         assert not ssn.holds_ssn("\n".join([version.author, version.subject, *version.changes])), version
     assert plan_history.versions[0].changes == (ssn.WITHHELD,)

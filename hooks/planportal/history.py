@@ -191,6 +191,10 @@ class _Repository:
     versions: dict[str, list[_Blob]] = field(default_factory=dict)
     #: The versions only on lines merged into the first parent's, searched for an SSN alone.
     merged: dict[str, list[_Blob]] = field(default_factory=dict)
+    #: The versions under another file name, before git saw the file renamed to the plan's
+    #: (its id corrected): another client's, as far as the history page knows, but searched
+    #: for an SSN alone, which the repository holds whoever's it was.
+    renamed: dict[str, list[_Blob]] = field(default_factory=dict)
     uncommitted: set[str] = field(default_factory=set)
     #: The path below the top of each plan file asked about, by its path as given.
     keys: dict[Path, str] = field(default_factory=dict)
@@ -445,6 +449,7 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
             if len(paths) == 1 and len(gone.get(name, [])) == 1:
                 _follow(wanted, paths[0], gone[name][0])
         ever = dict(wanted)  # every path each plan had
+        renamed: dict[str, str] = {}  # a path git saw renamed to a plan's of another name -> the plan
         first_parents: set[str] = set()
         merges = False
         for commit, changes in _log(top, pathspecs):
@@ -455,6 +460,10 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
             deleted = {_file_name(paths[0]): paths[0] for status_letter, _, paths in changes if status_letter == "D"}
             for status_letter, blob, paths in changes:
                 key = wanted.get(paths[-1])
+                if key is None and paths[-1] in renamed and status_letter != "D":
+                    repository.renamed.setdefault(renamed[paths[-1]], []).append(_Blob(commit, blob))
+                    if status_letter == "R":
+                        renamed.setdefault(paths[0], renamed[paths[-1]])
                 if key is None or status_letter == "D":
                     continue
                 repository.versions[key].append(_Blob(commit, blob))
@@ -464,6 +473,8 @@ def read_repository(plans: Path, files: Iterable[Path]) -> _Repository | str:
                     old = deleted.get(_file_name(paths[-1])) if status_letter == "A" else None
                 if old is not None and _follow(wanted, paths[-1], old):
                     ever[old] = key
+                elif status_letter == "R" and old not in wanted:
+                    renamed.setdefault(old, key)
         if merges:
             for commit, changes in _log(top, pathspecs, _MERGED):
                 for status_letter, blob, paths in changes:
@@ -1248,8 +1259,9 @@ def _seed_issues(block: bytes, issues: list[Any], seen: _Seen, ssn: Callable[[by
 class _Plan(NamedTuple):
     """What working out one plan's history takes: its committed versions, newest first (their
     texts come beside it), the plan as checked and the `fingerprint` of its bytes, the day
-    of its changes not yet committed (None when it has none and a commit), and its versions
-    on lines merged into the first parent's (`_Repository.merged`), after the others."""
+    of its changes not yet committed (None when it has none and a commit), its versions
+    on lines merged into the first parent's (`_Repository.merged`), after the others, and
+    under another name (`_Repository.renamed`), after those."""
 
     versions: list[_Blob]
     #: The plan as checked, marshalled: plain values, which marshal writes five times faster
@@ -1258,6 +1270,7 @@ class _Plan(NamedTuple):
     fingerprint: bytes
     changed: date | None
     merged: list[_Blob]
+    renamed: list[_Blob]
 
 
 @dataclass(frozen=True)
@@ -1294,11 +1307,11 @@ def _parse_versions(plan: _Plan, current: dict[str, Any], texts: Iterator[bytes 
     return loaded
 
 
-def _merged_versions(plan: _Plan, texts: Iterator[bytes | _Oversized | None]) -> list[tuple[_Commit, _Loaded]]:
-    """The plan's versions on merged lines, each parsed whole and searched for an SSN; `texts`
-    gives each version's text in turn."""
+def _searched_whole(blobs: list[_Blob], texts: Iterator[bytes | _Oversized | None]) -> list[tuple[_Commit, _Loaded]]:
+    """Versions of a plan apart from its line's (on merged lines, under another name), each
+    parsed whole and searched for an SSN; `texts` gives each version's text in turn."""
     merged = []
-    for version in plan.merged:
+    for version in blobs:
         text = next(texts)
         if text is None:
             continue
@@ -1312,11 +1325,11 @@ def _merged_versions(plan: _Plan, texts: Iterator[bytes | _Oversized | None]) ->
 
 
 def _work_out(plan: _Plan, current: dict[str, Any], loaded: dict[str, _Loaded], as_of: date | None,
-              merged: list[tuple[_Commit, _Loaded]]) -> _Worked:
+              merged: list[tuple[_Commit, _Loaded]], renamed: list[tuple[_Commit, _Loaded]]) -> _Worked:
     """A plan's history from its committed versions (newest first) and the plan as it is now,
     with that plan as its newest version when it has changes not yet committed or no commit
     at all; with `as_of`, the weekly overdue figures up to that day. `merged` are its versions
-    on merged lines (`_merged_versions`)."""
+    on merged lines, `renamed` under another name (`_searched_whole`)."""
     unread = _Loaded(None, False)
     entries = [(version.commit, loaded.get(version.blob, unread)) for version in reversed(plan.versions)]
     # The last commit's bytes are the file's (`_parse_versions` took the plan as checked) when
@@ -1325,7 +1338,7 @@ def _work_out(plan: _Plan, current: dict[str, Any], loaded: dict[str, _Loaded], 
     uncommitted = None if as_committed else plan.changed  # the day of changes not yet committed, if any
     if uncommitted is not None:
         entries.append((_Commit("", uncommitted, "", "Not yet committed"), _Loaded(current, False)))
-    history, found = _plan_history(entries, current, merged)
+    history, found = _plan_history(entries, current, merged, renamed)
     if as_of is None:
         return _Worked(history, found, ())
     dues: dict[str, list[date]] = {}  # each version's open steps' due dates, in order
@@ -1340,15 +1353,17 @@ def _work_out(plan: _Plan, current: dict[str, Any], loaded: dict[str, _Loaded], 
 
 def _work(versions: _Versions, plans: list[_Plan], as_of: date | None) -> list[_Worked]:
     """Read, parse and compare the versions of `plans`."""
-    texts = versions.texts([version.blob for plan in plans for version in [*plan.versions, *plan.merged]])
+    texts = versions.texts([version.blob for plan in plans
+                            for version in [*plan.versions, *plan.merged, *plan.renamed]])
     worked = []
     for plan in plans:
-        plan_texts = [next(texts) for _ in range(len(plan.versions) + len(plan.merged))]
+        plan_texts = [next(texts) for _ in range(len(plan.versions) + len(plan.merged) + len(plan.renamed))]
         try:
             current = marshal.loads(plan.checked)
             loaded = _parse_versions(plan, current, iter(plan_texts))
-            worked.append(_work_out(plan, current, loaded, as_of,
-                                    _merged_versions(plan, iter(plan_texts[len(plan.versions):]))))
+            apart = iter(plan_texts[len(plan.versions):])
+            worked.append(_work_out(plan, current, loaded, as_of, _searched_whole(plan.merged, apart),
+                                    _searched_whole(plan.renamed, apart)))
         except Exception as error:  # the last resort for one plan: the others keep their history
             worked.append(_Worked(PlanHistory(missing=f"its history could not be worked out ({error!r})"), [],
                                   _weekly([], as_of) if as_of else ()))
@@ -1491,7 +1506,8 @@ class HistoryReading:
             changed = _changed_on(plan_file.path, versions, as_of) if key in repository.uncommitted or not versions \
                 else None
             plans.append((len(worked) - 1, _Plan(versions, marshal.dumps(plan_file.plan), plan_file.fingerprint,
-                                                 changed, repository.merged.get(key, []))))
+                                                 changed, repository.merged.get(key, []),
+                                                 repository.renamed.get(key, []))))
         try:
             for (at, _), plan_worked in zip(plans, _work_everywhere(repository.top, [plan for _, plan in plans], as_of),
                                             strict=True):
@@ -1535,9 +1551,11 @@ def _weekly(dues: list[tuple[date, list[date]]], as_of: date) -> tuple[int, ...]
 
 
 def _plan_history(entries: list[tuple[_Commit, _Loaded]], current: dict[str, Any],
-                  merged: list[tuple[_Commit, _Loaded]]) -> tuple[PlanHistory, list[tuple[str, Any]]]:
+                  merged: list[tuple[_Commit, _Loaded]], renamed: list[tuple[_Commit, _Loaded]]
+                  ) -> tuple[PlanHistory, list[tuple[str, Any]]]:
     """One plan's history from its versions, oldest first, and what its rules found: (kind,
-    what) for `findings`; `merged` are its versions on merged lines (`_merged_versions`)."""
+    what) for `findings`; `merged` are its versions on merged lines, `renamed` under another
+    name (`_searched_whole`), searched for an SSN alone."""
     versions: list[Version] = []
     shown: dict[str, Any] | None = None  # the last version whose text may be quoted
     for commit, loaded in entries:
@@ -1556,7 +1574,7 @@ def _plan_history(entries: list[tuple[_Commit, _Loaded]], current: dict[str, Any
         author, subject, *changes = withheld_together([commit.author, commit.subject, *changes])  # shown together
         versions.append(Version(commit.commit[:10], commit.day, author, subject, tuple(changes)))
     found: list[tuple[str, Any]] = []
-    with_ssn = sorted([commit for commit, loaded in [*entries, *merged] if loaded.has_ssn],
+    with_ssn = sorted([commit for commit, loaded in [*entries, *merged, *renamed] if loaded.has_ssn],
                       key=lambda commit: commit.day)
     if with_ssn:
         found.append(("ssn", with_ssn))
