@@ -200,7 +200,7 @@ def _validate(parser: argparse.ArgumentParser, paths: list[Path], fmt: str, stri
 
 
 def _check_history(paths: list[Path], plan_files: list[PlanFile]) -> set[str]:
-    """Add what the history's rules find (PP106, PP107) to the plans, as the site's build does:
+    """Add what the history's rules find to the plans (`unchecked_rules` names them), as the build does:
     git is read once for each folder given (for a file, its folder), for the plans below it.
     Returns why there is no history, where there is none."""
     folders = [Path(os.path.abspath(path if path.is_dir() else path.parent)) for path in paths]
