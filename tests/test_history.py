@@ -1075,6 +1075,36 @@ def test_no_command_of_the_repositorys_own_runs_while_the_history_is_read(tmp_pa
     assert "Not yet committed" in history_text(build, "C-2")
 
 
+def test_a_partial_clone_fetches_nothing_and_git_s_words_never_show_an_ssn(tmp_path: Path) -> None:
+    """A repository set up as a partial clone that lacks an earlier version: git would fetch it
+    through the repository's own `core.sshCommand`. Nothing runs, the build succeeds. And a
+    branch with no commit yet, named like an SSN, which git's words quote: withheld."""
+    project = make_project(tmp_path / "project")
+    git(project, "init", "-q", "-b", "main")
+    write(project, "L-1.yaml", base_plan("L-1"))
+    commit(project, "2007-04-12", "Ann Lee", "Plan")
+    first = git(project, "rev-parse", "HEAD:plans/L-1.yaml").strip()
+    write(project, "L-1.yaml", noted(base_plan("L-1"), "Called."))
+    commit(project, "2007-04-13", "Ann Lee", "Note")
+    (project / ".git" / "objects" / first[:2] / first[2:]).unlink()
+    marker, command = tmp_path / "ran", tmp_path / "ssh.sh"
+    command.write_text(f"#!/bin/sh\necho ran >> '{marker}'\nexit 1\n", encoding="utf-8")
+    command.chmod(0o755)
+    for setting, value in (("core.repositoryformatversion", "1"), ("extensions.partialClone", "origin"),
+                           ("remote.origin.url", "ssh://git.example.invalid/plans.git"),
+                           ("remote.origin.promisor", "true"), ("core.sshCommand", str(command))):
+        git(project, "config", setting, value)
+    build = build_site(project, as_of="2007-05-01")
+    assert build.returncode == 0, build.output
+    assert not marker.exists() and "Note" in history_text(build, "L-1")
+    empty = make_project(tmp_path / "empty")
+    git(empty, "init", "-q", "-b", f"client-{SSN}")
+    write(empty, "L-1.yaml", base_plan("L-1"))
+    build = build_site(empty, as_of="2007-05-01")
+    assert build.returncode == 0 and "No plan history" in build.output, build.output
+    assert SSN not in build.output and SSN not in history_text(build, "L-1")
+
+
 def test_a_subject_is_searched_for_an_ssn_before_it_is_cut(tmp_path: Path) -> None:
     """Nine digits just before where the page cuts a long subject, their label just after."""
     project = make_project(tmp_path / "project")

@@ -48,9 +48,11 @@ FETCH_ALL = ("fetch the whole history (in GitHub Actions, `fetch-depth: 0` on ac
 #: The git settings every call runs with: nothing of the user's or the repository's
 #: configuration may colour, page or reformat what is parsed here (a merge's changes shown
 #: against each parent, a message in another encoding), nor run a command of its own (a file
-#: system monitor, a hook: `git status` may write the index, which runs `post-index-change`);
+#: system monitor, a hook: `git status` may write the index, which runs `post-index-change`;
+#: a transport, such as its `core.sshCommand`, which a partial clone would run to fetch a
+#: version it lacks: no protocol is allowed, and such a version is passed over);
 #: and no replacement (`git replace`) or graft may stand in for what was committed.
-_GIT = ("git", "--no-replace-objects", "--no-optional-locks", "-c", "core.quotepath=off",
+_GIT = ("git", "--no-replace-objects", "--no-optional-locks", "-c", "protocol.allow=never", "-c", "core.quotepath=off",
         "-c", "log.showSignature=false", "-c", "color.ui=never", "-c", "diff.renameLimit=0",
         "-c", "core.fsmonitor=false", "-c", f"core.hooksPath={os.devnull}", "-c", "log.diffMerges=first-parent")
 #: What git reads from the environment about which repository, index and objects to use, as
@@ -207,14 +209,16 @@ def _git(folder: Path, *arguments: str, data: bytes | None = None, settings: dic
 
 def _environment(settings: dict[str, str] | None = None) -> dict[str, str]:
     """The build's environment without what would point git at another repository, and with no
-    file of grafts (`info/grafts`), which would cut or rewrite the history read; with
+    file of grafts (`info/grafts`), which would cut or rewrite the history read, nor lazy fetch
+    (git 2.45 on: a partial clone fetches no version it lacks, as `protocol.allow` ensures before); with
     `settings`, configuration given to git as the environment gives it, each key apart from
     its value (a `-c key=value` would split a key that holds '=')."""
     kept = {name: value for name, value in os.environ.items() if name not in _REPOSITORY_VARIABLES}
     given = {}
     for number, (key, value) in enumerate((settings or {}).items()):
         given |= {f"GIT_CONFIG_KEY_{number}": key, f"GIT_CONFIG_VALUE_{number}": value}
-    return {**kept, "GIT_GRAFT_FILE": os.devnull, **given, **({"GIT_CONFIG_COUNT": str(len(settings))} if settings else {})}
+    return {**kept, "GIT_GRAFT_FILE": os.devnull, "GIT_NO_LAZY_FETCH": "1", **given,
+            **({"GIT_CONFIG_COUNT": str(len(settings))} if settings else {})}
 
 
 def _filters_off(top: Path) -> dict[str, str]:
@@ -522,8 +526,8 @@ def _reason(error: Exception) -> str:
     """What went wrong, in git's last words when it said any."""
     if isinstance(error, subprocess.CalledProcessError):
         said = (error.stderr or b"").decode("utf-8", "replace").strip().splitlines()
-        return said[-1] if said else f"git exited with {error.returncode}"
-    return str(error)
+        return withheld(said[-1]) if said else f"git exited with {error.returncode}"  # it may name a branch
+    return withheld(str(error))
 
 
 # --- comparing versions by meaning -------------------------------------------------------------
