@@ -276,3 +276,15 @@ def test_validate_piped_into_a_reader_that_stops_ends_quietly(tmp_path: Path) ->
                             capture_output=True, text=True, timeout=300)
     assert len(result.stdout) == 1
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr, result.stderr
+
+
+def test_a_plan_under_two_paths_given_is_read_once(run_cli: RunCli, project: Path) -> None:
+    """A folder and its sub-folder, or one folder twice: each plan is one file, with no
+    PP004 naming itself as another file with its id."""
+    (project / "plans" / "north").mkdir()
+    (project / "plans" / "north" / "T-1.yaml").write_text(without_measure(quick_plan("T-1")), encoding="utf-8")
+    once = run_cli("validate", "plans", cwd=project)
+    for paths in (["plans", "plans/north"], ["plans", "plans"], ["plans/north/T-1.yaml", "plans"]):
+        again = run_cli("validate", *paths, cwd=project)
+        assert (again.returncode, again.stdout) == (once.returncode, once.stdout), paths
+    assert once.stdout.count("PP101") == 1 and "PP004" not in once.stdout and "1 plan file" in once.stdout

@@ -93,12 +93,16 @@ def _shown(path: Path, base: Path) -> str:
 
 def discover(roots: Iterable[Path], base: Path) -> Iterator[tuple[Path, str, Finding | None]]:
     """Every file under `roots`, with a finding for those that cannot be a plan, and for
-    each folder that cannot be read (os.walk would pass over it in silence)."""
+    each folder that cannot be read (os.walk would pass over it in silence). A file under two
+    roots given (a folder and its sub-folder, one path twice) is one file, read once."""
     repository = base.resolve()
+    seen: set[str] = set()
     for root in roots:
         if root.is_symlink():  # a plan folder committed as a link is judged as any link is
-            shown = _shown(root, base)
-            yield root, shown, _unusable(root, shown, repository)
+            if os.path.abspath(root) not in seen:
+                seen.add(os.path.abspath(root))
+                shown = _shown(root, base)
+                yield root, shown, _unusable(root, shown, repository)
             continue
         unreadable: list[OSError] = []
         candidates = [root] if not root.is_dir() else sorted(
@@ -107,6 +111,9 @@ def discover(roots: Iterable[Path], base: Path) -> Iterator[tuple[Path, str, Fin
             for name in names + [d for d in dirs if (Path(folder) / d).is_symlink()]
         )
         for path in candidates:
+            if os.path.abspath(path) in seen:
+                continue
+            seen.add(os.path.abspath(path))
             shown = _shown(path, base)
             yield path, shown, _unusable(path, shown, repository)
         for error in unreadable:
