@@ -218,6 +218,20 @@ def test_the_site_agency_stands_in_for_a_plan_that_names_none(tmp_path: Path) ->
     assert bundle.get(role["organization"])["name"] == "Riverbend Council on Aging"
 
 
+def test_a_closed_plans_unfinished_steps_and_open_goals_are_cancelled_with_it(tmp_path: Path) -> None:
+    """As its pages say ("closed with the plan"): no Task of a closed plan is still to be done."""
+    project = tmp_path / "project"
+    (project / "plans").mkdir(parents=True)
+    text = valid_plan_text("OK-closed").replace("status: active", "status: closed")
+    (project / "plans" / "OK-closed.yaml").write_text(text, encoding="utf-8")
+    assert export(Path("plans"), Path("out"), cwd=project).returncode == 0
+    bundle = json.loads((project / "out" / "OK-closed.json").read_text(encoding="utf-8"))
+    resources = [entry["resource"] for entry in bundle["entry"]]
+    assert {r["status"] for r in resources if r["resourceType"] == "Task"} <= {"completed", "cancelled"}
+    assert "cancelled" in {r["status"] for r in resources if r["resourceType"] == "Task"}
+    assert {r["lifecycleStatus"] for r in resources if r["resourceType"] == "Goal"} <= {"completed", "cancelled"}
+
+
 # --- FHIR R4 and eLTSS ---------------------------------------------------------------------------
 
 def test_every_bundle_is_valid_fhir_r4(exported: dict[str, str]) -> None:

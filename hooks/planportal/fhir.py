@@ -351,7 +351,8 @@ class BundleBuilder:
         achievement = "sustaining" if issue.kind == "maintain" and issue.is_open else GOAL_ACHIEVED[issue.status]
         return _without_empty({
             "resourceType": "Goal", "meta": {"profile": [ELTSS + "Goal-eltss"]},
-            "lifecycleStatus": "proposed" if draft and issue.is_open else GOAL_LIFECYCLE[issue.status],
+            "lifecycleStatus": ("proposed" if draft else "cancelled" if self.plan.state == "closed" else "active")
+            if issue.is_open else GOAL_LIFECYCLE[issue.status],
             "achievementStatus": None if draft else _concept(GOAL_ACHIEVEMENT, achievement),
             "description": {"text": issue.goal},
             "subject": patient,
@@ -361,6 +362,15 @@ class BundleBuilder:
             "note": [{"text": markdown_text(barrier)} for barrier in issue.barriers],
         })
 
+    def task_status(self, strategy: Strategy) -> str:
+        """A step's Task status: a draft's are drafts; a closed plan's unfinished steps were
+        cancelled with it, as its pages say (closed with the plan)."""
+        if self.plan.state == "draft":
+            return "draft"
+        if self.plan.state == "closed" and strategy.status in ("planned", "in-progress"):
+            return "cancelled"
+        return TASK_STATUS[strategy.status]
+
     def task(self, path: str, strategy: Strategy, patient: dict[str, str], goal: dict[str, str],
              condition: dict[str, str], careplan: dict[str, str], requester: dict[str, str]) -> dict[str, str]:
         due = due_date(self.plan, strategy)
@@ -368,7 +378,7 @@ class BundleBuilder:
             "resourceType": "Task",
             "extension": [{"url": PERTAINS_TO_GOAL, "valueReference": goal}],
             "basedOn": [careplan],
-            "status": "draft" if self.plan.state == "draft" else TASK_STATUS[strategy.status],
+            "status": self.task_status(strategy),
             "intent": "plan",
             "description": strategy.action,
             "for": patient,
