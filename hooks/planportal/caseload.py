@@ -98,22 +98,18 @@ def discover(roots: Iterable[Path], base: Path) -> Iterator[tuple[Path, str, Fin
     repository = base.resolve()
     seen: set[str] = set()
     for root in roots:
-        if root.is_symlink():  # a plan folder committed as a link is judged as any link is
-            if os.path.abspath(root) not in seen:
-                seen.add(os.path.abspath(root))
-                shown = _shown(root, base)
-                yield root, shown, _unusable(root, shown, repository)
-            continue
         unreadable: list[OSError] = []
-        candidates = [root] if not root.is_dir() else sorted(
+        # A plan folder committed as a link is judged as any link is.
+        candidates = [root] if root.is_symlink() or not root.is_dir() else sorted(
             Path(folder) / name
             for folder, dirs, names in os.walk(root, onerror=unreadable.append)
             for name in names + [d for d in dirs if (Path(folder) / d).is_symlink()]
         )
         for path in candidates:
-            if os.path.abspath(path) in seen:
+            where = os.path.abspath(path)
+            if where in seen:
                 continue
-            seen.add(os.path.abspath(path))
+            seen.add(where)
             shown = _shown(path, base)
             yield path, shown, _unusable(path, shown, repository)
         for error in unreadable:

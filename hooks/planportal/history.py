@@ -204,7 +204,7 @@ class _Repository:
 
 def _git(folder: Path, *arguments: str, data: bytes | None = None, settings: dict[str, str] | None = None) -> bytes:
     return subprocess.run([*_GIT, "-C", str(folder), *arguments], input=data, capture_output=True,
-                          check=True, env=_environment(settings or {})).stdout
+                          check=True, env=_environment(settings)).stdout
 
 
 def _environment(settings: dict[str, str] | None = None) -> dict[str, str]:

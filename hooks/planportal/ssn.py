@@ -4,8 +4,8 @@ that quotes a plan's text, find the same numbers.
 
 Nine digits as 3-2-4 split by a separator (a dash, a dot, a slash or a space of any kind), which
 a space may follow (YAML folds a line that ends with a dash into "900-12- 3456") or, after a
-space, surround ("900 - 12 - 3456"), or nine
-digits in a row next to a word that says what they are. Text is read as it shows: characters
+space, surround ("900 - 12 - 3456"); or nine digits in a row next to a word that says what
+they are. Text is read as it shows: characters
 that show nothing (a zero-width joiner, a direction mark) and marks on a character (an accent,
 a keycap) as if they were not there, and each character in its compatibility form, so that
 `900\u200d-12-3456`, `9\u200b00-12-3456`, `9\ufe0f\u20e30\ufe0f\u20e3...` (keycaps) and
@@ -107,12 +107,18 @@ _NINE_DIGITS = re.compile(r"\d(?<!\d\d)\d{8}(?!\d)")
 #: The separators that show nothing either: between two digits of a group they hide nothing,
 #: so the text is also read without them; between the groups they still split a number.
 _SILENT_SEPARATORS = "\u00ad\u200b"
-#: What `_as_shown` drops, the silent separators too or not, for a text with a character beyond
-#: the Basic Multilingual Plane and for one without (almost every text).
-_DROPPED = {(silent, beyond): re.compile(f"[{HIDDEN_IN_BMP}{HIDDEN_BEYOND_BMP if beyond else ''}"
-                                         f"{_SILENT_SEPARATORS if silent else ''}]+")
-            for silent in (False, True) for beyond in (False, True)}
+#: What `_as_shown` drops, for a text with a character beyond the Basic Multilingual Plane and
+#: for one without (almost every text): the silent separators too, or not.
+_DROPPED = {beyond: {silent: re.compile(f"[{HIDDEN_IN_BMP}{HIDDEN_BEYOND_BMP if beyond else ''}"
+                                        f"{_SILENT_SEPARATORS if silent else ''}]+") for silent in (False, True)}
+            for beyond in (False, True)}
 _BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _dropped(text: str) -> dict[bool, re.Pattern[str]]:
+    """What `_as_shown` drops from `text`, with the silent separators or without: the class of
+    the Basic Multilingual Plane alone unless `text` holds a character beyond it."""
+    return _DROPPED[_BEYOND_BMP.search(text) is not None]
 #: SSN (SSNs, client_ssn), SS#, S.S.N., soc. sec., social-security (number, no.), in any case;
 #: not inside another word ("classname").
 _SSN_LABEL = re.compile(r"(?<![a-z])(?:ss ?#|s\.?s\.?n|soc(?:ial)?[\s._-]*sec(?:urity)?)", re.IGNORECASE)
@@ -127,13 +133,13 @@ def pp010_no_ssn(text: str) -> Iterator[tuple[int, str]]:
     if text.isascii():
         yield from _shaped(text)
         return
-    beyond = _BEYOND_BMP.search(text) is not None
-    if unicodedata.is_normalized("NFKD", text) and _DROPPED[True, beyond].search(text) is None:
+    dropping = _dropped(text)
+    if unicodedata.is_normalized("NFKD", text) and dropping[True].search(text) is None:
         yield from _shaped(text)
         return
     starts = set()
     for silent in (False, True) if any(map(text.__contains__, _SILENT_SEPARATORS)) else (False,):
-        dropped = _DROPPED[silent, beyond]
+        dropped = dropping[silent]
         if next(_shaped(_as_shown(text, dropped)), None) is None:
             continue  # almost always: no need to know where each character went
         shown, origins = _as_shown_from(text, dropped)
@@ -195,8 +201,7 @@ def ssn_or_nine_digits(text: str) -> tuple[bool, bool]:
     if any(True for _ in pp010_no_ssn(text)):
         return True, False
     return False, _NINE_DIGITS.search(text) is not None or (
-        not text.isascii() and _NINE_DIGITS.search(
-            _as_shown(text, _DROPPED[True, _BEYOND_BMP.search(text) is not None])) is not None)
+        not text.isascii() and _NINE_DIGITS.search(_as_shown(text, _dropped(text)[True])) is not None)
 
 
 def ssn_digits(found: str) -> str:
